@@ -1,0 +1,69 @@
+# Ume — two commands: `make run` (set up and serve) and `make test` (whole suite).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= ume.settings.dev
+
+# Find a Python >= 3.12: $PYTHON, python3.13, python3.12, python3, then pyenv's installed versions.
+define find_python
+for c in "$$PYTHON" python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[3-9]*/bin/python3 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3 2>/dev/null); do \
+  [ -n "$$c" ] || continue; \
+  if "$$c" -c 'import sys; assert sys.version_info >= (3,12)' >/dev/null 2>&1; then echo "$$c"; exit 0; fi; \
+done; exit 1
+endef
+
+.PHONY: run setup venv deps migrate demo test test-sqlite test-pg e2e-deps lint bench i18n messages worker clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@py=$$($(find_python)) || { echo "Ume needs Python >= 3.12 (Django 6). Install python3.13 or python3.12 (e.g. 'apt-get install python3.13-venv' or pyenv), or set PYTHON=/path/to/python3.12+"; exit 1; }; \
+	echo "Using $$py"; [ -x $(PY) ] || "$$py" -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
+	@touch $@
+
+venv deps: $(VENV)/.installed
+
+setup: deps
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference
+	$(PY) manage.py seed_demo
+
+run: setup
+	@echo "Ume: http://$(HOST):$(PORT)/  (Ctrl-C to stop; run 'make worker' in another terminal for background tasks)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: deps
+	$(PY) manage.py db_worker
+
+# The whole suite: lint, translations, unit/integration tests, then end-to-end flows in Chromium.
+test: deps
+	$(VENV)/bin/ruff check ume tests
+	$(PY) manage.py check_translations
+	DJANGO_SETTINGS_MODULE=ume.settings.test $(PY) -m pytest -n 2 -m "not e2e" -q
+	DJANGO_SETTINGS_MODULE=ume.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q
+
+bench: deps
+	DJANGO_SETTINGS_MODULE=ume.settings.test $(PY) -m tests.bench
+
+lint: deps
+	$(VENV)/bin/ruff check ume tests
+	$(VENV)/bin/ruff format --check ume tests
+
+# Refresh the .po catalogues from the code, then compile them (.mo files are committed so `make run` needs no gettext).
+messages: deps
+	cd ume && ../$(PY) ../manage.py makemessages -l ja -l en --no-obsolete --ignore 'static/*'
+	$(MAKE) i18n
+
+i18n: deps
+	$(PY) manage.py compile_translations
+
+# Debian packages the tests need (run as root by .ci/run): PostgreSQL, Chromium, a Japanese font, poppler-utils.
+e2e-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  postgresql chromium fonts-ipaexfont-gothic poppler-utils gettext >/dev/null
+
+clean:
+	rm -rf $(VENV) var staticfiles

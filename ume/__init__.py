@@ -1,0 +1,1 @@
+"""Ume (梅): a self-hosted, Japanese-first ISMS platform."""

@@ -1,0 +1,1 @@
+"""Platform core: organisations, ISMS scopes, roles, policies, audit trail, exports. No domain logic."""

@@ -1,0 +1,88 @@
+"""Abstract bases every domain model builds on.
+
+``AuditedModel``: every create/update/delete is written to the organisation's hash-chained audit
+trail by one mechanism (``ume.core.audit``), never by per-model code.
+``VersionedModel``: optimistic locking; services call ``ume.core.locking.check_version``.
+"""
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def json_value(value: Any) -> Any:
+    """A JSON-safe form of a field value, as the audit trail stores it."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if hasattr(value, "name") and hasattr(value, "storage"):  # a FieldFile
+        return value.name or None
+    if isinstance(value, list | tuple):
+        return [json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    return str(value)
+
+
+class AuditedModel(models.Model):
+    """A model whose changes are recorded in the audit trail.
+
+    Subclasses name the organisation they belong to through ``audit_organisation_id`` (a field
+    path, default ``organisation_id``) and may exclude noisy fields with ``audit_exclude``.
+    """
+
+    audit_exclude: tuple[str, ...] = ()
+    audit_organisation_field: str = "organisation_id"
+    audit_scope_field: str | None = None
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._audit_loaded = instance.audit_snapshot()
+        return instance
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        """Field values as recorded in the trail (foreign keys by id)."""
+        snap: dict[str, Any] = {}
+        for field in self._meta.concrete_fields:
+            if field.name in self.audit_exclude or field.attname in self.audit_exclude:
+                continue
+            if field.attname not in self.__dict__:
+                continue  # deferred
+            snap[field.attname] = json_value(field.value_from_object(self))
+        return snap
+
+    @property
+    def audit_organisation_id(self) -> int | None:
+        return getattr(self, self.audit_organisation_field)
+
+    @property
+    def audit_scope_id(self) -> int | None:
+        return getattr(self, self.audit_scope_field) if self.audit_scope_field else None
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking: each save through a service increments ``version``."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,109 @@
+"""Organisation, ISMS scope (適用範囲) and department."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import BusinessType, Industry, ItDependency, MfaRequirement, SizeBand
+from .base import AuditedModel, TimeStampedModel, VersionedModel
+
+
+class Organisation(AuditedModel, VersionedModel, TimeStampedModel):
+    """The organisation that runs the ISMS (JIS Q 27001 4.1)."""
+
+    audit_organisation_field = "pk"
+    audit_exclude = ("created_at", "updated_at")
+
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    industry = models.CharField(_("industry"), max_length=32, choices=Industry.choices,
+                                default=Industry.OTHER)
+    employee_count = models.PositiveIntegerField(_("number of staff"), default=1)
+    business_type = models.CharField(_("business type"), max_length=32,
+                                     choices=BusinessType.choices, default=BusinessType.B2B)
+    it_dependency = models.CharField(_("IT dependency"), max_length=8,
+                                     choices=ItDependency.choices, default=ItDependency.MEDIUM)
+    has_public_systems = models.BooleanField(_("runs public-facing systems"), default=False)
+    holds_personal_data_at_scale = models.BooleanField(
+        _("holds personal data at scale"), default=False,
+        help_text=_("For example personal data of 5,000 or more people, or special care-required "
+                    "personal information."))
+    require_mfa = models.CharField(_("multi-factor authentication"), max_length=16,
+                                   choices=MfaRequirement.choices, default=MfaRequirement.NONE)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def size_band(self) -> str:
+        if self.employee_count <= 20:
+            return SizeBand.SMALL
+        if self.employee_count <= 300:
+            return SizeBand.MEDIUM
+        return SizeBand.LARGE
+
+
+class Scope(AuditedModel, VersionedModel, TimeStampedModel):
+    """An ISMS scope (適用範囲, JIS Q 27001 4.3); each has its own SoA, risks and audits."""
+
+    audit_scope_field = "pk"
+    audit_exclude = ("created_at", "updated_at")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="scopes", verbose_name=_("organisation"))
+    name = models.CharField(_("name"), max_length=200)
+    boundaries = models.TextField(_("boundaries"), blank=True,
+                                  help_text=_("Business, organisational units, networks and "
+                                              "interfaces inside the scope."))
+    sites = models.TextField(_("sites"), blank=True, help_text=_("One site per line."))
+    certification_body = models.CharField(_("certification body"), max_length=200, blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    certified_on = models.DateField(_("initial certification date"), null=True, blank=True)
+    certificate_expires_on = models.DateField(_("certificate expiry date"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("ISMS scope")
+        verbose_name_plural = _("ISMS scopes")
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="scope_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def site_list(self) -> list[str]:
+        return [s.strip() for s in self.sites.splitlines() if s.strip()]
+
+
+class Department(AuditedModel, VersionedModel, TimeStampedModel):
+    """An organisational unit; department heads own its assets and risks."""
+
+    audit_exclude = ("created_at", "updated_at")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="departments", verbose_name=_("organisation"))
+    name = models.CharField(_("name"), max_length=200)
+    scopes = models.ManyToManyField(Scope, blank=True, related_name="departments",
+                                    verbose_name=_("ISMS scopes"))
+    head = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="+", verbose_name=_("department head"))
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"],
+                                    name="department_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

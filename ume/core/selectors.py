@@ -1,0 +1,91 @@
+"""Platform reads. Every selector is already limited to what the actor may see, so a view can
+never build a queryset that leaks another organisation's rows."""
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from .models import AuditEntry, Department, Invitation, LoginEvent, Membership, Organisation, Scope, User
+from .policies import can
+from .roles import organisation_ids, visible_scope_ids
+
+
+def organisation_list(*, actor: User) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=organisation_ids(actor))
+
+
+def scope_list(*, actor: User, organisation: Organisation,
+               include_inactive: bool = False) -> QuerySet[Scope]:
+    if not can(actor, "core.view_scope", organisation):
+        return Scope.objects.none()
+    qs = Scope.objects.filter(organisation=organisation)
+    visible = visible_scope_ids(actor, organisation.pk)
+    if visible is not None:
+        qs = qs.filter(pk__in=visible)
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs
+
+
+def department_list(*, actor: User, organisation: Organisation) -> QuerySet[Department]:
+    if not can(actor, "core.view_department", organisation):
+        return Department.objects.none()
+    return (Department.objects.filter(organisation=organisation)
+            .select_related("head").prefetch_related("scopes")
+            .annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True),
+                                         distinct=True)))
+
+
+def member_list(*, actor: User, organisation: Organisation) -> QuerySet[User]:
+    """Users with a membership (active or not) in the organisation, with their roles."""
+    if not can(actor, "core.view_membership", organisation):
+        return User.objects.none()
+    from django.db.models import Prefetch
+
+    roles = Membership.objects.filter(organisation=organisation).select_related(
+        "scope", "department").order_by("role")
+    return (User.objects.filter(memberships__organisation=organisation).distinct()
+            .annotate(active_roles=Count("memberships", filter=Q(
+                memberships__organisation=organisation, memberships__is_active=True)),
+                last_seen=Max("last_login"))
+            .prefetch_related(Prefetch("memberships", queryset=roles, to_attr="org_roles")))
+
+
+def invitation_list(*, actor: User, organisation: Organisation) -> QuerySet[Invitation]:
+    if not can(actor, "core.manage_members", organisation):
+        return Invitation.objects.none()
+    return (Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True,
+                                      revoked_at__isnull=True, expires_at__gt=timezone.now())
+            .select_related("scope", "invited_by"))
+
+
+def audit_entry_list(*, actor: User, organisation: Organisation) -> QuerySet[AuditEntry]:
+    """The organisation's trail; scope-limited readers (e.g. an external auditor) see only the
+    entries of their scopes."""
+    if not can(actor, "core.view_auditentry", organisation):
+        return AuditEntry.objects.none()
+    qs = AuditEntry.objects.filter(organisation=organisation).select_related("actor")
+    visible = visible_scope_ids(actor, organisation.pk)
+    if visible is not None:
+        qs = qs.filter(scope_id__in=visible)
+    return qs.order_by("-seq")
+
+
+def record_history(*, actor: User, obj) -> QuerySet[AuditEntry]:
+    """The history tab of one record."""
+    org_id = getattr(obj, "audit_organisation_id", None)
+    organisation = Organisation(pk=org_id)
+    return audit_entry_list(actor=actor, organisation=organisation).filter(
+        model_label=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+def login_summary(*, user: User) -> dict:
+    """The previous successful login and the failed attempts since (JIS Q 27002 8.5)."""
+    logins = list(LoginEvent.objects.filter(user=user, succeeded=True).order_by("-at")[:2])
+    previous = logins[1] if len(logins) > 1 else None
+    since = previous.at if previous else None
+    failed = LoginEvent.objects.filter(user=user, succeeded=False)
+    if logins:
+        failed = failed.filter(at__lt=logins[0].at)
+    if since:
+        failed = failed.filter(at__gt=since)
+    return {"previous": previous, "failed_since": failed.count()}

@@ -1,0 +1,43 @@
+"""Platform services: the only code that writes. Each is keyword-only, typed, runs in one
+transaction with the audit trail written inside, and checks the actor's permission first."""
+
+from .base import service, update_fields
+from .members import (
+    invitation_accept,
+    invitation_create,
+    invitation_revoke,
+    member_deactivate,
+    member_reactivate,
+    membership_add,
+    membership_remove,
+    membership_update,
+)
+from .organisation import (
+    department_create,
+    department_delete,
+    department_update,
+    organisation_create,
+    organisation_update,
+    scope_create,
+    scope_update,
+)
+
+__all__ = [
+    "department_create",
+    "department_delete",
+    "department_update",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_revoke",
+    "member_deactivate",
+    "member_reactivate",
+    "membership_add",
+    "membership_remove",
+    "membership_update",
+    "organisation_create",
+    "organisation_update",
+    "scope_create",
+    "scope_update",
+    "service",
+    "update_fields",
+]

@@ -1,0 +1,120 @@
+"""Organisation, ISMS scope and department services (JIS Q 27001 4.1–4.3)."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from ..choices import Role
+from ..models import Department, Membership, Organisation, Scope, User
+from ..policies import require
+from .base import service, update_fields
+
+
+@service
+def organisation_create(*, actor: User | None, name: str, admin: User,
+                        **profile: Any) -> Organisation:
+    """Create an organisation and make ``admin`` its first administrator (setup and demo)."""
+    org = Organisation(name=name, **profile)
+    org.full_clean()
+    org.save()
+    Membership.objects.create(user=admin, organisation=org, role=Role.ADMIN)
+    return org
+
+
+@service
+def organisation_update(*, actor: User, organisation: Organisation, data: dict[str, Any],
+                        version: int | None = None) -> Organisation:
+    require(actor, "core.change_organisation", organisation)
+    return update_fields(organisation, data, version=version)
+
+
+def _check_scope_name(organisation: Organisation, name: str, exclude_pk: int | None = None):
+    clash = Scope.objects.filter(organisation=organisation, name__iexact=name.strip())
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"name": _("An ISMS scope named “{name}” already exists. Choose "
+                                         "another name.").format(name=name)})
+
+
+@service
+def scope_create(*, actor: User, organisation: Organisation, data: dict[str, Any]) -> Scope:
+    require(actor, "core.add_scope", organisation)
+    _check_scope_name(organisation, data.get("name", ""))
+    scope = Scope(organisation=organisation, **data)
+    scope.full_clean()
+    _check_certificate_dates(scope)
+    scope.save()
+    return scope
+
+
+@service
+def scope_update(*, actor: User, scope: Scope, data: dict[str, Any],
+                 version: int | None = None) -> Scope:
+    require(actor, "core.change_scope", scope)
+    if "name" in data:
+        _check_scope_name(scope.organisation, data["name"], exclude_pk=scope.pk)
+    dates = ("certified_on", "certificate_expires_on")
+    _check_certificate_dates(Scope(**{f: data.get(f, getattr(scope, f)) for f in dates}))
+    return update_fields(scope, data, version=version)
+
+
+def _check_certificate_dates(scope: Scope) -> None:
+    if (scope.certified_on and scope.certificate_expires_on
+            and scope.certificate_expires_on <= scope.certified_on):
+        raise ValidationError({"certificate_expires_on": _(
+            "The expiry date must be after the certification date.")})
+
+
+def _check_department_name(organisation, name: str, exclude_pk: int | None = None) -> None:
+    clash = Department.objects.filter(organisation=organisation, name__iexact=name.strip())
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"name": _("A department named “{name}” already exists.").format(
+            name=name)})
+
+
+def _check_department_refs(organisation, data: dict[str, Any]) -> None:
+    scopes = data.get("scopes") or []
+    if any(s.organisation_id != organisation.pk for s in scopes):
+        raise ValidationError({"scopes": _("Choose ISMS scopes of this organisation.")})
+    head = data.get("head")
+    if head is not None and not Membership.objects.filter(
+            user=head, organisation=organisation).exists():
+        raise ValidationError({"head": _("The department head must be a member of this "
+                                         "organisation.")})
+
+
+@service
+def department_create(*, actor: User, organisation: Organisation,
+                      data: dict[str, Any]) -> Department:
+    require(actor, "core.add_department", organisation)
+    _check_department_name(organisation, data.get("name", ""))
+    _check_department_refs(organisation, data)
+    scopes = data.pop("scopes", [])
+    department = Department(organisation=organisation, **data)
+    department.full_clean()
+    department.save()
+    department.scopes.set(scopes)
+    return department
+
+
+@service
+def department_update(*, actor: User, department: Department, data: dict[str, Any],
+                      version: int | None = None) -> Department:
+    require(actor, "core.change_department", department)
+    if "name" in data:
+        _check_department_name(department.organisation, data["name"], exclude_pk=department.pk)
+    _check_department_refs(department.organisation, data)
+    return update_fields(department, data, version=version)
+
+
+@service
+def department_delete(*, actor: User, department: Department) -> None:
+    require(actor, "core.delete_department", department)
+    if department.memberships.exists():
+        raise ValidationError(_("Members still belong to this department. Move them to another "
+                                "department first."))
+    department.delete()

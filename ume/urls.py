@@ -1,0 +1,15 @@
+"""Ume URL configuration. Every route is covered by tests/test_route_permissions.py."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("ume.core.api.urls")),
+    path("", include("ume.core.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
