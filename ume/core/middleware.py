@@ -1,7 +1,10 @@
 """Request context: the acting user for the audit trail, the current organisation and scope,
 and the organisation's MFA requirement."""
 
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.functional import empty
 
 from . import audit
@@ -41,19 +44,27 @@ class OrganisationMiddleware:
 
     @staticmethod
     def _resolve(request) -> None:
-        org_ids = [org for org, _, _ in memberships_of(request.user)]
-        if not org_ids:
-            return
-        wanted = request.session.get(SESSION_ORG)
-        org_id = wanted if wanted in org_ids else min(org_ids)
-        request.organisation = Organisation.objects.filter(pk=org_id).first()
-        visible = visible_scope_ids(request.user, org_id)
-        scope_id = request.session.get(SESSION_SCOPE)
-        if visible is not None and scope_id not in visible:
-            scope_id = min(visible) if visible else None
-        if scope_id:
-            request.scope = Scope.objects.filter(pk=scope_id, organisation_id=org_id,
-                                                 is_active=True).first()
+        resolve_context(request, request.user, request.session.get(SESSION_ORG),
+                        request.session.get(SESSION_SCOPE))
+
+
+def resolve_context(request, user, wanted_org: int | None, wanted_scope: int | None) -> None:
+    """Set ``request.organisation`` and ``request.scope`` to what ``user`` may see, preferring
+    the wanted ones (from the session, or the API's X-Ume-Organisation header)."""
+    request.organisation = None
+    request.scope = None
+    org_ids = [org for org, _, _ in memberships_of(user)]
+    if not org_ids:
+        return
+    org_id = wanted_org if wanted_org in org_ids else min(org_ids)
+    request.organisation = Organisation.objects.filter(pk=org_id).first()
+    visible = visible_scope_ids(user, org_id)
+    scope_id = wanted_scope
+    if visible is not None and scope_id not in visible:
+        scope_id = min(visible) if visible else None
+    if scope_id:
+        request.scope = Scope.objects.filter(pk=scope_id, organisation_id=org_id,
+                                             is_active=True).first()
 
 
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/invitations/")
@@ -84,3 +95,15 @@ class RequireMfaMiddleware:
             if not has_factor:
                 return redirect("mfa_index")
         return self.get_response(request)
+
+
+class JapaneseFirstLocaleMiddleware(LocaleMiddleware):
+    """Japanese unless the user chose English (language cookie): Ume is Japanese-first, so the
+    browser's Accept-Language does not switch an office worker's UI to English by surprise."""
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -4,7 +4,16 @@ never build a queryset that leaks another organisation's rows."""
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from .models import AuditEntry, Department, Invitation, LoginEvent, Membership, Organisation, Scope, User
+from .models import (
+    AuditEntry,
+    Department,
+    Invitation,
+    LoginEvent,
+    Membership,
+    Organisation,
+    Scope,
+    User,
+)
 from .policies import can
 from .roles import organisation_ids, visible_scope_ids
 
@@ -48,6 +57,13 @@ def member_list(*, actor: User, organisation: Organisation) -> QuerySet[User]:
                 memberships__organisation=organisation, memberships__is_active=True)),
                 last_seen=Max("last_login"))
             .prefetch_related(Prefetch("memberships", queryset=roles, to_attr="org_roles")))
+
+
+def membership_list(*, actor: User, organisation: Organisation) -> QuerySet[Membership]:
+    if not can(actor, "core.view_membership", organisation):
+        return Membership.objects.none()
+    return (Membership.objects.filter(organisation=organisation)
+            .select_related("user", "scope", "department"))
 
 
 def invitation_list(*, actor: User, organisation: Organisation) -> QuerySet[Invitation]:

@@ -65,6 +65,12 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.model_label}:{self.object_id}"
 
+    @property
+    def changes_data(self) -> dict:
+        import json
+
+        return json.loads(self.changes or "{}")
+
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:
             raise AppendOnlyError("audit entries are append-only")

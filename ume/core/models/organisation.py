@@ -78,6 +78,11 @@ class Scope(AuditedModel, VersionedModel, TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:scope_detail", args=[self.pk])
+
     @property
     def site_list(self) -> list[str]:
         return [s.strip() for s in self.sites.splitlines() if s.strip()]

@@ -96,6 +96,9 @@ def invitation_accept(*, actor: User | None, invitation: Invitation, password: s
         raise ValidationError(_("This invitation has expired or was already used. Ask your "
                                 "administrator for a new one."))
     user = User.objects.filter(email__iexact=invitation.email).first()
+    if actor is None and user is not None:
+        raise ValidationError(_("An account for {email} already exists. Log in first, then "
+                                "open the invitation link again.").format(email=invitation.email))
     if actor is not None and (user is None or actor.pk != user.pk):
         raise ValidationError(_("This invitation was sent to {email}. Log in as that user to "
                                 "accept it.").format(email=invitation.email))

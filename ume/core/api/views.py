@@ -1,0 +1,151 @@
+"""Platform API views. Each declares ``permission_required`` (reads) and, where it accepts
+writes, ``write_permission_required``; writes call the same services as the UI."""
+
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from ..models import AuditEntry
+from ..roles import memberships_of
+from .base import OrganisationContextMixin
+from .serializers import (
+    AuditEntrySerializer,
+    DepartmentSerializer,
+    MembershipSerializer,
+    MeSerializer,
+    OrganisationSerializer,
+    ScopeSerializer,
+)
+
+
+class MeView(OrganisationContextMixin, APIView):
+    """The authenticated user and their organisations and roles."""
+
+    permission_required = "core.view_dashboard"
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        data = MeSerializer(request.user, context={"memberships": memberships_of(request.user)})
+        return Response(data.data)
+
+
+class OrganisationView(OrganisationContextMixin, APIView):
+    """The current organisation (choose it with the X-Ume-Organisation header)."""
+
+    permission_required = "core.view_organisation"
+    write_permission_required = "core.change_organisation"
+
+    @extend_schema(responses=OrganisationSerializer)
+    def get(self, request):
+        return Response(OrganisationSerializer(self.organisation).data)
+
+    @extend_schema(request=OrganisationSerializer, responses=OrganisationSerializer)
+    def patch(self, request):
+        serializer = OrganisationSerializer(self.organisation, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        org = services.organisation_update(actor=request.user, organisation=self.organisation,
+                                           data=data, version=version)
+        return Response(OrganisationSerializer(org).data)
+
+
+class ServiceViewSet(OrganisationContextMixin, viewsets.GenericViewSet):
+    """Create/update through ``create_service``/``update_service``; the version is optional
+    on update but, when given, a stale one is refused with HTTP 409."""
+
+    def perform_create(self, serializer):
+        serializer.instance = self.create_service(dict(serializer.validated_data))
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        serializer.instance = self.update_service(serializer.instance, data, version)
+
+
+class ScopeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                   mixins.UpdateModelMixin, ServiceViewSet):
+    """ISMS scopes (適用範囲) of the organisation."""
+
+    serializer_class = ScopeSerializer
+    permission_required = "core.view_scope"
+    write_permission_required = "core.change_scope"
+    filterset_fields = ["is_active"]
+
+    def get_queryset(self):
+        return selectors.scope_list(actor=self.request.user, organisation=self.organisation,
+                                    include_inactive=True).order_by("pk")
+
+    def get_permissions(self):
+        if self.action == "create":
+            self.write_permission_required = "core.add_scope"
+        return super().get_permissions()
+
+    def create_service(self, data):
+        data.pop("version", None)
+        return services.scope_create(actor=self.request.user, organisation=self.organisation,
+                                     data=data)
+
+    def update_service(self, scope, data, version):
+        return services.scope_update(actor=self.request.user, scope=scope, data=data,
+                                     version=version)
+
+
+class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                        mixins.DestroyModelMixin, ServiceViewSet):
+    serializer_class = DepartmentSerializer
+    permission_required = "core.view_department"
+    write_permission_required = "core.change_department"
+
+    def get_queryset(self):
+        return selectors.department_list(actor=self.request.user,
+                                         organisation=self.organisation).order_by("pk")
+
+    def create_service(self, data):
+        data.pop("version", None)
+        return services.department_create(actor=self.request.user,
+                                          organisation=self.organisation, data=data)
+
+    def update_service(self, department, data, version):
+        return services.department_update(actor=self.request.user, department=department,
+                                          data=data, version=version)
+
+    def perform_destroy(self, instance):
+        services.department_delete(actor=self.request.user, department=instance)
+
+
+class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
+    """Roles held in the organisation (read-only; manage members in the UI)."""
+
+    serializer_class = MembershipSerializer
+    permission_required = "core.view_membership"
+
+    def get_queryset(self):
+        return selectors.membership_list(actor=self.request.user,
+                                         organisation=self.organisation).order_by("pk")
+
+
+class AuditEntryFilter(filters.FilterSet):
+    since = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lte")
+    after_seq = filters.NumberFilter(field_name="seq", lookup_expr="gt")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "model_label", "object_id", "actor", "since", "until", "after_seq"]
+
+
+class AuditEntryViewSet(mixins.ListModelMixin, ServiceViewSet):
+    """The audit trail, read-only and append-only (ordered by sequence number)."""
+
+    serializer_class = AuditEntrySerializer
+    permission_required = "core.view_auditentry"
+    filterset_class = AuditEntryFilter
+
+    def get_queryset(self):
+        return selectors.audit_entry_list(actor=self.request.user,
+                                          organisation=self.organisation).order_by("seq")

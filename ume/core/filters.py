@@ -1,0 +1,94 @@
+"""List filters of the platform (django-filter)."""
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AuditAction, Role
+from .models import AuditEntry, Department, Scope, User
+
+DATE = {"type": "date"}
+
+
+class AuditEntryFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="search")
+    action = filters.ChoiceFilter(label=_("operation"), choices=AuditAction.choices)
+    model_label = filters.ChoiceFilter(label=_("record type"), choices=[])
+    actor = filters.ModelChoiceFilter(label=_("user"), queryset=User.objects.none())
+    date_from = filters.DateFilter(label=_("from"), field_name="at", lookup_expr="date__gte",
+                                   widget=filters.widgets.forms.DateInput(attrs=DATE))
+    date_to = filters.DateFilter(label=_("to"), field_name="at", lookup_expr="date__lte",
+                                 widget=filters.widgets.forms.DateInput(attrs=DATE))
+
+    class Meta:
+        model = AuditEntry
+        fields = ["q", "action", "model_label", "actor", "date_from", "date_to"]
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .audit_labels import model_choices
+
+        self.filters["model_label"].extra["choices"] = model_choices()
+        if organisation is not None:
+            self.filters["actor"].queryset = User.objects.filter(
+                memberships__organisation=organisation).distinct()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(object_repr__icontains=value) | Q(actor_label__icontains=value) | Q(
+            changes__icontains=value)
+        if value.isdigit():
+            condition |= Q(object_id=value) | Q(seq=int(value))
+        return queryset.filter(condition)
+
+
+class MemberFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="search")
+    role = filters.ChoiceFilter(label=_("role"), choices=Role.choices, method="by_role")
+    status = filters.ChoiceFilter(label=_("status"), method="by_status", choices=[
+        ("active", _("Active")), ("inactive", _("Inactive"))])
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(email__icontains=value) | Q(full_name__icontains=value))
+
+    def by_role(self, queryset, name, value):
+        return queryset.filter(memberships__role=value)
+
+    def by_status(self, queryset, name, value):
+        return queryset.filter(active_roles__gt=0) if value == "active" else queryset.filter(
+            active_roles=0)
+
+
+class ScopeFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="search")
+    is_active = filters.BooleanFilter(label=_("active"))
+
+    class Meta:
+        model = Scope
+        fields = ["q", "is_active"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(boundaries__icontains=value)
+                               | Q(sites__icontains=value)
+                               | Q(certificate_number__icontains=value))
+
+
+class DepartmentFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
+    scope = filters.ModelChoiceFilter(label=_("ISMS scope"), field_name="scopes",
+                                      queryset=Scope.objects.none())
+
+    class Meta:
+        model = Department
+        fields = ["q", "scope"]
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisation is not None:
+            self.filters["scope"].queryset = Scope.objects.filter(organisation=organisation)

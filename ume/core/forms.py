@@ -1,0 +1,109 @@
+"""Platform forms. They validate input; services do the writing."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+from .models import Department, Membership, Organisation, Scope, User
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedModelForm(forms.ModelForm):
+    """Carries the record's version so a stale edit is refused (ume.core.locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def changed_data_dict(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields
+                if name in self.cleaned_data}
+
+
+class OrganisationForm(VersionedModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "name_en", "industry", "employee_count", "business_type",
+                  "it_dependency", "has_public_systems", "holds_personal_data_at_scale",
+                  "require_mfa"]
+
+
+class ScopeForm(VersionedModelForm):
+    class Meta:
+        model = Scope
+        fields = ["name", "boundaries", "sites", "certification_body", "certificate_number",
+                  "certified_on", "certificate_expires_on", "is_active"]
+        widgets = {"certified_on": DATE, "certificate_expires_on": DATE,
+                   "boundaries": forms.Textarea(attrs={"rows": 4}),
+                   "sites": forms.Textarea(attrs={"rows": 3})}
+
+
+class DepartmentForm(VersionedModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "scopes", "head"]
+        widgets = {"scopes": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].queryset = Scope.objects.filter(organisation=organisation)
+        self.fields["head"].queryset = User.objects.filter(
+            memberships__organisation=organisation, memberships__is_active=True).distinct()
+
+
+class RoleFieldsMixin(forms.Form):
+    def limit_choices(self, organisation: Organisation) -> None:
+        self.fields["scope"].queryset = Scope.objects.filter(organisation=organisation,
+                                                             is_active=True)
+        self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
+
+
+class InvitationForm(RoleFieldsMixin):
+    email = forms.EmailField(label=_("e-mail address"), max_length=254)
+    full_name = forms.CharField(label=_("full name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+    scope = forms.ModelChoiceField(label=_("ISMS scope"), queryset=Scope.objects.none(),
+                                   required=False, empty_label=_("All ISMS scopes"))
+    department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.none(),
+                                        required=False)
+    valid_until = forms.DateField(label=_("access valid until"), required=False, widget=DATE,
+                                  help_text=_("Required for external auditors."))
+
+
+class MembershipForm(VersionedModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "scope", "department", "valid_until"]
+        widgets = {"valid_until": DATE}
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].queryset = Scope.objects.filter(organisation=organisation)
+        self.fields["scope"].empty_label = _("All ISMS scopes")
+        self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
+
+
+class AddRoleForm(RoleFieldsMixin):
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+    scope = forms.ModelChoiceField(label=_("ISMS scope"), queryset=Scope.objects.none(),
+                                   required=False, empty_label=_("All ISMS scopes"))
+    department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.none(),
+                                        required=False)
+    valid_until = forms.DateField(label=_("valid until"), required=False, widget=DATE)
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("full name"), max_length=150)
+    password1 = forms.CharField(label=_("password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("password (again)"), widget=forms.PasswordInput,
+                                strip=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords do not match."))
+        return data

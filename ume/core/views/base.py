@@ -1,0 +1,131 @@
+"""Base views every module builds on: default-deny permission checks, organisation context,
+service-backed forms with optimistic locking, and htmx partial selection."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from ..policies import can
+
+
+def public_view(view):
+    """Mark a function view as intentionally public (no login); the route test checks it."""
+    view.public = True
+    return view
+
+
+class PolicyMixin(LoginRequiredMixin):
+    """Default deny: a view must name ``permission_required``; it is checked against
+    ``get_permission_object()`` (the current organisation unless overridden)."""
+
+    permission_required: str | None = None
+    breadcrumbs: list[tuple[str, str | None]] = []
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if getattr(request, "organisation", None) is None:
+            raise PermissionDenied(_("You are not a member of any organisation."))
+        if self.permission_required is None:
+            raise PermissionDenied("view declares no permission")
+        if not can(request.user, self.permission_required, self.get_permission_object()):
+            raise PermissionDenied(_("You do not have permission to open this page."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self) -> Any:
+        return self.request.organisation
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return list(self.breadcrumbs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("breadcrumbs", self.get_breadcrumbs())
+        ctx.setdefault("page_title", getattr(self, "page_title", ""))
+        return ctx
+
+    @property
+    def organisation(self):
+        return self.request.organisation
+
+
+class ObjectMixin:
+    """Fetch the object through a selector (so other organisations' rows are a 404)."""
+
+    def get_queryset(self):
+        raise NotImplementedError  # pragma: no cover - every subclass names its selector
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            try:
+                self._object = self.get_queryset().get(pk=self.kwargs["pk"])
+            except self.get_queryset().model.DoesNotExist:
+                raise Http404 from None
+        return self._object
+
+    def get_permission_object(self):
+        return self.get_object()
+
+
+class PageView(PolicyMixin, TemplateView):
+    pass
+
+
+class ServiceFormView(PolicyMixin, FormView):
+    """A form whose valid data goes to one service. ``perform(form)`` calls it and returns the
+    saved object; ValidationError (including a stale edit) is shown on the form, nothing saved."""
+
+    success_message: str = ""
+
+    def perform(self, form) -> Any:
+        raise NotImplementedError  # pragma: no cover
+
+    def form_valid(self, form):
+        try:
+            self.saved = self.perform(form)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def _attach_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+class ListView(PolicyMixin, SingleTableMixin, FilterView):
+    """A filtered, sorted, paginated table whose queryset comes from a selector."""
+
+    paginate_by = 50
+    template_name = "core/list.html"
+    filterset_class = None
+
+    def get_table_pagination(self, table):
+        return {"per_page": self.paginate_by}
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if "organisation" in filterset_class.__init__.__code__.co_varnames:
+            kwargs["organisation"] = self.request.organisation
+        return kwargs
+
+    def get_template_names(self):
+        if self.request.htmx and not self.request.htmx.boosted:
+            return ["core/partials/list_results.html"]
+        return [self.template_name]
