@@ -56,7 +56,8 @@ def member_list(*, actor: User, organisation: Organisation) -> QuerySet[User]:
             .annotate(active_roles=Count("memberships", filter=Q(
                 memberships__organisation=organisation, memberships__is_active=True)),
                 last_seen=Max("last_login"))
-            .prefetch_related(Prefetch("memberships", queryset=roles, to_attr="org_roles")))
+            .prefetch_related(Prefetch("memberships", queryset=roles, to_attr="org_roles"))
+            .order_by("email"))
 
 
 def membership_list(*, actor: User, organisation: Organisation) -> QuerySet[Membership]:

@@ -201,12 +201,18 @@ SPECTACULAR_SETTINGS = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- E-mail ------------------------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get("UME_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("UME_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("UME_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("UME_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("UME_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("UME_EMAIL_USE_TLS")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("UME_EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("UME_EMAIL_PORT", "25")),
+            "username": os.environ.get("UME_EMAIL_HOST_USER", ""),
+            "password": os.environ.get("UME_EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("UME_EMAIL_USE_TLS"),
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("UME_DEFAULT_FROM_EMAIL", "ume@localhost")
 
 # --- Security defaults (hardened further in production.py) ---------------------------------------

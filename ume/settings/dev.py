@@ -4,5 +4,5 @@ from .base import *  # noqa: F403
 
 DEBUG = env_bool("UME_DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # WebAuthn on http://127.0.0.1 during development

@@ -1,0 +1,36 @@
+"""Shared pytest fixtures: two organisations, a user in every role, logged-in clients."""
+
+import pytest
+
+from ume.core.choices import Role
+from ume.core.tests.factories import make_org, make_user
+
+
+@pytest.fixture
+def world(db):
+    return make_org()
+
+
+@pytest.fixture
+def other_world(db):
+    return make_org("他社株式会社", domain="other.example")
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but a member of no organisation."""
+    return make_user("nobody@example.jp")
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def admin_client(world, login):
+    return login(world[Role.ADMIN])

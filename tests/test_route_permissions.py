@@ -1,0 +1,165 @@
+"""Every URL route and API route is walked: each must declare a permission (or be explicitly
+public) and refuse anonymous users, outsiders, other organisations' members and read-only roles
+where it should. A new route without a policy, or without sample arguments here, fails."""
+
+from dataclasses import dataclass
+
+import pytest
+import rules
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ume.core.choices import Role
+from ume.core.models import Invitation, Membership
+
+# Routes owned by django-allauth (login, password reset, MFA) and Django's language switch:
+# they authenticate by themselves; MFA pages are checked in test_accounts.py.
+DELEGATED_PREFIXES = ("accounts/", "i18n/")
+WRITE_PREFIXES = ("add_", "change_", "delete_", "manage_")
+
+
+@dataclass
+class Route:
+    name: str
+    pattern: str
+    view: type
+    kwargs: tuple[str, ...]
+
+    @property
+    def perm(self) -> str | None:
+        return getattr(self.view, "permission_required", None)
+
+    @property
+    def write_perm(self) -> str | None:
+        return getattr(self.view, "write_permission_required", None)
+
+    @property
+    def is_api(self) -> bool:
+        return self.pattern.startswith("api/")
+
+    @property
+    def is_write(self) -> bool:
+        return bool(self.perm) and self.perm.split(".")[1].startswith(WRITE_PREFIXES)
+
+
+def walk(patterns=None, prefix="", namespace=""):
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            full = prefix + str(p.pattern)
+            if full.startswith(DELEGATED_PREFIXES) or "<drf_format_suffix" in full \
+                    or "format" in p.pattern.regex.groupindex:
+                continue
+            callback = p.callback
+            view = getattr(callback, "view_class", None) or getattr(callback, "cls", callback)
+            yield Route(f"{namespace}{p.name}", full, view, tuple(p.pattern.regex.groupindex))
+
+
+ROUTES = list(walk())
+PROTECTED = [r for r in ROUTES if not getattr(r.view, "public", False)]
+
+
+def test_routes_were_found():
+    assert len(ROUTES) > 15 and any(r.is_api for r in ROUTES)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.pattern)
+def test_every_route_declares_an_existing_permission_or_is_public(route):
+    if getattr(route.view, "public", False):
+        return
+    assert route.perm, f"{route.pattern} ({route.view}) declares no permission_required"
+    assert rules.perm_exists(route.perm), f"{route.perm} is not a declared policy"
+    if route.write_perm:
+        assert rules.perm_exists(route.write_perm)
+
+
+def sample_kwargs(route: Route, world) -> dict:
+    """Arguments naming records of ``world`` (the organisation under test)."""
+    membership = Membership.objects.filter(organisation=world.org, role=Role.STAFF).first()
+    invitation = Invitation.objects.filter(organisation=world.org).first()
+    samples = {
+        "core:scope_detail": {"pk": world.hq.pk},
+        "core:scope_edit": {"pk": world.hq.pk},
+        "core:department_edit": {"pk": world.dept.pk},
+        "core:department_delete": {"pk": world.dept.pk},
+        "core:member_detail": {"pk": world[Role.STAFF].pk},
+        "core:membership_edit": {"pk": membership.pk},
+        "core:invitation_revoke": {"pk": invitation.pk},
+        "core:invitation_accept": {"token": invitation.token},
+        "scope-detail": {"pk": world.hq.pk},
+        "department-detail": {"pk": world.dept.pk},
+        "membership-detail": {"pk": membership.pk},
+    }
+    if not route.kwargs:
+        return {}
+    assert route.name in samples, f"add sample arguments for {route.name} in this test"
+    return samples[route.name]
+
+
+@pytest.fixture
+def invited(world):
+    from ume.core import services
+
+    return services.invitation_create(actor=world[Role.ADMIN], organisation=world.org,
+                                      email="new@example.jp", role=Role.STAFF,
+                                      accept_url_base="http://testserver/")
+
+
+def get(client, route, url):
+    return client.post(url) if "get" not in getattr(route.view, "http_method_names",
+                                                    ["get"]) else client.get(url)
+
+
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.pattern)
+def test_anonymous_is_refused(route, world, invited, client):
+    response = get(client, route, reverse(route.name, kwargs=sample_kwargs(route, world)))
+    if route.is_api:
+        assert response.status_code in (401, 403)
+    else:
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.pattern)
+def test_user_without_organisation_is_refused(route, world, invited, outsider, login):
+    client = login(outsider)
+    response = get(client, route, reverse(route.name, kwargs=sample_kwargs(route, world)))
+    assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.pattern)
+def test_other_organisations_admin_cannot_reach_or_see_this_organisation(
+        route, world, invited, other_world, login):
+    client = login(other_world[Role.ADMIN])
+    url = reverse(route.name, kwargs=sample_kwargs(route, world))
+    response = get(client, route, url)
+    if route.kwargs:
+        assert response.status_code in (403, 404), url
+    else:
+        assert response.status_code in (200, 302, 405)
+        assert world.org.name.encode() not in response.content
+        assert world[Role.ADMIN].email.encode() not in response.content
+
+
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.pattern)
+def test_read_only_external_auditor_cannot_write(route, world, invited, login):
+    client = login(world[Role.EXTERNAL_AUDITOR])
+    url = reverse(route.name, kwargs=sample_kwargs(route, world))
+    if route.is_write:
+        assert get(client, route, url).status_code == 403
+        assert client.post(url, {}).status_code == 403
+    elif route.is_api:
+        response = client.post(url, {}, content_type="application/json")
+        assert response.status_code in (403, 405)
+        if route.kwargs:
+            assert client.patch(url, {}, content_type="application/json").status_code in (
+                403, 404, 405)
+    else:
+        assert get(client, route, url).status_code in (200, 302, 403, 405)
+
+
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.pattern)
+def test_administrator_can_open_every_route(route, world, invited, admin_client):
+    url = reverse(route.name, kwargs=sample_kwargs(route, world))
+    if "get" in getattr(route.view, "http_method_names", ["get"]):
+        assert admin_client.get(url).status_code == 200, url

@@ -1,0 +1,60 @@
+"""Test data builders for the platform: an organisation with a user in every role."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from ume.core import services
+from ume.core.audit import acting_as
+from ume.core.choices import Role
+from ume.core.models import Department, Membership, Organisation, Scope, User
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def make_user(email: str, **extra) -> User:
+    return User.objects.create_user(email, PASSWORD, full_name=extra.pop("full_name", email),
+                                    **extra)
+
+
+@dataclass
+class OrgWorld:
+    org: Organisation
+    hq: Scope
+    dev: Scope
+    dept: Department
+    users: dict[str, User] = field(default_factory=dict)
+
+    def __getitem__(self, role: str) -> User:
+        return self.users[role]
+
+
+def make_org(name: str = "梅商事株式会社", domain: str = "example.jp") -> OrgWorld:
+    """An organisation with scopes 本社/開発センター, one department and a user per role."""
+    with transaction.atomic():
+        return _make_org(name, domain)
+
+
+def _make_org(name: str, domain: str) -> OrgWorld:
+    admin = make_user(f"admin@{domain}")
+    org = services.organisation_create(actor=admin, name=name, admin=admin, employee_count=40)
+    hq = services.scope_create(actor=admin, organisation=org, data={"name": "本社"})
+    dev = services.scope_create(actor=admin, organisation=org, data={"name": "開発センター"})
+    dept = services.department_create(actor=admin, organisation=org,
+                                      data={"name": "総務部", "scopes": [hq]})
+    world = OrgWorld(org=org, hq=hq, dev=dev, dept=dept, users={Role.ADMIN: admin})
+    with acting_as(admin):
+        for role in Role.values:
+            if role == Role.ADMIN:
+                continue
+            user = make_user(f"{role}@{domain}")
+            scoped = role in (Role.EXTERNAL_AUDITOR, Role.STAFF)
+            Membership.objects.create(
+                user=user, organisation=org, role=role, scope=hq if scoped else None,
+                department=dept if role in (Role.STAFF, Role.DEPARTMENT_HEAD) else None,
+                valid_until=(timezone.localdate() + dt.timedelta(days=30)
+                             if role == Role.EXTERNAL_AUDITOR else None))
+            world.users[role] = user
+    return world
