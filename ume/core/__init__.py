@@ -1,1 +1,3 @@
-"""Platform core: organisations, ISMS scopes, roles, policies, audit trail, exports. No domain logic."""
+"""Platform core: organisations, ISMS scopes, roles, policies, audit trail and exports.
+
+No domain logic lives here."""

@@ -1,6 +1,6 @@
 """Development settings: `make run` on 127.0.0.1 with the console mail backend."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = env_bool("UME_DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"

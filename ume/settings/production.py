@@ -5,7 +5,7 @@ Required environment: UME_SECRET_KEY, UME_ALLOWED_HOSTS, DATABASE_URL (recommend
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 if len(SECRET_KEY) < 50:

@@ -1,6 +1,6 @@
 """Test settings: fast hashing, in-memory mail, tasks run immediately."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 SECRET_KEY = "test-only-key-0123456789abcdef0123456789abcdef0123456789"
@@ -16,3 +16,5 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 ACCOUNT_RATE_LIMITS = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": VAR_DIR / "test.sqlite3"}
+# The live server and the test client find static files themselves; no collectstatic in tests.
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]

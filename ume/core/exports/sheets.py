@@ -32,7 +32,7 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 FORMULA_PREFIXES = frozenset("=+-@\t\r")
 # Defence in depth for Japanese input: the full-width forms that IMEs produce, which Excel's
 # input conversion may treat as the ASCII operators.
-FULLWIDTH_FORMULA_PREFIXES = frozenset("\uff1d\uff0b\uff0d\uff20")  # ＝＋－＠  # noqa: RUF003
+FULLWIDTH_FORMULA_PREFIXES = frozenset("\uff1d\uff0b\uff0d\uff20")  # ＝＋－＠
 DANGEROUS_PREFIXES = FORMULA_PREFIXES | FULLWIDTH_FORMULA_PREFIXES
 
 EXCEL_CELL_MAX_CHARS = 32_767

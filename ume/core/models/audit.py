@@ -65,12 +65,6 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.model_label}:{self.object_id}"
 
-    @property
-    def changes_data(self) -> dict:
-        import json
-
-        return json.loads(self.changes or "{}")
-
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:
             raise AppendOnlyError("audit entries are append-only")
@@ -78,6 +72,12 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit entries are append-only")
+
+    @property
+    def changes_data(self) -> dict:
+        import json
+
+        return json.loads(self.changes or "{}")
 
 
 class AuditChainHead(models.Model):
@@ -87,3 +87,6 @@ class AuditChainHead(models.Model):
                                         primary_key=True, related_name="audit_head")
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}#{self.seq}"

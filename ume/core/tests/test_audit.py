@@ -1,5 +1,6 @@
 """The audit trail: one mechanism, same transaction, hash-chained, append-only, verifiable."""
 
+import itertools
 import json
 import threading
 
@@ -90,7 +91,7 @@ def test_chain_verifies_and_links_each_entry_to_the_previous(world):
         organisation=world.org).count()
     rows = list(AuditEntry.objects.filter(organisation=world.org).order_by("seq"))
     assert rows[0].prev_hash == "0" * 64
-    assert all(b.prev_hash == a.hash for a, b in zip(rows, rows[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
     assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
 
 
@@ -157,7 +158,7 @@ def test_twenty_concurrent_writers_never_fork_the_chain(world):
             barrier.wait(timeout=30)
             services.department_create(actor=admin, organisation=world.org,
                                        data={"name": f"部署{n:02d}"})
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

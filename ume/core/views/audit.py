@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.views import View
 
 from .. import audit, selectors
 from ..audit_labels import model_label_display
@@ -16,7 +17,6 @@ from ..exports import Table, export_response, filename_for, write_csv, write_xls
 from ..filters import AuditEntryFilter
 from ..tables import AuditEntryTable
 from .base import ListView, PolicyMixin
-from django.views import View
 
 
 class AuditEntryListView(ListView):
@@ -68,18 +68,21 @@ class AuditExportView(PolicyMixin, View):
             return redirect("core:audit_list")
         table = Table(title=_("Audit trail"), headers=[str(h) for h in EXPORT_HEADERS],
                       rows=self._rows(rows))
+        base = filename_for(_("audit-trail"), kind)
+        if kind == "csv":
+            content = write_csv(table)
+        else:
+            meta = {_("Organisation"): self.organisation.name,
+                    _("Exported at"): timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+                    _("Exported by"): request.user.email,
+                    _("Verification"): _("Each hash is SHA-256 over the previous hash and the "
+                                         "entry; see the README (verify_audit).")}
+            content = write_xlsx([table], meta=meta)
+        # The export itself is a security event; it follows the entries it contains.
         with transaction.atomic():
             audit.record_event(organisation_id=self.organisation.pk, name="audit_exported",
                                details={"format": kind, "query": request.GET.urlencode()})
-        base = filename_for(_("audit-trail"), kind)
-        if kind == "csv":
-            return export_response(write_csv(table), filename=base, kind="csv")
-        meta = {_("Organisation"): self.organisation.name,
-                _("Exported at"): timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-                _("Exported by"): request.user.email,
-                _("Verification"): _("Each hash is SHA-256 over the previous hash and the entry; "
-                                     "see the README (verify_audit).")}
-        return export_response(write_xlsx([table], meta=meta), filename=base, kind="xlsx")
+        return export_response(content, filename=base, kind=kind)
 
     @staticmethod
     def _rows(queryset):

@@ -9,14 +9,15 @@ import re
 from pathlib import Path
 
 import polib
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from .compile_translations import catalogues, shown
 
 # %(name)s with optional flags, width and precision; %% is a literal percent sign.
-NAMED_PERCENT = re.compile(r"%\((?P<name>[^)]*)\)[#0\- +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?"
-                           r"[diouxXeEfFgGcrsa]")
+NAMED_PERCENT = re.compile(
+    r"%\((?P<name>[^)]*)\)[#0\- +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?"
+    r"[diouxXeEfFgGcrsa]"
+)
 PLAIN_PERCENT = re.compile(r"%(?!\()[#0\- +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa]")
 # {name}, {name.attr}, {name[0]}, {name!r:>10}, {} and {0} ({{ and }} are removed first).
 BRACE = re.compile(r"\{(?P<field>[^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}")
@@ -85,11 +86,14 @@ def check_complete(po: polib.POFile) -> list[str]:
                 missing = sorted(set(expected) - set(got))
                 extra = sorted(set(got) - set(expected))
                 detail = "; ".join(
-                    part for part in (
+                    part
+                    for part in (
                         f"missing {', '.join(missing)}" if missing else "",
                         f"unexpected {', '.join(extra)}" if extra else "",
                         "different count" if not missing and not extra else "",
-                    ) if part)
+                    )
+                    if part
+                )
                 problems.append(f"{label}:{which} placeholders differ ({detail})")
     return problems
 
@@ -134,16 +138,17 @@ def check_fuzzy_only(po: polib.POFile) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = ("Fail if the ja catalogue has untranslated or fuzzy entries, broken placeholders "
-            "or a stale .mo; the en catalogue (if any) is checked for fuzzy entries only.")
+    help = (
+        "Fail if the ja catalogue has untranslated or fuzzy entries, broken placeholders "
+        "or a stale .mo; the en catalogue (if any) is checked for fuzzy entries only."
+    )
 
     complete_locales = ("ja",)
     fuzzy_only_locales = ("en",)
 
     def handle(self, *args, **options):
         failures = []
-        paths = {path.parent.parent.name: path for path in catalogues()
-                 if path.name == "django.po"}
+        paths = {path.parent.parent.name: path for path in catalogues() if path.name == "django.po"}
         for lang in self.complete_locales:
             po_path = paths.get(lang)
             if po_path is None:

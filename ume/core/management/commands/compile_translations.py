@@ -25,6 +25,8 @@ def catalogues(locales: list[str] | None = None) -> list[Path]:
 def compile_catalogue(po_path: Path) -> tuple[Path, bool, int]:
     """Write ``po_path``'s .mo next to it; return (mo path, rewritten?, messages compiled)."""
     po = polib.pofile(str(po_path), wrapwidth=0)
+    # msgfmt drops this header too; makemessages bumps it on every run, and it is not needed.
+    po.metadata.pop("POT-Creation-Date", None)
     mo_path = po_path.with_suffix(".mo")
     data = po.to_binary()  # translated_entries() only: no fuzzy, obsolete or empty msgstrs
     changed = not mo_path.exists() or mo_path.read_bytes() != data
@@ -44,18 +46,26 @@ def shown(path: Path) -> str:
 
 
 class Command(BaseCommand):
-    help = ("Compile every LOCALE_PATHS/<lang>/LC_MESSAGES/*.po to .mo with polib "
-            "(fuzzy entries are skipped, as msgfmt does).")
+    help = (
+        "Compile every LOCALE_PATHS/<lang>/LC_MESSAGES/*.po to .mo with polib "
+        "(fuzzy entries are skipped, as msgfmt does)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("-l", "--locale", action="append",
-                            help="Compile only this locale (repeatable); default: all.")
+        parser.add_argument(
+            "-l",
+            "--locale",
+            action="append",
+            help="Compile only this locale (repeatable); default: all.",
+        )
 
     def handle(self, *args, locale=None, **options):
         paths = catalogues(locale)
         if not paths:
-            raise CommandError("No .po files found under LOCALE_PATHS "
-                               f"({', '.join(map(str, settings.LOCALE_PATHS))}).")
+            raise CommandError(
+                "No .po files found under LOCALE_PATHS "
+                f"({', '.join(map(str, settings.LOCALE_PATHS))})."
+            )
         for po_path in paths:
             try:
                 mo_path, changed, count = compile_catalogue(po_path)
