@@ -53,7 +53,7 @@ lint: deps
 
 # Refresh the .po catalogues from the code, then compile them (.mo files are committed so `make run` needs no gettext).
 messages: deps
-	cd ume && ../$(PY) ../manage.py makemessages -l ja -l en --no-obsolete --ignore 'static/*'
+	cd ume && ../$(PY) ../manage.py makemessages -l ja --no-obsolete --ignore 'static/*' --ignore 'settings/*'
 	$(MAKE) i18n
 
 i18n: deps

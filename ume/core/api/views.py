@@ -53,9 +53,14 @@ class OrganisationView(OrganisationContextMixin, APIView):
         return Response(OrganisationSerializer(org).data)
 
 
-class ServiceViewSet(OrganisationContextMixin, viewsets.GenericViewSet):
-    """Create/update through ``create_service``/``update_service``; the version is optional
-    on update but, when given, a stale one is refused with HTTP 409."""
+class OrgViewSet(OrganisationContextMixin, viewsets.GenericViewSet):
+    """A viewset whose queryset comes from a selector of the current organisation."""
+
+
+class ServiceWriteMixin:
+    """Create/update through ``create_service``/``update_service`` (listed first among the
+    bases so DRF's ``serializer.save()`` is never reached); the version is optional on update
+    but, when given, a stale one is refused with HTTP 409."""
 
     def perform_create(self, serializer):
         serializer.instance = self.create_service(dict(serializer.validated_data))
@@ -66,8 +71,8 @@ class ServiceViewSet(OrganisationContextMixin, viewsets.GenericViewSet):
         serializer.instance = self.update_service(serializer.instance, data, version)
 
 
-class ScopeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                   mixins.UpdateModelMixin, ServiceViewSet):
+class ScopeViewSet(ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                   mixins.CreateModelMixin, mixins.UpdateModelMixin, OrgViewSet):
     """ISMS scopes (適用範囲) of the organisation."""
 
     serializer_class = ScopeSerializer
@@ -94,9 +99,9 @@ class ScopeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
                                      version=version)
 
 
-class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class DepartmentViewSet(ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                        mixins.DestroyModelMixin, ServiceViewSet):
+                        mixins.DestroyModelMixin, OrgViewSet):
     serializer_class = DepartmentSerializer
     permission_required = "core.view_department"
     write_permission_required = "core.change_department"
@@ -118,7 +123,7 @@ class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         services.department_delete(actor=self.request.user, department=instance)
 
 
-class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
+class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
     """Roles held in the organisation (read-only; manage members in the UI)."""
 
     serializer_class = MembershipSerializer
@@ -139,7 +144,7 @@ class AuditEntryFilter(filters.FilterSet):
         fields = ["action", "model_label", "object_id", "actor", "since", "until", "after_seq"]
 
 
-class AuditEntryViewSet(mixins.ListModelMixin, ServiceViewSet):
+class AuditEntryViewSet(mixins.ListModelMixin, OrgViewSet):
     """The audit trail, read-only and append-only (ordered by sequence number)."""
 
     serializer_class = AuditEntrySerializer

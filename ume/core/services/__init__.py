@@ -21,8 +21,11 @@ from .organisation import (
     scope_create,
     scope_update,
 )
+from .tokens import api_token_revoke, api_token_rotate
 
 __all__ = [
+    "api_token_revoke",
+    "api_token_rotate",
     "department_create",
     "department_delete",
     "department_update",

@@ -1,6 +1,11 @@
 """The user's own login and security page, and the organisation/scope switcher."""
 
+from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from .. import services
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _l
 from django.views import View
@@ -27,7 +32,21 @@ class AccountSecurityView(PageView):
         from allauth.mfa.models import Authenticator
 
         ctx["authenticators"] = Authenticator.objects.filter(user=self.request.user)
+        ctx["has_token"] = Token.objects.filter(user=self.request.user).exists()
+        ctx["new_token"] = self.request.session.pop("ume_new_token", None)
         return ctx
+
+    def post(self, request):
+        """Issue or revoke the user's API token (shown once, right after issuing)."""
+        if request.POST.get("action") == "revoke":
+            services.api_token_revoke(actor=request.user)
+            messages.success(request, _("The API token was revoked."))
+        else:
+            token = services.api_token_rotate(actor=request.user)
+            request.session["ume_new_token"] = token.key
+            messages.success(request, _("A new API token was issued. Copy it now: it is shown "
+                                        "only once."))
+        return redirect("core:account_security")
 
 
 class SwitchView(PolicyMixin, View):
