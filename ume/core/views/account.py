@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views import View
 from rest_framework.authtoken.models import Token
 
 from .. import services
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy as _l
-from django.views import View
-
 from ..middleware import SESSION_ORG, SESSION_SCOPE
 from ..models import LoginEvent
 from ..roles import organisation_ids, visible_scope_ids

@@ -6,7 +6,7 @@ import secrets
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ... import services
 from ...audit import acting_as
@@ -51,7 +51,7 @@ class Command(BaseCommand):
         cred_file = settings.VAR_DIR / "demo-credentials.txt"
         if not Organisation.objects.filter(name=DEMO_ORG).exists():
             password = secrets.token_urlsafe(12)
-            with transaction.atomic():
+            with transaction.atomic(), translation.override("ja"):
                 self._create(password)
             cred_file.parent.mkdir(parents=True, exist_ok=True)
             cred_file.write_text(password)

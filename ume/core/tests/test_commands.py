@@ -1,0 +1,40 @@
+"""Set-up commands used by `make run`: migrations complete, reference data and demo idempotent."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from ume.core import audit
+from ume.core.choices import Role
+from ume.core.models import Membership, Organisation, Scope
+
+
+@pytest.mark.django_db
+def test_no_model_change_is_missing_a_migration():
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_a_realistic_organisation_once(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=out)
+    org = Organisation.objects.get(name="梅商事株式会社")
+    assert Organisation.objects.count() == 1 and org.employee_count == 40
+    assert set(Scope.objects.filter(organisation=org).values_list("name", flat=True)) == {
+        "本社", "開発センター"}
+    roles = set(Membership.objects.filter(organisation=org).values_list("role", flat=True))
+    assert roles == set(Role.values)
+    password = (tmp_path / "demo-credentials.txt").read_text()
+    assert out.getvalue().count(f"admin@ume-demo.example  password: {password}") == 2
+    assert audit.verify_chain(org.pk).ok
+
+
+@pytest.mark.django_db
+def test_load_reference_runs(capsys):
+    call_command("load_reference")
+    assert "Reference data" in capsys.readouterr().out
