@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors, services
-from ..models import AuditEntry
+from ..models import AuditEntry, Department, Membership, Scope
 from ..roles import memberships_of
 from .base import OrganisationContextMixin
 from .serializers import (
@@ -54,7 +54,18 @@ class OrganisationView(OrganisationContextMixin, APIView):
 
 
 class OrgViewSet(OrganisationContextMixin, viewsets.GenericViewSet):
-    """A viewset whose queryset comes from a selector of the current organisation."""
+    """A viewset whose queryset comes from a selector (``select``) of the current
+    organisation; the schema generator gets an empty queryset of ``model``."""
+
+    model: type
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.select()
+
+    def select(self):
+        raise NotImplementedError  # pragma: no cover - each viewset names its selector
 
 
 class ServiceWriteMixin:
@@ -76,11 +87,12 @@ class ScopeViewSet(ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveMode
     """ISMS scopes (適用範囲) of the organisation."""
 
     serializer_class = ScopeSerializer
+    model = Scope
     permission_required = "core.view_scope"
     write_permission_required = "core.change_scope"
     filterset_fields = ["is_active"]
 
-    def get_queryset(self):
+    def select(self):
         return selectors.scope_list(actor=self.request.user, organisation=self.organisation,
                                     include_inactive=True).order_by("pk")
 
@@ -103,10 +115,11 @@ class DepartmentViewSet(ServiceWriteMixin, mixins.ListModelMixin, mixins.Retriev
                         mixins.CreateModelMixin, mixins.UpdateModelMixin,
                         mixins.DestroyModelMixin, OrgViewSet):
     serializer_class = DepartmentSerializer
+    model = Department
     permission_required = "core.view_department"
     write_permission_required = "core.change_department"
 
-    def get_queryset(self):
+    def select(self):
         return selectors.department_list(actor=self.request.user,
                                          organisation=self.organisation).order_by("pk")
 
@@ -127,9 +140,10 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgVie
     """Roles held in the organisation (read-only; manage members in the UI)."""
 
     serializer_class = MembershipSerializer
+    model = Membership
     permission_required = "core.view_membership"
 
-    def get_queryset(self):
+    def select(self):
         return selectors.membership_list(actor=self.request.user,
                                          organisation=self.organisation).order_by("pk")
 
@@ -148,9 +162,10 @@ class AuditEntryViewSet(mixins.ListModelMixin, OrgViewSet):
     """The audit trail, read-only and append-only (ordered by sequence number)."""
 
     serializer_class = AuditEntrySerializer
+    model = AuditEntry
     permission_required = "core.view_auditentry"
     filterset_class = AuditEntryFilter
 
-    def get_queryset(self):
+    def select(self):
         return selectors.audit_entry_list(actor=self.request.user,
                                           organisation=self.organisation).order_by("seq")
