@@ -29,13 +29,24 @@ def organisation_update(*, actor: User, organisation: Organisation, data: dict[s
     return update_fields(organisation, data, version=version)
 
 
-def _check_scope_name(organisation: Organisation, name: str, exclude_pk: int | None = None):
-    clash = Scope.objects.filter(organisation=organisation, name__iexact=name.strip())
+def _check_unique_name(model, organisation: Organisation, name: str, message: str,
+                       exclude_pk: int | None = None) -> None:
+    """Names are unique per organisation, ignoring case and surrounding spaces."""
+    clash = model.objects.filter(organisation=organisation, name__iexact=name.strip())
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise ValidationError({"name": _("An ISMS scope named “{name}” already exists. Choose "
-                                         "another name.").format(name=name)})
+        raise ValidationError({"name": message.format(name=name.strip())})
+
+
+def _check_scope_name(organisation, name: str, exclude_pk: int | None = None) -> None:
+    _check_unique_name(Scope, organisation, name, _(
+        "An ISMS scope named “{name}” already exists. Choose another name."), exclude_pk)
+
+
+def _check_department_name(organisation, name: str, exclude_pk: int | None = None) -> None:
+    _check_unique_name(Department, organisation, name, _(
+        "A department named “{name}” already exists."), exclude_pk)
 
 
 @service
@@ -65,15 +76,6 @@ def _check_certificate_dates(scope: Scope) -> None:
             and scope.certificate_expires_on <= scope.certified_on):
         raise ValidationError({"certificate_expires_on": _(
             "The expiry date must be after the certification date.")})
-
-
-def _check_department_name(organisation, name: str, exclude_pk: int | None = None) -> None:
-    clash = Department.objects.filter(organisation=organisation, name__iexact=name.strip())
-    if exclude_pk:
-        clash = clash.exclude(pk=exclude_pk)
-    if clash.exists():
-        raise ValidationError({"name": _("A department named “{name}” already exists.").format(
-            name=name)})
 
 
 def _check_department_refs(organisation, data: dict[str, Any]) -> None:
