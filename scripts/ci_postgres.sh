@@ -76,7 +76,7 @@ LOGFILE="$BASE/postgres.log"
 psql_admin() { # psql as the bootstrap superuser over TCP (trust authentication)
   "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U "$PGUSER_OS" -d postgres "$@"
 }
-ready() { "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" -t 1 >/dev/null 2>&1; }
+ready() { "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" -U "$PGUSER_OS" -d postgres -t 1 >/dev/null 2>&1; }
 running() { [ -f "$DATA/PG_VERSION" ] && as_pg "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
 running_port() { sed -n 4p "$DATA/postmaster.pid" 2>/dev/null || true; }
 
