@@ -19,9 +19,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 E2E_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = E2E_DIR.parent.parent / "test-results"
 CHROMIUM = os.environ.get("UME_E2E_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 TIMEOUT_MS = 10_000
 
 
@@ -76,8 +82,13 @@ def new_context(browser, request):
     contexts = []
 
     def _new_context(**options):
-        options = {"viewport": {"width": 1366, "height": 900}, "locale": "ja-JP",
-                   "timezone_id": "Asia/Tokyo", "accept_downloads": True, **options}
+        options = {
+            "viewport": {"width": 1366, "height": 900},
+            "locale": "ja-JP",
+            "timezone_id": "Asia/Tokyo",
+            "accept_downloads": True,
+            **options,
+        }
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)

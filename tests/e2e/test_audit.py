@@ -22,7 +22,8 @@ def _edit_sites(page, live_server, scope, sites: str) -> None:
 
 
 def test_scope_edit_shows_in_the_audit_trail_filter_and_excel_export(
-        page, live_server, world, tmp_path):
+    page, live_server, world, tmp_path
+):
     login(page, live_server, "admin@example.jp", PASSWORD)
     page.goto(f"{live_server.url}/scopes/{world.hq.pk}/edit/")
     expect(page.locator("h1.page-title")).to_contain_text("本社")
@@ -62,8 +63,13 @@ def test_scope_edit_shows_in_the_audit_trail_filter_and_excel_export(
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     book = openpyxl.load_workbook(path, read_only=True)
-    text = "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
-                     for v in row if v is not None)
+    text = "\n".join(
+        str(v)
+        for ws in book.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    )
     assert SITE in text
     assert "本社" in text and "梅商事株式会社" in text
 
@@ -121,4 +127,5 @@ def test_excel_export_follows_the_filter_chosen_on_the_page(page, live_server, w
     info.value.save_as(path)
     assert _exported_record_types(path) == {"適用範囲"}, (
         "the export ignores the filter chosen on the page; export link: "
-        + str(page.get_by_test_id("export-xlsx").get_attribute("href")))
+        + str(page.get_by_test_id("export-xlsx").get_attribute("href"))
+    )

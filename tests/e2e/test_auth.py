@@ -58,7 +58,9 @@ def test_totp_setup_then_login_asks_for_the_code(page, live_server, world):
     expect(body).to_contain_text("リカバリーコード")
     expect(body).to_contain_text(re.compile(r"10 個中 10 個"))
     assert set(Authenticator.objects.filter(user=admin).values_list("type", flat=True)) == {
-        Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
+        Authenticator.Type.TOTP,
+        Authenticator.Type.RECOVERY_CODES,
+    }
 
     # Log out through the user menu.
     page.goto(f"{live_server.url}/")
@@ -81,7 +83,8 @@ def test_totp_setup_then_login_asks_for_the_code(page, live_server, world):
     submit(page, "input[name=code]")
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
     expect(page.locator("form", has=page.locator("input[name=code]"))).to_contain_text(
-        "コードが正しくありません。")
+        "コードが正しくありません。"
+    )
 
     page.locator("input[name=code]").fill(totp_code(secret))
     submit(page, "input[name=code]")

@@ -27,7 +27,8 @@ def _invitation_url(live_server, email: str) -> str:
 
 
 def test_admin_invites_a_user_who_accepts_and_lands_on_the_dashboard(
-        page, live_server, world, new_context):
+    page, live_server, world, new_context
+):
     mail.outbox.clear()
     login(page, live_server, "admin@example.jp", PASSWORD)
     page.goto(f"{live_server.url}/members/")
@@ -80,7 +81,8 @@ def test_admin_invites_a_user_who_accepts_and_lands_on_the_dashboard(
 
 
 def test_inviting_an_invalid_address_shows_a_japanese_error_and_creates_nothing(
-        page, live_server, world):
+    page, live_server, world
+):
     mail.outbox.clear()
     login(page, live_server, "admin@example.jp", PASSWORD)
     page.goto(f"{live_server.url}/members/invite/")

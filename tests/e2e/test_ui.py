@@ -56,10 +56,12 @@ def test_scope_switcher_limits_the_view_to_the_chosen_scope(page, live_server, w
     expect(page.locator(".dropdown-menu.show button.active")).to_have_text("開発センター")
 
 
-def test_phone_width_collapses_the_sidebar_behind_the_toggler(new_context, live_server,
-                                                              transactional_db, world):
-    page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                       has_touch=True).new_page()
+def test_phone_width_collapses_the_sidebar_behind_the_toggler(
+    new_context, live_server, transactional_db, world
+):
+    page = new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    ).new_page()
     login(page, live_server, "staff@example.jp", PASSWORD)
     expect(page.locator("h1.page-title")).to_have_text("ダッシュボード")
     expect(page.get_by_test_id("login-notice")).to_be_visible()
