@@ -51,7 +51,7 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
-    """A run of only e2e tests uses its own test database file (test_e2e.sqlite3), so it does
+    """A run of only e2e tests uses its own test database (var/test.sqlite3_e2e), so it does
     not collide with a unit-test run going on at the same time."""
     if request.session.items and all(_in_e2e(i) for i in request.session.items):
         from pytest_django.fixtures import _set_suffix_to_test_databases

@@ -27,7 +27,12 @@ def field_label(label: str, field: str) -> str:
 
 
 def choice_label(label: str, field: str, value):
-    """The display label of a stored choice value (e.g. a role), else the value itself."""
+    """The display label of a stored choice value (e.g. a role) or a yes/no value, else the
+    value itself."""
+    if isinstance(value, bool):
+        from django.utils.translation import gettext
+
+        return gettext("Yes") if value else gettext("No")
     try:
         choices = dict(apps.get_model(label)._meta.get_field(field).flatchoices)
     except Exception:  # as above

@@ -6,3 +6,20 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 }, true);
+
+// Export links follow the filters currently chosen on the page (htmx updates the list, not
+// the link): <a data-with-filters href="/x/export/?format=xlsx">.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[data-with-filters]");
+  const form = document.querySelector("form.ume-filter");
+  if (!link || !form) {
+    return;
+  }
+  const url = new URL(link.href, window.location.href);
+  for (const [key, value] of new FormData(form)) {
+    if (value !== "" && key !== "page") {
+      url.searchParams.set(key, value);
+    }
+  }
+  link.href = url.toString();
+}, true);
