@@ -30,7 +30,13 @@ class AccountSecurityView(PageView):
         ctx["events"] = LoginEvent.objects.filter(user=self.request.user)[:30]
         from allauth.mfa.models import Authenticator
 
-        ctx["authenticators"] = Authenticator.objects.filter(user=self.request.user)
+        labels = {Authenticator.Type.TOTP: _("Authenticator app"),
+                  Authenticator.Type.WEBAUTHN: _("Security key"),
+                  Authenticator.Type.RECOVERY_CODES: _("Recovery codes")}
+        ctx["authenticators"] = [
+            {"label": labels.get(a.type, a.type), "name": (a.data or {}).get("name", ""),
+             "created_at": a.created_at}
+            for a in Authenticator.objects.filter(user=self.request.user).order_by("type")]
         ctx["has_token"] = Token.objects.filter(user=self.request.user).exists()
         ctx["new_token"] = self.request.session.pop("ume_new_token", None)
         return ctx
