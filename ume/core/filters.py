@@ -5,16 +5,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction, Role
+from .forms import SafeModelChoiceField
 from .models import AuditEntry, Department, Scope, User
 
 DATE = {"type": "date"}
+
+
+class ModelChoiceFilter(filters.ModelChoiceFilter):
+    field_class = SafeModelChoiceField
 
 
 class AuditEntryFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
     action = filters.ChoiceFilter(label=_("operation"), choices=AuditAction.choices)
     model_label = filters.ChoiceFilter(label=_("record type"), choices=[])
-    actor = filters.ModelChoiceFilter(label=_("user"), queryset=User.objects.none())
+    actor = ModelChoiceFilter(label=_("user"), queryset=User.objects.none())
     date_from = filters.DateFilter(label=_("from"), field_name="at", lookup_expr="date__gte",
                                    widget=filters.widgets.forms.DateInput(attrs=DATE))
     date_to = filters.DateFilter(label=_("to"), field_name="at", lookup_expr="date__lte",
@@ -81,7 +86,7 @@ class ScopeFilter(filters.FilterSet):
 
 class DepartmentFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
-    scope = filters.ModelChoiceFilter(label=_("ISMS scope"), field_name="scopes",
+    scope = ModelChoiceFilter(label=_("ISMS scope"), field_name="scopes",
                                       queryset=Scope.objects.none())
 
     class Meta:

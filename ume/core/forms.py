@@ -1,18 +1,58 @@
 """Platform forms. They validate input; services do the writing."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
 from .models import Department, Membership, Organisation, Scope, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_PK = 2**63 - 1
+
+
+def _check_pk(field, value) -> None:
+    """Refuse ids no database column can hold before they reach the query (SQLite raises
+    OverflowError and PostgreSQL DataError on them: tampered input must not be a 500)."""
+    if value in field.empty_values:
+        return
+    text = str(value).strip()
+    if text.lstrip("-").isdigit() and not 0 < int(text) <= MAX_PK:
+        raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
+                              params={"value": value})
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        _check_pk(self, value)
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else [value]:
+            _check_pk(self, pk)
+        return super()._check_values(value)
+
+
+def safe_formfield(db_field, **kwargs):
+    """ModelForm fields for relations use the bounded-id fields above."""
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
+    elif isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", SafeModelChoiceField)
+    return db_field.formfield(**kwargs)
 
 
 class VersionedModelForm(forms.ModelForm):
     """Carries the record's version so a stale edit is refused (ume.core.locking)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    class Meta:
+        formfield_callback = safe_formfield
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1,
+                                 max_value=MAX_PK)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,7 +65,7 @@ class VersionedModelForm(forms.ModelForm):
 
 
 class OrganisationForm(VersionedModelForm):
-    class Meta:
+    class Meta(VersionedModelForm.Meta):
         model = Organisation
         fields = ["name", "name_en", "industry", "employee_count", "business_type",
                   "it_dependency", "has_public_systems", "holds_personal_data_at_scale",
@@ -33,7 +73,7 @@ class OrganisationForm(VersionedModelForm):
 
 
 class ScopeForm(VersionedModelForm):
-    class Meta:
+    class Meta(VersionedModelForm.Meta):
         model = Scope
         fields = ["name", "boundaries", "sites", "certification_body", "certificate_number",
                   "certified_on", "certificate_expires_on", "is_active"]
@@ -43,7 +83,7 @@ class ScopeForm(VersionedModelForm):
 
 
 class DepartmentForm(VersionedModelForm):
-    class Meta:
+    class Meta(VersionedModelForm.Meta):
         model = Department
         fields = ["name", "scopes", "head"]
         widgets = {"scopes": forms.CheckboxSelectMultiple}
@@ -66,16 +106,16 @@ class InvitationForm(RoleFieldsMixin):
     email = forms.EmailField(label=_("e-mail address"), max_length=254)
     full_name = forms.CharField(label=_("full name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
-    scope = forms.ModelChoiceField(label=_("ISMS scope"), queryset=Scope.objects.none(),
+    scope = SafeModelChoiceField(label=_("ISMS scope"), queryset=Scope.objects.none(),
                                    required=False, empty_label=_("All ISMS scopes"))
-    department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.none(),
+    department = SafeModelChoiceField(label=_("department"), queryset=Department.objects.none(),
                                         required=False)
     valid_until = forms.DateField(label=_("access valid until"), required=False, widget=DATE,
                                   help_text=_("Required for external auditors."))
 
 
 class MembershipForm(VersionedModelForm):
-    class Meta:
+    class Meta(VersionedModelForm.Meta):
         model = Membership
         fields = ["role", "scope", "department", "valid_until"]
         widgets = {"valid_until": DATE}
@@ -89,9 +129,9 @@ class MembershipForm(VersionedModelForm):
 
 class AddRoleForm(RoleFieldsMixin):
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
-    scope = forms.ModelChoiceField(label=_("ISMS scope"), queryset=Scope.objects.none(),
+    scope = SafeModelChoiceField(label=_("ISMS scope"), queryset=Scope.objects.none(),
                                    required=False, empty_label=_("All ISMS scopes"))
-    department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.none(),
+    department = SafeModelChoiceField(label=_("department"), queryset=Department.objects.none(),
                                         required=False)
     valid_until = forms.DateField(label=_("valid until"), required=False, widget=DATE)
 

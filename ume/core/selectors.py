@@ -41,7 +41,8 @@ def department_list(*, actor: User, organisation: Organisation) -> QuerySet[Depa
     return (Department.objects.filter(organisation=organisation)
             .select_related("head").prefetch_related("scopes")
             .annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True),
-                                         distinct=True)))
+                                         distinct=True))
+            .order_by("name"))
 
 
 def member_list(*, actor: User, organisation: Organisation) -> QuerySet[User]:

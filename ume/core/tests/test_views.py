@@ -197,3 +197,14 @@ def test_list_query_count_does_not_grow_with_rows(admin_client, world, name,
     assert after <= before + 1, (before, after)
     assert after <= 25
     assert Department.objects.filter(organisation=world.org).count() == 31
+
+
+@pytest.mark.parametrize("query", [
+    {"actor": "9223372036854775808"}, {"actor": "-1"}, {"page": "abc"}, {"page": "99999"},
+    {"date_from": "2026-13-45"}, {"model_label": "<script>"}, {"scope": "9" * 40},
+    {"sort": "nonexistent"}, {"format": "csv", "actor": "1" * 30}])
+@pytest.mark.parametrize("name", ["core:audit_list", "core:department_list",
+                                  "core:member_list", "core:scope_list", "core:audit_export"])
+def test_garbage_query_strings_never_cause_a_server_error(admin_client, name, query):
+    response = admin_client.get(reverse(name), query)
+    assert response.status_code in (200, 302, 404)
