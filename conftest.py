@@ -1,6 +1,15 @@
 """Shared pytest fixtures: two organisations, a user in every role, logged-in clients."""
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI explores the same examples on every run, so a red build is reproducible; developers'
+# runs keep exploring new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 from ume.core.choices import Role
 from ume.core.tests.factories import make_org, make_user
