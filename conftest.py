@@ -5,14 +5,14 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from ume.core.choices import Role
+from ume.core.tests.factories import make_org, make_user
+
 # CI explores the same examples on every run, so a red build is reproducible; developers'
 # runs keep exploring new ones.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
-
-from ume.core.choices import Role
-from ume.core.tests.factories import make_org, make_user
 
 
 @pytest.fixture
@@ -43,3 +43,4 @@ def login(client):
 @pytest.fixture
 def admin_client(world, login):
     return login(world[Role.ADMIN])
+

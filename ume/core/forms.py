@@ -10,6 +10,8 @@ from .models import Department, Membership, Organisation, Scope, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_PK = 2**63 - 1
+# Django 6.1's label for an empty choice; named here so Ume's catalogue translates it.
+BLANK_CHOICE_LABEL = _("- Select an option -")
 
 
 def _check_pk(field, value) -> None:

@@ -63,7 +63,8 @@ class MemberTable(tables.Table):
 
 class AuditEntryTable(tables.Table):
     seq = tables.Column(verbose_name="#")
-    at = tables.DateTimeColumn(verbose_name=_("date and time"), format="Y-m-d H:i:s")
+    at = tables.DateTimeColumn(verbose_name=_("date and time"), format="Y-m-d H:i:s",
+                               attrs={"td": {"class": "text-nowrap"}})
     actor_label = tables.Column(verbose_name=_("user"))
     action = tables.Column(verbose_name=_("operation"))
     model_label = tables.Column(verbose_name=_("record type"))

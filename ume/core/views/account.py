@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views import View
 from rest_framework.authtoken.models import Token
 
@@ -21,8 +21,8 @@ class AccountSecurityView(PageView):
 
     permission_required = "core.view_dashboard"
     template_name = "core/account_security.html"
-    page_title = _l("Login and security")
-    breadcrumbs = [(_l("Login and security"), None)]
+    page_title = gettext_lazy("Login and security")
+    breadcrumbs = [(gettext_lazy("Login and security"), None)]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .. import audit, selectors
@@ -24,8 +24,8 @@ class AuditEntryListView(ListView):
     table_class = AuditEntryTable
     filterset_class = AuditEntryFilter
     template_name = "core/audit_list.html"
-    page_title = _l("Audit trail")
-    breadcrumbs = [(_l("Audit trail"), None)]
+    page_title = gettext_lazy("Audit trail")
+    breadcrumbs = [(gettext_lazy("Audit trail"), None)]
     paginate_by = 50
 
     def get_queryset(self):
@@ -39,9 +39,12 @@ class AuditEntryListView(ListView):
         return {"per_page": self.paginate_by, "paginator_class": LazyPaginator}
 
 
-EXPORT_HEADERS = [_l("No."), _l("date and time"), _l("user"), _l("operation"),
-                  _l("record type"), _l("record ID"), _l("record"), _l("changes"),
-                  _l("previous hash"), _l("hash")]
+EXPORT_HEADERS = [
+    gettext_lazy("Number"), gettext_lazy("date and time"), gettext_lazy("user"),
+    gettext_lazy("operation"), gettext_lazy("record type"), gettext_lazy("record ID"),
+    gettext_lazy("record"), gettext_lazy("changes"), gettext_lazy("previous hash"),
+    gettext_lazy("hash"),
+]
 
 
 class AuditExportView(PolicyMixin, View):

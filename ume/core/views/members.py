@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 
@@ -18,19 +18,19 @@ from ..models import Invitation, Membership
 from ..tables import MemberTable
 from .base import ListView, ObjectMixin, PolicyMixin, ServiceFormView, _attach_errors
 
-MEMBERS = (_l("Users and roles"), reverse_lazy("core:member_list"))
+MEMBERS = (gettext_lazy("Users and roles"), reverse_lazy("core:member_list"))
 
 
 class MemberListView(ListView):
     permission_required = "core.view_membership"
     table_class = MemberTable
     filterset_class = MemberFilter
-    page_title = _l("Users and roles")
-    breadcrumbs = [(_l("Users and roles"), None)]
+    page_title = gettext_lazy("Users and roles")
+    breadcrumbs = [(gettext_lazy("Users and roles"), None)]
     template_name = "core/member_list.html"
     create_url = reverse_lazy("core:member_invite")
     create_permission = "core.manage_members"
-    create_label = _l("Invite a user")
+    create_label = gettext_lazy("Invite a user")
 
     def get_queryset(self):
         return selectors.member_list(actor=self.request.user, organisation=self.organisation)
@@ -46,8 +46,8 @@ class MemberInviteView(ServiceFormView):
     permission_required = "core.manage_members"
     template_name = "core/form.html"
     form_class = InvitationForm
-    page_title = _l("Invite a user")
-    breadcrumbs = [MEMBERS, (_l("Invite a user"), None)]
+    page_title = gettext_lazy("Invite a user")
+    breadcrumbs = [MEMBERS, (gettext_lazy("Invite a user"), None)]
     success_url = reverse_lazy("core:member_list")
 
     def get_form(self, form_class=None):
@@ -130,7 +130,7 @@ class MembershipEditView(ObjectMixin, ServiceFormView):
     permission_required = "core.manage_members"
     template_name = "core/form.html"
     form_class = MembershipForm
-    success_message = _l("The role was saved.")
+    success_message = gettext_lazy("The role was saved.")
 
     def get_queryset(self):
         return Membership.objects.filter(organisation=self.organisation).select_related("user")

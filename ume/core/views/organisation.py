@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
 from .. import selectors, services
@@ -14,18 +14,18 @@ from ..forms import DepartmentForm, OrganisationForm, ScopeForm
 from ..tables import DepartmentTable, ScopeTable
 from .base import ListView, ObjectMixin, PolicyMixin, ServiceFormView
 
-SCOPES = (_l("ISMS scopes"), reverse_lazy("core:scope_list"))
-DEPARTMENTS = (_l("Departments"), reverse_lazy("core:department_list"))
+SCOPES = (gettext_lazy("ISMS scopes"), reverse_lazy("core:scope_list"))
+DEPARTMENTS = (gettext_lazy("Departments"), reverse_lazy("core:department_list"))
 
 
 class OrganisationEditView(ServiceFormView):
     permission_required = "core.change_organisation"
     template_name = "core/form.html"
     form_class = OrganisationForm
-    page_title = _l("Organisation profile")
-    breadcrumbs = [(_l("Organisation profile"), None)]
+    page_title = gettext_lazy("Organisation profile")
+    breadcrumbs = [(gettext_lazy("Organisation profile"), None)]
     success_url = reverse_lazy("core:organisation_edit")
-    success_message = _l("The organisation profile was saved.")
+    success_message = gettext_lazy("The organisation profile was saved.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.organisation}
@@ -41,8 +41,8 @@ class ScopeListView(ListView):
     permission_required = "core.view_scope"
     table_class = ScopeTable
     filterset_class = ScopeFilter
-    page_title = _l("ISMS scopes")
-    breadcrumbs = [(_l("ISMS scopes"), None)]
+    page_title = gettext_lazy("ISMS scopes")
+    breadcrumbs = [(gettext_lazy("ISMS scopes"), None)]
     create_url = reverse_lazy("core:scope_create")
     create_permission = "core.add_scope"
 
@@ -76,9 +76,9 @@ class ScopeCreateView(ServiceFormView):
     permission_required = "core.add_scope"
     template_name = "core/form.html"
     form_class = ScopeForm
-    page_title = _l("New ISMS scope")
-    breadcrumbs = [SCOPES, (_l("New ISMS scope"), None)]
-    success_message = _l("The ISMS scope was created.")
+    page_title = gettext_lazy("New ISMS scope")
+    breadcrumbs = [SCOPES, (gettext_lazy("New ISMS scope"), None)]
+    success_message = gettext_lazy("The ISMS scope was created.")
 
     def perform(self, form):
         data = form.changed_data_dict()
@@ -93,7 +93,7 @@ class ScopeEditView(ObjectMixin, ServiceFormView):
     permission_required = "core.change_scope"
     template_name = "core/form.html"
     form_class = ScopeForm
-    success_message = _l("The ISMS scope was saved.")
+    success_message = gettext_lazy("The ISMS scope was saved.")
 
     def get_queryset(self):
         return selectors.scope_list(actor=self.request.user, organisation=self.organisation,
@@ -124,8 +124,8 @@ class DepartmentListView(ListView):
     permission_required = "core.view_department"
     table_class = DepartmentTable
     filterset_class = DepartmentFilter
-    page_title = _l("Departments")
-    breadcrumbs = [(_l("Departments"), None)]
+    page_title = gettext_lazy("Departments")
+    breadcrumbs = [(gettext_lazy("Departments"), None)]
     create_url = reverse_lazy("core:department_create")
     create_permission = "core.add_department"
 
@@ -144,9 +144,9 @@ class DepartmentFormMixin:
 
 class DepartmentCreateView(DepartmentFormMixin, ServiceFormView):
     permission_required = "core.add_department"
-    page_title = _l("New department")
-    breadcrumbs = [DEPARTMENTS, (_l("New department"), None)]
-    success_message = _l("The department was created.")
+    page_title = gettext_lazy("New department")
+    breadcrumbs = [DEPARTMENTS, (gettext_lazy("New department"), None)]
+    success_message = gettext_lazy("The department was created.")
 
     def perform(self, form):
         return services.department_create(actor=self.request.user, organisation=self.organisation,
@@ -155,7 +155,7 @@ class DepartmentCreateView(DepartmentFormMixin, ServiceFormView):
 
 class DepartmentEditView(ObjectMixin, DepartmentFormMixin, ServiceFormView):
     permission_required = "core.change_department"
-    success_message = _l("The department was saved.")
+    success_message = gettext_lazy("The department was saved.")
     template_name = "core/department_form.html"
 
     def get_queryset(self):
