@@ -15,6 +15,16 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data is loaded once per test database, as `make run` loads it; tests roll
+    back to this state."""
+    from ume.catalogue.loader import load_catalogue
+
+    with django_db_blocker.unblock():
+        load_catalogue()
+
+
 @pytest.fixture
 def world(db):
     return make_org()
@@ -44,3 +54,14 @@ def login(client):
 def admin_client(world, login):
     return login(world[Role.ADMIN])
 
+
+
+@pytest.fixture
+def catalogue(db):
+    """The Annex A catalogue reference data (loaded once per database; reloading is a no-op)."""
+    from ume.catalogue.loader import load_catalogue
+    from ume.catalogue.models import Control
+
+    if Control.objects.count() != 93:
+        load_catalogue()
+    return Control.objects.all()

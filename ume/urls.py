@@ -7,7 +7,8 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", include("ume.core.api.urls")),
+    path("api/", include("ume.api_urls")),
+    path("catalogue/", include("ume.catalogue.urls")),
     path("", include("ume.core.urls")),
 ]
 

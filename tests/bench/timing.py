@@ -33,7 +33,8 @@ class Result:
 
 def measure(name: str, fn: Callable[[], int | None], *, runs: int, warmups: int = 0) -> Result:
     """Call ``fn`` ``warmups`` times untimed, then ``runs`` times timed. ``fn`` returns the number
-    of rows it produced (checked to be the same every run). Queries are those of the last run."""
+    of rows it produced (that of the last run is reported). Queries are those of the last run;
+    the slowest of them is kept for ``--explain``."""
     for _ in range(warmups):
         fn()
     times: list[float] = []
@@ -61,9 +62,18 @@ COLUMNS = ("benchmark", "rows", "runs", "p50 ms", "p95 ms", "max ms", "queries")
 
 
 def format_table(results: list[Result]) -> str:
-    lines = [[r.name, "-" if r.rows is None else f"{r.rows:,}", str(len(r.times)),
-              f"{r.percentile(50):,.1f}", f"{r.percentile(95):,.1f}", f"{r.max_ms:,.1f}",
-              str(r.queries)] for r in results]
+    lines = [
+        [
+            r.name,
+            "-" if r.rows is None else f"{r.rows:,}",
+            str(len(r.times)),
+            f"{r.percentile(50):,.1f}",
+            f"{r.percentile(95):,.1f}",
+            f"{r.max_ms:,.1f}",
+            str(r.queries),
+        ]
+        for r in results
+    ]
     widths = [max(width(h), *(width(line[i]) for line in lines)) for i, h in enumerate(COLUMNS)]
 
     def row(cells) -> str:
@@ -76,9 +86,13 @@ def format_table(results: list[Result]) -> str:
 
 
 def explain(sql: str) -> str:
-    """The plan of one captured query: EXPLAIN QUERY PLAN (SQLite) or EXPLAIN ANALYZE (PG)."""
-    prefix = ("EXPLAIN QUERY PLAN " if connection.vendor == "sqlite"
-              else "EXPLAIN (ANALYZE, BUFFERS) ")
+    """The plan of one captured query: EXPLAIN QUERY PLAN (SQLite) or EXPLAIN ANALYZE (PG).
+    Only reads are explained: EXPLAIN ANALYZE would run a write (an audit append) again."""
+    if not sql.lstrip().upper().startswith(("SELECT", "DECLARE", "WITH")):
+        return "  (not a read; not explained)"
+    prefix = (
+        "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    )
     with connection.cursor() as cursor:
         cursor.execute(prefix + sql)
         rows = cursor.fetchall()

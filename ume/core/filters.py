@@ -1,7 +1,10 @@
 """List filters of the platform (django-filter)."""
 
+import datetime as dt
+
 import django_filters as filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction, Role
@@ -9,6 +12,10 @@ from .forms import SafeModelChoiceField
 from .models import AuditEntry, Department, Scope, User
 
 DATE = {"type": "date"}
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 class ModelChoiceFilter(filters.ModelChoiceFilter):
@@ -20,9 +27,9 @@ class AuditEntryFilter(filters.FilterSet):
     action = filters.ChoiceFilter(label=_("operation"), choices=AuditAction.choices)
     model_label = filters.ChoiceFilter(label=_("record type"), choices=[])
     actor = ModelChoiceFilter(label=_("user"), queryset=User.objects.none())
-    date_from = filters.DateFilter(label=_("from"), field_name="at", lookup_expr="date__gte",
+    date_from = filters.DateFilter(label=_("from"), method="from_day",
                                    widget=filters.widgets.forms.DateInput(attrs=DATE))
-    date_to = filters.DateFilter(label=_("to"), field_name="at", lookup_expr="date__lte",
+    date_to = filters.DateFilter(label=_("to"), method="to_day",
                                  widget=filters.widgets.forms.DateInput(attrs=DATE))
 
     class Meta:
@@ -37,6 +44,14 @@ class AuditEntryFilter(filters.FilterSet):
         if organisation is not None:
             self.filters["actor"].queryset = User.objects.filter(
                 memberships__organisation=organisation).distinct()
+
+    # Whole local (Asia/Tokyo) days as a range on `at`, so the (organisation, at) index is used
+    # (a `__date` lookup computes the date of every row).
+    def from_day(self, queryset, name, value):
+        return queryset.filter(at__gte=local_midnight(value))
+
+    def to_day(self, queryset, name, value):
+        return queryset.filter(at__lt=local_midnight(value + dt.timedelta(days=1)))
 
     def search(self, queryset, name, value):
         value = value.strip()

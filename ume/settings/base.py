@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "ume.core",
+    "ume.catalogue",
 ]
 
 MIDDLEWARE = [

@@ -208,3 +208,18 @@ def test_list_query_count_does_not_grow_with_rows(admin_client, world, name,
 def test_garbage_query_strings_never_cause_a_server_error(admin_client, name, query):
     response = admin_client.get(reverse(name), query)
     assert response.status_code in (200, 302, 404)
+
+
+def test_date_filters_use_whole_tokyo_days(admin_client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    url = reverse("core:audit_list")
+    same_day = admin_client.get(url, {"date_from": today.isoformat(),
+                                      "date_to": today.isoformat(), "q": "総務部"})
+    assert "総務部".encode() in same_day.content
+    before = admin_client.get(url, {"date_to": (today - dt.timedelta(days=1)).isoformat(),
+                                    "q": "総務部"})
+    assert "総務部".encode() not in before.content.split(b'id="list-results"')[1]

@@ -119,6 +119,11 @@ class ListView(PolicyMixin, SingleTableMixin, FilterView):
     def get_table_pagination(self, table):
         return {"per_page": self.paginate_by}
 
+    def get_paginate_by(self, queryset):
+        # django-tables2 paginates the table; Django's own pagination would COUNT(*) the
+        # whole filtered queryset again on every request.
+        return None
+
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         if "organisation" in filterset_class.__init__.__code__.co_varnames:

@@ -1,0 +1,25 @@
+"""The REST API: every app registers its routes on one router under /api/v1/; the OpenAPI
+schema is at /api/schema/ and self-hosted docs at /api/docs/."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from ume.catalogue.api import urls as catalogue_api
+from ume.core.api import urls as core_api
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+for app in (core_api, catalogue_api):
+    app.register(router)
+
+# The schema and its documentation page are public: they describe the API, not data.
+SpectacularAPIView.public = True
+SpectacularSwaggerView.public = True
+
+urlpatterns = [
+    *core_api.urlpatterns,
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

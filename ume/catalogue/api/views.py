@@ -1,0 +1,46 @@
+"""Catalogue API: the 93 controls with attributes and guidance (read-only)."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins
+
+from ume.core.api.views import OrgViewSet
+
+from .. import selectors
+from ..models import Control
+from .serializers import ControlDetailSerializer, ControlSerializer
+
+
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("q", str, description="Search (Japanese variants and inflections match)"),
+    OpenApiParameter("theme", str), OpenApiParameter("new_in_2022", bool)]))
+class ControlViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
+    permission_required = "catalogue.view_control"
+    reference_data = True  # the same for every organisation
+    model = Control
+    lookup_field = "ref"
+    lookup_value_regex = r"[5-8]\.\d{1,2}"
+
+    def get_serializer_class(self):
+        return ControlDetailSerializer if self.action == "retrieve" else ControlSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "organisation": self.organisation}
+
+    def select(self):
+        params = self.request.query_params
+        new = params.get("new_in_2022")
+        return selectors.control_list(
+            actor=self.request.user, organisation=self.organisation,
+            query=params.get("q", "")[:200], theme=params.get("theme", ""),
+            new_in_2022=None if new is None else new.lower() in ("1", "true"))
+
+    def get_object(self):
+        control = selectors.control_detail(actor=self.request.user,
+                                           organisation=self.organisation,
+                                           ref=self.kwargs["ref"])
+        if control is None:
+            from django.http import Http404
+
+            raise Http404
+        self.check_object_permissions(self.request, self.organisation)
+        return control

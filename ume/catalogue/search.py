@@ -1,0 +1,92 @@
+"""Japanese text matching with SudachiPy (DESIGN.md).
+
+Text and queries are compared by their *joined normalised forms*, so 「ぜい弱性」 finds
+「脆弱性」, 「漏えい」 finds 「漏洩」, 「遵守」 finds 「順守」, and inflected forms (「削除した」)
+match their dictionary form (「削除する」)."""
+
+import unicodedata
+from functools import cache
+
+# Parts of speech that carry meaning; particles, auxiliaries and symbols are dropped from terms.
+CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞"}
+LIGHT_VERBS = {"為る", "有る", "居る", "成る", "出来る", "行う"}
+
+
+@cache
+def _tokenizer():
+    """The Sudachi tokenizer; the dictionary is immutable, so one per process is safe."""
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core").create()
+
+
+def _mode():
+    from sudachipy import SplitMode
+
+    return SplitMode.C
+
+
+def _prepare(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").casefold()
+
+
+def normalise(text: str) -> str:
+    """The joined normalised forms of ``text`` (what documents are indexed as)."""
+    text = _prepare(text)
+    if not text.strip():
+        return ""
+    return "".join(m.normalized_form() for m in _tokenizer().tokenize(text, _mode())).casefold()
+
+
+def terms(text: str) -> list[str]:
+    """Content words of ``text`` in normalised form, in order, without repeats.
+
+    A suffix joins the word before it and a prefix the word after it (「ぜい弱」+「性」 →
+    「脆弱性」), so a term matches the way the word is indexed.
+    """
+    text = _prepare(text)
+    if not text.strip():
+        return []
+    out: list[str] = []
+    prefix = ""
+    for m in _tokenizer().tokenize(text, _mode()):
+        pos, sub = m.part_of_speech()[0], m.part_of_speech()[1]
+        form = m.normalized_form()
+        form = form.casefold()
+        if pos == "接頭辞":
+            prefix += form
+        elif pos == "接尾辞" and out:
+            out[-1] += form
+        elif pos in CONTENT_POS and form not in LIGHT_VERBS and sub != "非自立可能":
+            out.append(prefix + form)
+            prefix = ""
+        else:
+            prefix = ""
+    seen: set[str] = set()
+    return [t for t in out if t.strip() and not (t in seen or seen.add(t))]
+
+
+def is_japanese(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def english_terms(text: str) -> list[str]:
+    return [w for w in _prepare(text).replace("-", " ").split() if len(w) > 1]
+
+
+def query_terms(query: str) -> tuple[str, list[str]]:
+    """("ja", normalised terms) for a query with Japanese in it, else ("en", lower-case words)."""
+    if is_japanese(query):
+        return "ja", terms(query)
+    return "en", english_terms(query)
+
+
+def matches(query: str, indexed_ja: str, indexed_en: str = "") -> bool:
+    """True when every term of ``query`` occurs in the control's indexed text."""
+    lang, wanted = query_terms(query)
+    if not wanted:
+        return False
+    if lang == "ja":
+        return all(t in indexed_ja for t in wanted)
+    # Latin words (SSO, CDN, MAC) also occur in the Japanese text.
+    return all(t in indexed_en for t in wanted) or all(t in indexed_ja for t in wanted)

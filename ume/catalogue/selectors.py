@@ -1,0 +1,45 @@
+"""Catalogue reads. The catalogue is reference data shared by every organisation; a member of
+any organisation may read it (the policy still requires a membership)."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from ume.core.policies import can
+
+from . import search
+from .models import AttributeValue, Control, LevelVariant
+
+
+def control_list(*, actor, organisation, query: str = "", theme: str = "",
+                 attribute_values: list[int] | None = None,
+                 new_in_2022: bool | None = None) -> QuerySet[Control]:
+    if not can(actor, "catalogue.view_control", organisation):
+        return Control.objects.none()
+    qs = Control.objects.all().prefetch_related(
+        Prefetch("attribute_values", queryset=AttributeValue.objects.order_by(
+            "attribute", "order")))
+    if theme:
+        qs = qs.filter(theme=theme)
+    if new_in_2022 is not None:
+        qs = qs.filter(new_in_2022=new_in_2022)
+    for value in attribute_values or []:
+        qs = qs.filter(attribute_values=value)
+    if query.strip():
+        lang, terms = search.query_terms(query)
+        if not terms:
+            return qs.none()
+        fields = ["search_ja"] if lang == "ja" else ["search_en", "search_ja"]
+        condition = Q()
+        for field in fields:  # every term in one of the indexed texts
+            condition |= Q(*[Q(**{f"{field}__contains": term}) for term in terms])
+        qs = qs.filter(condition)
+    return qs.order_by("sort_key")
+
+
+def control_detail(*, actor, organisation, ref: str) -> Control | None:
+    if not can(actor, "catalogue.view_control", organisation):
+        return None
+    return (Control.objects.filter(ref=ref)
+            .prefetch_related("attribute_values", "sources_2013", "proposals",
+                              Prefetch("variants", queryset=LevelVariant.objects.order_by(
+                                  "order")))
+            .first())
