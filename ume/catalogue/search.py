@@ -17,7 +17,7 @@ def _tokenizer():
     """The Sudachi tokenizer; the dictionary is immutable, so one per process is safe."""
     from sudachipy import Dictionary
 
-    return Dictionary(dict="core").create()
+    return Dictionary(dict="core").tokenizer()
 
 
 def _mode():
