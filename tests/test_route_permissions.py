@@ -14,7 +14,7 @@ from ume.core.models import Invitation, Membership
 # Routes owned by django-allauth (login, password reset, MFA) and Django's language switch:
 # they authenticate by themselves; MFA pages are checked in test_accounts.py.
 DELEGATED_PREFIXES = ("accounts/", "i18n/")
-WRITE_PREFIXES = ("add_", "change_", "delete_", "manage_")
+WRITE_PREFIXES = ("add_", "change_", "delete_", "manage_", "approve_", "upload_")
 
 
 @dataclass
@@ -92,7 +92,19 @@ def sample_kwargs(route: Route, world) -> dict:
         "membership-detail": {"pk": membership.pk},
         "catalogue:control_detail": {"ref": "5.7"},
         "control-detail": {"ref": "5.7"},
+        "soa:row_edit": {"scope_pk": world.hq.pk, "pk": world.soa_row.pk},
+        "soa:row_evidence_upload": {"scope_pk": world.hq.pk, "pk": world.soa_row.pk},
+        "soa:version_detail": {"scope_pk": world.hq.pk, "number": 1},
+        "soa:evidence_download": {"pk": world.evidence.pk},
+        "soa:measure_edit": {"pk": world.measure.pk},
+        "soa:measure_delete": {"pk": world.measure.pk},
+        "soa:measure_evidence_upload": {"pk": world.measure.pk},
+        "soa-row-detail": {"pk": world.soa_row.pk},
+        "soa-version-detail": {"pk": world.soa_row.soa.versions.get().pk},
+        "measure-detail": {"pk": world.measure.pk},
     }
+    if route.kwargs == ("scope_pk",):
+        return {"scope_pk": world.hq.pk}
     if not route.kwargs:
         return {}
     assert route.name in samples, f"add sample arguments for {route.name} in this test"
@@ -101,9 +113,23 @@ def sample_kwargs(route: Route, world) -> dict:
 
 @pytest.fixture
 def invited(world, catalogue):
-    from ume.core import services
+    """An open invitation, and an SoA with a measure, evidence and an approved version."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return services.invitation_create(actor=world[Role.ADMIN], organisation=world.org,
+    from ume.core import services
+    from ume.soa import services as soa_services
+
+    admin = world[Role.ADMIN]
+    soa = soa_services.soa_get_or_create(actor=admin, scope=world.hq)
+    world.soa_row = soa.rows.get(control__ref="5.7")
+    world.measure = soa_services.measure_create(actor=admin, organisation=world.org,
+                                                data={"title": "脅威情報の収集",
+                                                      "scope": world.hq})
+    world.evidence = soa_services.evidence_upload(
+        actor=admin, organisation=world.org, scope=world.hq,
+        uploaded=SimpleUploadedFile("記録.txt", "証拠".encode()), attach_to=world.soa_row)
+    soa_services.soa_approve(actor=admin, soa=soa, comment="")
+    return services.invitation_create(actor=admin, organisation=world.org,
                                       email="new@example.jp", role=Role.STAFF,
                                       accept_url_base="http://testserver/")
 

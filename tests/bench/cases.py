@@ -181,4 +181,9 @@ def run(
         )
         done(result)
 
+    if "soa" in groups:
+        from . import soa
+
+        soa.run(fx, runs=runs, log=log, done=done)
+
     return results

@@ -13,7 +13,7 @@ class ScopeTable(tables.Table):
     certification_body = tables.Column(verbose_name=_("certification body"))
     certificate_number = tables.Column(verbose_name=_("certificate number"))
     certificate_expires_on = tables.DateColumn(verbose_name=_("certificate expiry date"),
-                                               format="Y-m-d")
+                                               format="Y/m/d")
     is_active = tables.BooleanColumn(verbose_name=_("active"))
 
     class Meta:
@@ -42,7 +42,7 @@ class MemberTable(tables.Table):
     full_name = tables.Column(verbose_name=_("full name"))
     roles = tables.Column(empty_values=(), orderable=False, verbose_name=_("roles"))
     status = tables.Column(empty_values=(), orderable=False, verbose_name=_("status"))
-    last_login = tables.DateTimeColumn(verbose_name=_("last login"), format="Y-m-d H:i")
+    last_login = tables.DateTimeColumn(verbose_name=_("last login"), format="Y/m/d H:i")
 
     class Meta:
         model = User
@@ -63,7 +63,7 @@ class MemberTable(tables.Table):
 
 class AuditEntryTable(tables.Table):
     seq = tables.Column(verbose_name="#")
-    at = tables.DateTimeColumn(verbose_name=_("date and time"), format="Y-m-d H:i:s",
+    at = tables.DateTimeColumn(verbose_name=_("date and time"), format="Y/m/d H:i:s",
                                attrs={"td": {"class": "text-nowrap"}})
     actor_label = tables.Column(verbose_name=_("user"))
     action = tables.Column(verbose_name=_("operation"))

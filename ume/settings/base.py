@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "ume.core",
     "ume.catalogue",
+    "ume.soa",
 ]
 
 MIDDLEWARE = [
@@ -233,4 +234,6 @@ LOGGING = {
 
 # Ume-specific settings.
 UME_EXPORT_MAX_ROWS = 200_000
+UME_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+UME_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 UME_INVITATION_DAYS = 14

@@ -43,7 +43,7 @@ def docx_text(value: Any) -> str:
         return ""
     if isinstance(value, datetime):
         local = value.astimezone(TOKYO) if value.tzinfo else value
-        return local.strftime("%Y-%m-%d %H:%M")
+        return local.strftime("%Y/%m/%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     # lxml refuses control characters; they carry no meaning in a document.

@@ -76,7 +76,7 @@ class AuditExportView(PolicyMixin, View):
             content = write_csv(table)
         else:
             meta = {_("Organisation"): self.organisation.name,
-                    _("Exported at"): timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+                    _("Exported at"): timezone.localtime().strftime("%Y/%m/%d %H:%M"),
                     _("Exported by"): request.user.email,
                     _("Verification"): _("Each hash is SHA-256 over the previous hash and the "
                                          "entry; see the README (verify_audit).")}

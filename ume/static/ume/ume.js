@@ -23,3 +23,13 @@ document.addEventListener("click", (event) => {
   }
   link.href = url.toString();
 }, true);
+
+// "Tick all" boxes: <input type="checkbox" data-check-all> ticks the rows of its table.
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!box.matches || !box.matches("[data-check-all]")) {
+    return;
+  }
+  box.closest("table").querySelectorAll("tbody input[type=checkbox][name=rows]")
+    .forEach((row) => { row.checked = box.checked; });
+});

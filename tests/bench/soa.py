@@ -1,0 +1,94 @@
+"""SoA benchmarks (issue: 10 scopes × 93 rows × 5 measures): the SoA page, its exports, the
+gap page, the SoA-rows API and catalogue search. Printed, never asserted."""
+
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.test import Client
+from django.urls import reverse
+
+from .timing import Result, measure
+
+SEARCHES = ["ぜい弱性", "脆弱性", "漏えい", "バックアップ", "削除した", "threat intelligence",
+            "供給者", "アクセス制御", "クラウドサービス", "ログ"]
+
+
+def seed(fx, *, scopes: int = 10, per_row: int = 5, log: Callable[[str], None]) -> list:
+    """Scopes with their SoA; each row linked to ``per_row`` measures of its own."""
+    from ume.core import services as core_services
+    from ume.soa import services
+    from ume.soa.models import Measure, SoARow
+
+    from ume.catalogue.loader import load_catalogue
+
+    started = time.perf_counter()
+    load_catalogue()  # the reference data `make run` loads
+    org, admin = fx.organisation, fx.admin
+    existing = list(org.scopes.all())
+    made = [core_services.scope_create(actor=admin, organisation=org,
+                                       data={"name": f"拠点{i:02d}"})
+            for i in range(max(0, scopes - len(existing)))]
+    all_scopes = (existing + made)[:scopes]
+    for scope in all_scopes:
+        soa = services.soa_get_or_create(actor=admin, scope=scope)
+        rows = list(SoARow.objects.filter(soa=soa).select_related("control"))
+        measures = Measure.objects.bulk_create([
+            Measure(organisation=org, scope=scope, title=f"{r.control.ref} の実施内容 {n + 1}",
+                    description="手順に従って実施し、記録を保管する。")
+            for r in rows for n in range(per_row)])
+        through = SoARow.measures.through
+        through.objects.bulk_create([
+            through(soarow_id=r.pk, measure_id=measures[i * per_row + n].pk)
+            for i, r in enumerate(rows) for n in range(per_row)])
+    log(f"  {len(all_scopes)} scopes × 93 rows × {per_row} measures seeded in "
+        f"{time.perf_counter() - started:.1f} s")
+    return all_scopes
+
+
+def _get(client: Client, url: str, count: Callable[[bytes], int]) -> Callable[[], int]:
+    def run() -> int:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        return count(response.content)
+
+    return run
+
+
+def run(fx, *, runs: int, log: Callable[[str], None],
+        done: Callable[[Result], None]) -> None:
+    scopes = seed(fx, log=log)
+    client = Client()
+    client.force_login(fx.admin, backend="django.contrib.auth.backends.ModelBackend")
+    scope = scopes[0]
+    rows = lambda html: html.count(b'data-ref="')  # noqa: E731
+    log("SoA pages …")
+    done(measure("SoA page (93 rows, 5 measures each)",
+                 _get(client, reverse("soa:detail", args=[scope.pk]), rows), runs=runs,
+                 warmups=3))
+    done(measure("SoA page, filtered (gap=level)",
+                 _get(client, reverse("soa:detail", args=[scope.pk]) + "?gap=level", rows),
+                 runs=runs, warmups=3))
+    done(measure("SoA gap page", _get(client, reverse("soa:gap", args=[scope.pk]), len),
+                 runs=runs, warmups=3))
+    done(measure("API soa-rows (one scope)",
+                 _get(client, reverse("soa-row-list") + f"?scope={scope.pk}", len),
+                 runs=runs, warmups=3))
+    log("SoA exports …")
+    export = reverse("soa:soa_export", args=[scope.pk])
+    for kind in ("xlsx", "docx", "pdf"):
+        done(measure(f"SoA export {kind}", _get(client, f"{export}?format={kind}", len),
+                     runs=max(3, runs // 6), warmups=1))
+    log("catalogue search …")
+    catalogue = reverse("catalogue:control_list")
+    urls = [f"{catalogue}?{urlencode({'q': q})}" for q in SEARCHES]
+    state = {"i": 0}
+
+    def search() -> int:
+        url = urls[state["i"] % len(urls)]
+        state["i"] += 1
+        return client.get(url).content.count(b'data-ref="')
+
+    done(measure(f"catalogue search ({len(SEARCHES)} queries)", search,
+                 runs=max(runs, 3 * len(SEARCHES)), warmups=len(SEARCHES)))

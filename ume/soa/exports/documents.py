@@ -1,0 +1,226 @@
+"""The Statement of Applicability as xlsx, docx and pdf (JIS Q 27001 6.1.3 d)).
+
+Every format is built from one snapshot dict: an approved ``SoAVersion.snapshot`` or, for the
+current draft, ``services.soa.snapshot_of(soa)``, which has the same shape. So a version's
+export shows exactly what was approved, and the draft goes through the same code.
+"""
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from ume.catalogue.choices import THEME_NUMBER, Theme
+from ume.core.exports import Section, Table, write_docx, write_xlsx
+
+from ..models import SoAVersion, StatementOfApplicability
+from ..services.soa import snapshot_of
+from . import (
+    COLUMN_BY_KEY,
+    COLUMNS,
+    FORMAT_MARK,
+    SHEET_TITLE,
+    applicability_label,
+    evidence_label,
+    level_mark,
+    list_separator,
+    measures_label,
+    reasons_label,
+    status_label,
+    variant_label,
+)
+
+# Columns of the per-theme table in Word and PDF; measures, procedure and evidence of each
+# included control follow the table as text, so the table still fits an A4 landscape page.
+DOCUMENT_COLUMNS = ("ref", "title", "applicable", "reasons", "exclusion_justification",
+                    "status", "target_level", "current_display", "procedure", "notes")
+PDF_COLUMN_WIDTHS = (5, 16, 6, 10, 15, 8, 6, 7, 12, 15)  # percent, in DOCUMENT_COLUMNS order
+PDF_TEMPLATE = "soa/pdf/soa.html"
+
+
+@contextmanager
+def _language(language: str | None) -> Iterator[None]:
+    with translation.override(language or get_language() or settings.LANGUAGE_CODE):
+        yield
+
+
+def _moment(value: datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass
+class SoADocument:
+    """What every format shows: the meta block and the rows as display strings."""
+
+    organisation: str
+    scope: str
+    version_label: str
+    approver: str
+    approved_at: str
+    exported_at: str
+    rows: list[dict]
+
+    def meta(self, *, with_export_time: bool = True) -> list[tuple[str, str]]:
+        pairs = [(_("Organisation"), self.organisation), (_("ISMS scope"), self.scope),
+                 (_("Version"), self.version_label), (_("Approved by"), self.approver),
+                 (_("Approved at"), self.approved_at)]
+        if with_export_time:
+            pairs.append((_("Exported at"), self.exported_at))
+        return pairs
+
+    def themes(self) -> list[tuple[str, list[dict]]]:
+        """(``5 組織的管理策``, rows) for each theme of Annex A, in order."""
+        labels = {number: str(dict(Theme.choices)[theme])
+                  for theme, number in THEME_NUMBER.items()}
+        out = []
+        for number in sorted(labels):
+            rows = [r for r in self.rows if r["theme"] == number]
+            if rows:
+                out.append((f"{number} {labels[number]}", rows))
+        return out
+
+
+def _display_row(row: dict) -> dict:
+    """One snapshot row as text, keyed like ``COLUMNS`` (so the xlsx is a plain lookup)."""
+    english = (get_language() or "ja").startswith("en")
+    current = level_mark(row.get("current_level", ""))
+    variant = variant_label(row.get("variant", ""))
+    if variant:
+        current = f"{current} ({variant})" if english else f"{current}（{variant}）"
+    ref = row["control"]
+    return {
+        "ref": ref,
+        "title": (row.get("title_en") if english else None) or row.get("title_ja", ""),
+        "theme": int(ref.split(".")[0]),
+        "is_applicable": bool(row["applicable"]),
+        "applicable": applicability_label(bool(row["applicable"])),
+        "reasons": reasons_label(row.get("reasons") or []),
+        "exclusion_justification": row.get("exclusion_justification", ""),
+        "status": status_label(row.get("status", "")),
+        "target_level": level_mark(row.get("target_level", "")),
+        "current_level": level_mark(row.get("current_level", "")),
+        "current_variant": variant,
+        "current_display": current,
+        "measures": measures_label(row.get("measures") or []),
+        "procedure": row.get("procedure", ""),
+        "evidence": evidence_label(row.get("evidence") or []),
+        "notes": row.get("notes", ""),
+    }
+
+
+def soa_document(*, soa: StatementOfApplicability,
+                 version: SoAVersion | None = None) -> SoADocument:
+    """The document of an approved ``version`` of ``soa``, or of its current draft."""
+    if version is None:
+        snapshot = snapshot_of(soa)
+        label, approver, approved_at = _("Draft"), _("Not approved"), _("Not approved")
+    else:
+        if version.soa_id != soa.pk:
+            raise ValueError("The version belongs to another Statement of Applicability.")
+        snapshot = version.snapshot
+        label = _("Version {number}").format(number=version.number)
+        approver, approved_at = str(version.approved_by), _moment(version.approved_at)
+    return SoADocument(
+        organisation=snapshot.get("organisation") or soa.organisation.name,
+        scope=snapshot.get("scope") or soa.scope.name, version_label=label,
+        approver=approver, approved_at=approved_at, exported_at=_moment(timezone.now()),
+        rows=[_display_row(r) for r in snapshot.get("rows", [])])
+
+
+def soa_xlsx(*, soa: StatementOfApplicability, version: SoAVersion | None = None,
+             language: str | None = None) -> bytes:
+    """Sheet 「情報」 (meta) and sheet 「適用宣言書」: one row per control, ``COLUMNS`` order.
+
+    The file is the import format: upload it again and only the edited cells change."""
+    with _language(language):
+        doc = soa_document(soa=soa, version=version)
+        table = Table(title=str(SHEET_TITLE), headers=[str(c.label) for c in COLUMNS],
+                      rows=[[row[c.key] for c in COLUMNS] for row in doc.rows])
+        ignored = list_separator().join(str(c.label) for c in COLUMNS if not c.imported)
+        meta = dict(doc.meta())
+        meta[_("File format")] = FORMAT_MARK
+        meta[_("Import")] = _(
+            "Edit the sheet and import it again to update the Statement of Applicability. "
+            "These columns are for reference and are not imported: {columns}.").format(
+            columns=ignored)
+        return write_xlsx([table], meta=meta, meta_title=_("Information"),
+                          title=f"{SHEET_TITLE} {doc.scope}")
+
+
+def _detail(row: dict) -> str:
+    sep = list_separator()
+    evidence = sep.join(row["evidence"].splitlines())
+    return "\n".join([
+        f"{row['ref']} {row['title']}",
+        f"{COLUMN_BY_KEY['measures'].label}: {sep.join(row['measures'].splitlines()) or '—'}",
+        f"{COLUMN_BY_KEY['procedure'].label}: {row['procedure'] or '—'}",
+        f"{COLUMN_BY_KEY['evidence'].label}: {evidence or '—'}",
+    ])
+
+
+def _document_headers() -> list[str]:
+    return [str(COLUMN_BY_KEY["current_level" if key == "current_display" else key].label)
+            for key in DOCUMENT_COLUMNS]
+
+
+def soa_docx(*, soa: StatementOfApplicability, version: SoAVersion | None = None,
+             language: str | None = None) -> bytes:
+    """Word, A4 landscape: title, meta, then per theme a table and the included controls'
+    measures, procedure and evidence."""
+    with _language(language):
+        doc = soa_document(soa=soa, version=version)
+        sections: list[Section] = []
+        for heading, rows in doc.themes():
+            sections.append(Section(heading=heading, table=Table(
+                title=heading, headers=_document_headers(),
+                rows=[[r[key] for key in DOCUMENT_COLUMNS] for r in rows])))
+            details = [_detail(r) for r in rows if r["is_applicable"]]
+            if details:
+                sections.append(Section(heading=_("Measures, procedures and evidence"),
+                                        paragraphs=details, level=2))
+        data = write_docx(title=_("Statement of Applicability"), meta=doc.meta(),
+                          sections=sections)
+    return _landscape(data)
+
+
+def _landscape(data: bytes) -> bytes:
+    """Turn the core layer's A4 portrait pages sideways: ten columns need the width."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    document = Document(io.BytesIO(data))
+    for section in document.sections:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.left_margin = section.right_margin = Mm(15)
+        section.top_margin = section.bottom_margin = Mm(15)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def soa_pdf(*, soa: StatementOfApplicability, version: SoAVersion | None = None,
+            language: str | None = None) -> bytes:
+    """PDF, A4 landscape, IPAexGothic embedded by the core layer."""
+    from ume.core.exports import render_pdf_template
+
+    with _language(language):
+        doc = soa_document(soa=soa, version=version)
+        context = {
+            "LANGUAGE_CODE": get_language(), "title": _("Statement of Applicability"),
+            "organisation": doc.organisation, "subtitle": doc.scope,
+            "meta": doc.meta(with_export_time=False), "exported_at": doc.exported_at,
+            "headers": _document_headers(), "widths": PDF_COLUMN_WIDTHS,
+            "themes": [{"heading": h, "rows": [{**r, "cells": [r[k] for k in DOCUMENT_COLUMNS]}
+                                               for r in rows]} for h, rows in doc.themes()],
+            "detail_labels": {k: COLUMN_BY_KEY[k].label for k in
+                              ("measures", "procedure", "evidence")},
+        }
+        return render_pdf_template(PDF_TEMPLATE, context)

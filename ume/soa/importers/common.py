@@ -1,0 +1,322 @@
+"""What both SoA imports share: reading the upload, the preview that a view keeps in the
+session, and the all-or-nothing apply step.
+
+DESIGN.md "Cross-cutting rules": bad input gets a clear, translated error and changes nothing;
+uploads are size- and type-checked; imports are all-or-nothing with a row-by-row report.
+"""
+
+import io
+import secrets
+import zipfile
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ume.catalogue.models import LevelVariant
+from ume.core.exports.sheets import DANGEROUS_PREFIXES
+
+from ..exports import COLUMN_BY_KEY, value_label, variant_label
+from ..models import SoARow, StatementOfApplicability
+
+MAX_ROWS = 2_000  # an SoA has 93 (2022) or 114 (2013) controls plus headings
+MAX_UNCOMPRESSED = 100 * 1024 * 1024  # a small xlsx that inflates beyond this is refused
+PREVIEW_MAX_AGE = timedelta(minutes=30)
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97–2003)
+_ZIP_SIGNATURE = b"PK\x03\x04"
+
+
+class ImportFileError(Exception):
+    """The upload is not a workbook we can read; the message is translated."""
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: numbers without a spurious ``.0``, the export's formula guard undone."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in DANGEROUS_PREFIXES:
+        text = text[1:]  # written by neutralise_cell on export
+    return text
+
+
+def read_upload(uploaded: Any) -> bytes:
+    limit = settings.UME_IMPORT_MAX_BYTES
+    too_big = ImportFileError(_("The file is larger than {size} MB. Split it or remove "
+                                "unneeded sheets and upload it again.").format(
+        size=round(limit / 1024 / 1024, 1)))
+    if (getattr(uploaded, "size", None) or 0) > limit:
+        raise too_big
+    data = uploaded.read(limit + 1)
+    if len(data) > limit:
+        raise too_big
+    if not data:
+        raise ImportFileError(_("The file is empty."))
+    return data
+
+
+def open_workbook(data: bytes):
+    """An openpyxl read-only workbook, or ImportFileError with what to do instead."""
+    from openpyxl import load_workbook
+
+    not_xlsx = ImportFileError(_("The file is not an Excel workbook (.xlsx). Upload the .xlsx "
+                                 "file exported from Ume, or save your file in Excel as "
+                                 "“Excel Workbook (*.xlsx)”."))
+    if data.startswith(_OLE_SIGNATURE):
+        raise ImportFileError(_("This is an old Excel file (.xls). Open it in Excel, save it as "
+                                "“Excel Workbook (*.xlsx)” and upload it again."))
+    if not data.startswith(_ZIP_SIGNATURE):
+        raise not_xlsx
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+        if inflated > MAX_UNCOMPRESSED:
+            raise ImportFileError(_("The workbook is too large when unpacked."))
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ImportFileError:
+        raise
+    except Exception:  # openpyxl raises many types for a damaged or foreign zip
+        raise not_xlsx from None
+
+
+def sheet_rows(worksheet) -> list[tuple]:
+    worksheet.reset_dimensions()  # some writers declare wrong dimensions; read every row
+    rows = []
+    for values in worksheet.iter_rows(values_only=True):
+        rows.append(values)
+        if len(rows) > MAX_ROWS:
+            raise ImportFileError(_("The sheet “{sheet}” has more than {count} rows; an SoA "
+                                    "has far fewer. Remove unrelated rows.").format(
+                sheet=worksheet.title, count=MAX_ROWS))
+    return rows
+
+
+def variants_by_ref(refs) -> dict[str, dict[str, LevelVariant]]:
+    out: dict[str, dict[str, LevelVariant]] = {}
+    for v in LevelVariant.objects.filter(control__ref__in=list(refs)).select_related("control"):
+        out.setdefault(v.control.ref, {})[v.key] = v
+    return out
+
+
+@dataclass
+class RowChange:
+    ref: str
+    title: str
+    field: str
+    field_label: str
+    before: str
+    after: str
+
+
+@dataclass
+class RowError:
+    row_number: int | None
+    ref: str
+    message: str
+
+
+@dataclass
+class ReviewItem:
+    ref: str
+    title: str
+    reason: str  # "merged" (統合) or "new" (新規)
+    reason_label: str
+    detail: str
+
+
+@dataclass
+class MappedRow:
+    """A 2013 row of the file and where it went (every row found is accounted for)."""
+
+    row_number: int
+    ref_2013: str
+    title: str
+    decision: str
+    targets: str
+
+
+@dataclass
+class ImportPreview:
+    """The parsed file: ``changes`` (ref → field → serialisable new value) for the apply step,
+    and the report. Kept in the session between preview and apply as ``as_dict()``."""
+
+    format: str
+    soa_id: int
+    filename: str = ""
+    preview_id: str = field(default_factory=lambda: secrets.token_hex(8))
+    created_at: str = field(default_factory=lambda: timezone.now().isoformat())
+    changes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)  # rows as seen, for stale checks
+    rows: list[RowChange] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    review: list[ReviewItem] = field(default_factory=list)
+    mapped: list[MappedRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    row_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error(self, row_number: int | None, ref: str, message: str) -> None:
+        self.errors.append(RowError(row_number, ref, message))
+
+    def warn(self, row_number: int | None, ref: str, message: str) -> None:
+        self.warnings.append(RowError(row_number, ref, message))
+
+    def expired(self, now: datetime | None = None) -> bool:
+        created = datetime.fromisoformat(self.created_at)
+        return (now or timezone.now()) - created > PREVIEW_MAX_AGE
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ImportPreview":
+        nested = {"rows": RowChange, "errors": RowError, "warnings": RowError,
+                  "review": ReviewItem, "mapped": MappedRow}
+        values = dict(data)
+        for name, kind in nested.items():
+            values[name] = [kind(**item) for item in values.get(name, [])]
+        return cls(**values)
+
+
+class StalePreviewError(ValidationError):
+    """The SoA changed after the preview was made, or the preview is not the one shown."""
+
+
+_TEXT_FIELDS = ("exclusion_justification", "procedure", "notes")
+
+
+def _text(value: Any) -> str:
+    return str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _same(name: str, old: Any, new: Any) -> bool:
+    if name == "reasons":
+        return set(old or []) == set(new or [])
+    if name in _TEXT_FIELDS:  # what a spreadsheet cell keeps of a text: no CR, no padding
+        return _text(old) == _text(new)
+    if name == "current_variant":
+        return (old.key if old else "") == (new.key if new else "")
+    return old == new
+
+
+def _plain(name: str, value: Any) -> Any:
+    if name == "current_variant":
+        return value.key if value else ""
+    return str(value) if isinstance(value, str) else value  # choices members as plain text
+
+
+def _differences(row: SoARow, raw: dict[str, Any],
+                 variants: dict[str, LevelVariant]) -> dict[str, Any]:
+    """The raw values that differ from the row, with examples as instances. A changed
+    current level drops an unchanged example of another level (validate_row would otherwise
+    put the example's level back)."""
+    values = dict(raw)
+    if "current_variant" in values:
+        values["current_variant"] = variants.get(values["current_variant"])
+    values = {k: v for k, v in values.items() if not _same(k, getattr(row, k), v)}
+    variant = values.get("current_variant", row.current_variant)
+    if ("current_level" in values and "current_variant" not in values and variant is not None
+            and variant.level != values["current_level"]):
+        values["current_variant"] = None
+    return values
+
+
+def plan_changes(preview: ImportPreview, soa: StatementOfApplicability,
+                 parsed: dict[str, tuple[int, str, dict[str, Any]]]) -> None:
+    """Diff each parsed row (ref → (row number, label for the report, raw values)) with the
+    current row, validate those that differ with ``validate_row`` and record the changes."""
+    from ..services.soa import EDITABLE, validate_row
+
+    rows = {r.control.ref: r for r in SoARow.objects.filter(soa=soa, control__ref__in=parsed)
+            .select_related("control", "current_variant")}
+    variants = variants_by_ref(parsed)
+    max_procedure = SoARow._meta.get_field("procedure").max_length
+    for ref, (row_number, label, raw) in parsed.items():
+        row = rows[ref]
+        values = _differences(row, raw, variants.get(ref, {}))
+        if not values:
+            continue
+        example = values.get("current_variant")
+        if example is not None and raw.get("current_level") not in ("", None, example.level):
+            preview.error(row_number, label, _(
+                "The implementation example {example} is of level {level}; correct the "
+                "current level or the example.").format(example=variant_label(example.key),
+                                                        level=value_label("current_level",
+                                                                      example.level)))
+            continue
+        if len(str(values.get("procedure", ""))) > max_procedure:
+            preview.error(row_number, label, _("The procedure is longer than {count} "
+                                               "characters.").format(count=max_procedure))
+            continue
+        try:
+            merged = validate_row(row, values)
+        except ValidationError as exc:
+            for message in exc.messages:
+                preview.error(row_number, label, message)
+            continue
+        changed = {k: merged[k] for k in EDITABLE if not _same(k, getattr(row, k), merged[k])}
+        if not changed:
+            continue
+        title = row.control.tr("title")
+        for name, value in changed.items():
+            preview.rows.append(RowChange(ref, title, name, str(COLUMN_BY_KEY[name].label),
+                                          value_label(name, getattr(row, name)),
+                                          value_label(name, value)))
+        preview.changes[ref] = {k: _plain(k, v) for k, v in changed.items()}
+        preview.versions[ref] = row.version
+    if preview.errors:  # all or nothing: a file with errors plans no change at all
+        preview.changes, preview.versions, preview.rows = {}, {}, []
+
+
+def resolve_changes(changes: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The session form of ``changes`` with implementation examples as model instances."""
+    variants = variants_by_ref(changes)
+    out = {}
+    for ref, values in changes.items():
+        values = dict(values)
+        if "current_variant" in values:
+            key = values["current_variant"]
+            values["current_variant"] = variants.get(ref, {}).get(key) if key else None
+            if key and values["current_variant"] is None:
+                raise ValidationError(_("{ref}: the implementation example {key} no longer "
+                                        "exists.").format(ref=ref, key=key))
+        out[ref] = values
+    return out
+
+
+def apply(*, actor, soa: StatementOfApplicability, preview: ImportPreview) -> int:
+    """Apply a clean preview through ``soa_rows_import`` (which validates everything again, in
+    one transaction). A row edited since the preview refuses the whole import."""
+    from ..services import soa_rows_import
+
+    if preview.soa_id != soa.pk:
+        raise StalePreviewError(_("This preview belongs to another Statement of "
+                                  "Applicability."), code="stale")
+    if preview.errors:
+        raise ValidationError(_("The file has errors; nothing was imported."))
+    with transaction.atomic():
+        seen = dict(SoARow.objects.select_for_update().filter(
+            soa=soa, control__ref__in=list(preview.versions)).values_list("control__ref",
+                                                                          "version"))
+        stale = sorted(ref for ref, version in preview.versions.items()
+                       if seen.get(ref) != version)
+        if stale:
+            raise StalePreviewError(_("{refs} changed after the preview was made. Upload the "
+                                      "file again to see the current differences.").format(
+                refs=", ".join(stale)), code="stale")
+        return soa_rows_import(actor=actor, soa=soa, changes=resolve_changes(preview.changes))

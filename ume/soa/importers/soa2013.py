@@ -1,0 +1,304 @@
+"""Migration of an ISO/IEC 27001:2013 SoA workbook (Annex A, 114 controls) to the 2022 SoA.
+
+How the file is read (shown on the import page as well):
+
+* Sheet and id column: the sheet and column (of the first six) holding the most 2013 control
+  numbers. A.5.1.1, A5.1.1, 5.1.1 and full-width digits are accepted, with the title either in
+  the next column or after the number in the same cell. Rows numbered like a clause or category
+  (A.5, A.5.1) are headings and are skipped; rows without a number are ignored.
+* Header: the nearest row above the first control that has at least two filled cells and is
+  not a heading (with the row above it when that is filled too: two-line headers).
+* Columns by header keywords: 除外 with 理由 or 正当 (or justification/exclusion) = the
+  justification for exclusion; 理由 (reason) = the reason for inclusion; 適用, 可否, 採否, 選択
+  (applicab…) = applicability. Without such a header, the first column whose values are all
+  marks is the applicability column. Without a justification column, excluded rows use the
+  reason column.
+* Values: 適用 ○ 〇 Yes … = included; 除外 × ✕ No … = excluded.
+* Mapping (ISO/IEC 27002:2022 Annex B, ``Control2013``): a 2022 control is included when any of
+  its 2013 sources in the file is included; when all are excluded its justification joins
+  theirs, each prefixed with the 2013 number. Reasons come from keywords in the reason text.
+  Merged controls (several sources) and the 11 new ones are listed for review.
+"""
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl.utils import get_column_letter
+
+from ume.catalogue.models import Control2013
+
+from ..choices import ImplementationStatus, InclusionReason
+from ..exports import applicability_label, applicability_lookup, list_separator, norm
+from ..models import SoARow, StatementOfApplicability
+from .common import (
+    ImportFileError,
+    ImportPreview,
+    MappedRow,
+    ReviewItem,
+    cell_text,
+    open_workbook,
+    plan_changes,
+    read_upload,
+    sheet_rows,
+)
+
+ID_COLUMNS = 6
+MAX_SHEETS = 10
+_ID = re.compile(r"^a?\.?(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?\.?(?=$|[^\d.])")
+_ID_PREFIX = re.compile(r"^\s*[Aa]?\s*\.?\s*\d{1,2}(?:\s*\.\s*\d{1,2}){0,2}\.?\s*")
+REASON_KEYWORDS = {
+    InclusionReason.RISK: ("リスク", "risk"),
+    InclusionReason.LEGAL: ("法令", "法律", "法的", "法規", "条例", "規制", "legal", "law",
+                            "regulat"),
+    InclusionReason.CONTRACT: ("契約", "contract"),
+    InclusionReason.BUSINESS: ("事業", "業務", "business"),
+}
+
+
+@dataclass
+class Row2013:
+    number: int
+    ref: str
+    title: str
+    applicable: bool
+    reason: str
+    justification: str
+
+
+def parse_id(value: Any) -> tuple[str, int]:
+    """(``A.5.1.1``, 3) for a control, (``A.5``, 1) for a heading, ("", 0) for anything else."""
+    match = _ID.match(norm(cell_text(value)))
+    if not match:
+        return "", 0
+    parts = [p for p in match.groups() if p is not None]
+    return "A." + ".".join(str(int(p)) for p in parts), len(parts)
+
+
+def inline_title(value: Any) -> str:
+    """The title written after the number in the id cell (「A.5.1.1 情報セキュリティ…」)."""
+    text = unicodedata.normalize("NFKC", cell_text(value))
+    match = _ID_PREFIX.match(text)
+    return text[match.end():].strip() if match else ""
+
+
+def reasons_from_text(text: str) -> list[str]:
+    found = norm(text)
+    return [r for r, words in REASON_KEYWORDS.items() if any(w in found for w in words)]
+
+
+def _locate(sheets) -> tuple[str, list[tuple], int] | None:
+    best, best_count = None, 0
+    for title, rows in sheets:
+        for column in range(ID_COLUMNS):
+            count = sum(1 for r in rows if column < len(r) and parse_id(r[column])[1] == 3)
+            if count > best_count:
+                best, best_count = (title, rows, column), count
+    return best
+
+
+def _headers(rows: list[tuple], id_col: int, first: int) -> list[str]:
+    """Header text per column, from the nearest filled non-heading row(s) above ``first``."""
+    picked: list[tuple] = []
+    for index in range(first - 1, -1, -1):
+        row = rows[index]
+        filled = sum(1 for c in row if cell_text(c))
+        heading = id_col < len(row) and parse_id(row[id_col])[1] in (1, 2)
+        if filled >= 2 and not heading:
+            picked.insert(0, row)
+            if len(picked) == 2:
+                break
+        elif picked:
+            break
+    width = max((len(r) for r in picked), default=0)
+    return [norm(" ".join(cell_text(r[i]) for r in picked if i < len(r))) for i in range(width)]
+
+
+def _classify(headers: list[str], skip: set[int]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i, text in enumerate(headers):
+        if i in skip or not text:
+            continue
+        if ("除外" in text and ("理由" in text or "正当" in text)) or "正当" in text \
+                or "justif" in text or "exclusion" in text:
+            found.setdefault("justification", i)
+        elif "理由" in text or "reason" in text:
+            found.setdefault("reason", i)
+        elif any(k in text for k in ("適用", "可否", "採否", "選択", "applicab")):
+            found.setdefault("applicable", i)
+    return found
+
+
+def _mark_column(rows, controls: list[int], skip: set[int], marks: dict) -> int | None:
+    width = max((len(rows[i]) for i in controls), default=0)
+    for column in range(width):
+        values = [norm(cell_text(rows[i][column])) for i in controls if column < len(rows[i])]
+        if column not in skip and values and all(v in marks for v in values if v) \
+                and any(values):
+            return column
+    return None
+
+
+def _read_rows(preview: ImportPreview, rows, id_col: int, cols: dict[str, int],
+               known: set[str]) -> dict[str, Row2013]:
+    marks = applicability_lookup()
+    found: dict[str, Row2013] = {}
+
+    def text(row, key):
+        i = cols.get(key)
+        return cell_text(row[i]) if i is not None and i < len(row) else ""
+
+    for number, row in enumerate(rows, start=1):
+        ref, parts = parse_id(row[id_col] if id_col < len(row) else None)
+        if parts != 3:
+            continue  # blank, heading (A.5 / A.5.1) or an unrelated row
+        if ref not in known:
+            preview.error(number, ref, _("{ref} is not a control of ISO/IEC 27001:2013 Annex "
+                                         "A.").format(ref=ref))
+            continue
+        if ref in found:
+            preview.error(number, ref, _("{ref} appears more than once (rows {first} and "
+                                         "{row}). Keep one row per control.").format(
+                ref=ref, first=found[ref].number, row=number))
+            continue
+        value = text(row, "applicable")
+        applicable = marks.get(norm(value))
+        if applicable is None:
+            preview.error(number, ref, _("Enter whether {ref} is included: {yes} (○) or {no} "
+                                         "(×).").format(ref=ref, yes=applicability_label(True),
+                                                        no=applicability_label(False)))
+            continue
+        title = inline_title(row[id_col]) or text(row, "title")
+        justification = text(row, "justification") if "justification" in cols \
+            else text(row, "reason")
+        found[ref] = Row2013(number, ref, title, applicable, text(row, "reason"), justification)
+    return found
+
+
+def preview_2013(*, soa: StatementOfApplicability, uploaded: Any) -> ImportPreview:
+    """Parse a 2013 SoA workbook into changes of ``soa`` (2022); never writes."""
+    preview = ImportPreview(format="2013", soa_id=soa.pk,
+                            filename=PurePath(getattr(uploaded, "name", "") or "").name)
+    try:
+        workbook = open_workbook(read_upload(uploaded))
+        try:
+            sheets = [(ws.title, sheet_rows(ws)) for ws in workbook.worksheets[:MAX_SHEETS]]
+        finally:
+            workbook.close()
+    except ImportFileError as exc:
+        preview.error(None, "", str(exc))
+        return preview
+    located = _locate(sheets)
+    if located is None:
+        preview.error(None, "", _("No ISO/IEC 27001:2013 control numbers (A.5.1.1 … A.18.2.3) "
+                                  "were found in the first columns of the workbook."))
+        return preview
+    sheet, rows, id_col = located
+    controls = [i for i, r in enumerate(rows) if id_col < len(r) and parse_id(r[id_col])[1] == 3]
+    inline = sum(1 for i in controls if inline_title(rows[i][id_col])) > len(controls) / 2
+    skip = {id_col} if inline else {id_col, id_col + 1}
+    cols = _classify(_headers(rows, id_col, controls[0]), skip)
+    if "applicable" not in cols:
+        column = _mark_column(rows, controls, skip, applicability_lookup())
+        if column is None:
+            preview.error(None, "", _("No applicability column was found. Name it “適用可否” "
+                                      "and enter 適用 or 除外 (○ or ×) in each control row."))
+            return preview
+        cols["applicable"] = column
+    if not inline:
+        cols["title"] = id_col + 1
+    _describe_columns(preview, sheet, id_col, cols)
+    targets = {c.ref: sorted((t.ref for t in c.targets.all()),
+                             key=lambda r: tuple(int(p) for p in r.split(".")))
+               for c in Control2013.objects.prefetch_related("targets").order_by("sort_key")}
+    found = _read_rows(preview, rows, id_col, cols, set(targets))
+    preview.row_count = len(found)
+    _migrate(preview, soa, found, targets)
+    return preview
+
+
+def _describe_columns(preview: ImportPreview, sheet: str, id_col: int,
+                      cols: dict[str, int]) -> None:
+    def letter(key):
+        return get_column_letter(cols[key] + 1) if key in cols else "—"
+
+    preview.notes.append(_(
+        "Sheet “{sheet}”: control number in column {id}, applicability in {applicable}, "
+        "reason in {reason}, justification for exclusion in {justification}.").format(
+        sheet=sheet, id=get_column_letter(id_col + 1), applicable=letter("applicable"),
+        reason=letter("reason"), justification=letter("justification")))
+    if "justification" not in cols and "reason" in cols:
+        preview.notes.append(_("No column for the justification for exclusion was found; the "
+                               "reason column is used for excluded controls."))
+
+
+def _migrate(preview: ImportPreview, soa: StatementOfApplicability,
+             found: dict[str, Row2013], targets: dict[str, list[str]]) -> None:
+    sources: dict[str, list[str]] = defaultdict(list)
+    for old, new_refs in targets.items():
+        for ref in new_refs:
+            sources[ref].append(old)
+    sep = list_separator()
+    for old in sorted(found.values(), key=lambda r: r.number):
+        preview.mapped.append(MappedRow(old.number, old.ref, old.title,
+                                        applicability_label(old.applicable),
+                                        sep.join(targets[old.ref])))
+        if old.applicable and old.reason and not reasons_from_text(old.reason):
+            preview.warn(old.number, old.ref, _("The reason “{text}” matches none of the "
+                                                "reasons for inclusion; check them after the "
+                                                "import.").format(text=old.reason))
+    for old in targets:
+        if old not in found:
+            preview.warn(None, old, _("Not in the file. It maps to {refs}.").format(
+                refs=sep.join(targets[old])))
+    parsed: dict[str, tuple] = {}
+    for row in SoARow.objects.filter(soa=soa).select_related("control").order_by(
+            "control__sort_key"):
+        ref = row.control.ref
+        title = row.control.tr("title")
+        if not sources[ref]:
+            preview.review.append(ReviewItem(ref, title, "new", pgettext("annex a", "New"), _(
+                "New in 2022; no 2013 control maps to it. It keeps its current values.")))
+            continue
+        present = [found[s] for s in sources[ref] if s in found]
+        if not present:
+            continue
+        if len(sources[ref]) > 1:
+            preview.review.append(ReviewItem(ref, title, "merged", pgettext("annex a", "Merged"),
+                                             _merged_detail(sources[ref], found)))
+        label = f"{sep.join(r.ref for r in present)} → {ref}"
+        parsed[ref] = (present[0].number, label, _values(row, present))
+    plan_changes(preview, soa, parsed)
+
+
+def _values(row: SoARow, present: list[Row2013]) -> dict[str, Any]:
+    included = [r for r in present if r.applicable]
+    if not included:
+        return {"applicable": False, "exclusion_justification": "\n".join(
+            f"{r.ref}: {r.justification}" for r in present if r.justification)}
+    values: dict[str, Any] = {"applicable": True}
+    reasons = {reason for r in included for reason in reasons_from_text(r.reason)}
+    if reasons:
+        values["reasons"] = [r for r in InclusionReason.values if r in reasons]
+    if row.status == ImplementationStatus.NOT_APPLICABLE:
+        values["status"] = ImplementationStatus.NOT_IMPLEMENTED
+    return values
+
+
+def _merged_detail(refs: list[str], found: dict[str, Row2013]) -> str:
+    parts = []
+    for ref in refs:
+        row = found.get(ref)
+        if row is None:
+            parts.append(_("{ref}: not in the file").format(ref=ref))
+        elif not row.applicable and row.justification:
+            parts.append(_("{ref}: {decision} ({text})").format(
+                ref=ref, decision=applicability_label(False), text=row.justification))
+        else:
+            parts.append(f"{ref}: {applicability_label(row.applicable)}")
+    return list_separator().join(parts)

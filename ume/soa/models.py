@@ -1,0 +1,175 @@
+"""Measures, evidence files and the Statement of Applicability with its approved versions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ume.catalogue.choices import Level
+from ume.catalogue.models import Control, LevelVariant
+from ume.core.models import AuditedModel, Organisation, Scope, TimeStampedModel, VersionedModel
+
+from .choices import ImplementationStatus, InclusionReason, MeasureStatus
+
+
+class EvidenceFile(AuditedModel, TimeStampedModel):
+    """A file kept as evidence (実施の証拠); its SHA-256 is stored to show it is unchanged."""
+
+    audit_exclude = ("created_at", "updated_at")
+    audit_scope_field = "scope_id"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="evidence_files")
+    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="evidence_files", verbose_name=_("ISMS scope"))
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=255)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("uploaded by"))
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measure(AuditedModel, VersionedModel, TimeStampedModel):
+    """A security measure the organisation practises (管理策の実施内容), mapped to controls."""
+
+    audit_exclude = ("created_at", "updated_at")
+    audit_scope_field = "scope_id"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="measures")
+    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="measures", verbose_name=_("ISMS scope"),
+                              help_text=_("Leave empty when the measure applies to all scopes."))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="+", verbose_name=_("owner"))
+    status = models.CharField(_("status"), max_length=16, choices=MeasureStatus.choices,
+                              default=MeasureStatus.IN_OPERATION)
+    evidence_note = models.TextField(_("evidence"), blank=True, help_text=_(
+        "Where the evidence is kept, e.g. records, logs, screenshots, minutes."))
+    controls = models.ManyToManyField(Control, blank=True, related_name="org_measures",
+                                      verbose_name=_("controls"))
+    evidence_files = models.ManyToManyField(EvidenceFile, blank=True, related_name="measures",
+                                            verbose_name=_("evidence files"))
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["organisation", "title"]
+        indexes = [models.Index(fields=["organisation", "updated_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StatementOfApplicability(AuditedModel, TimeStampedModel):
+    """The SoA of one ISMS scope: its rows are the working draft; approvals freeze versions."""
+
+    audit_exclude = ("created_at", "updated_at")
+    audit_scope_field = "scope_id"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="soas")
+    scope = models.OneToOneField(Scope, on_delete=models.PROTECT, related_name="soa",
+                                 verbose_name=_("ISMS scope"))
+
+    class Meta:
+        verbose_name = _("Statement of Applicability")
+        verbose_name_plural = _("Statements of Applicability")
+
+    def __str__(self) -> str:
+        return str(self.scope)
+
+
+class SoARow(AuditedModel, VersionedModel, TimeStampedModel):
+    """One control in a scope's SoA (JIS Q 27001 6.1.3 d))."""
+
+    audit_exclude = ("created_at", "updated_at")
+    audit_scope_field = "scope_id"
+
+    soa = models.ForeignKey(StatementOfApplicability, on_delete=models.CASCADE,
+                            related_name="rows")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, related_name="+")
+    control = models.ForeignKey(Control, on_delete=models.PROTECT, related_name="soa_rows",
+                                verbose_name=_("control"))
+    applicable = models.BooleanField(_("applicability"), default=True)
+    reasons = models.JSONField(_("reasons for inclusion"), default=list, blank=True)
+    exclusion_justification = models.TextField(_("justification for exclusion"), blank=True)
+    status = models.CharField(_("implementation status"), max_length=16,
+                              choices=ImplementationStatus.choices,
+                              default=ImplementationStatus.NOT_IMPLEMENTED)
+    target_level = models.CharField(_("target level"), max_length=8, choices=Level.choices,
+                                    default=Level.UME)
+    current_level = models.CharField(_("current level"), max_length=8, choices=Level.choices,
+                                     blank=True)
+    current_variant = models.ForeignKey(LevelVariant, on_delete=models.SET_NULL, null=True,
+                                        blank=True, related_name="+",
+                                        verbose_name=_("implementation example"))
+    procedure = models.CharField(_("procedure"), max_length=200, blank=True, help_text=_(
+        "The organisation's procedure document for this control (title or document number)."))
+    notes = models.TextField(_("notes"), blank=True)
+    measures = models.ManyToManyField(Measure, blank=True, related_name="soa_rows",
+                                      verbose_name=_("measures"))
+    evidence_files = models.ManyToManyField(EvidenceFile, blank=True, related_name="soa_rows",
+                                            verbose_name=_("evidence files"))
+
+    class Meta:
+        verbose_name = _("SoA row")
+        verbose_name_plural = _("SoA rows")
+        ordering = ["soa", "control__sort_key"]
+        constraints = [models.UniqueConstraint(fields=["soa", "control"],
+                                               name="soa_row_unique_control")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} / {self.control.ref}"
+
+    def reason_labels(self) -> list[str]:
+        labels = dict(InclusionReason.choices)
+        return [str(labels[r]) for r in self.reasons if r in labels]
+
+
+class SoAVersion(AuditedModel, TimeStampedModel):
+    """An approved, frozen version of a scope's SoA (who, when, comment, every row)."""
+
+    audit_exclude = ("created_at", "updated_at", "snapshot")  # its digest is in the trail
+    audit_scope_field = "scope_id"
+
+    soa = models.ForeignKey(StatementOfApplicability, on_delete=models.PROTECT,
+                            related_name="versions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField(_("version"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"))
+    comment = models.TextField(_("comment"), blank=True)
+    snapshot = models.JSONField(default=dict)
+    snapshot_sha256 = models.CharField(max_length=64)
+    # What the approval covered, for 改訂推奨 (revision recommended) when they change later.
+    measures = models.ManyToManyField(Measure, blank=True, related_name="soa_versions")
+    evidence_files = models.ManyToManyField(EvidenceFile, blank=True,
+                                            related_name="soa_versions")
+
+    class Meta:
+        verbose_name = _("SoA version")
+        verbose_name_plural = _("SoA versions")
+        ordering = ["soa", "-number"]
+        constraints = [models.UniqueConstraint(fields=["soa", "number"],
+                                               name="soa_version_unique_number")]
+
+    def __str__(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext("{scope}, version {number}").format(scope=self.scope, number=self.number)

@@ -1,0 +1,77 @@
+"""Evidence files: size- and type-checked uploads with their SHA-256, linked to SoA rows and
+measures."""
+
+import hashlib
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from ume.core.models import Organisation, Scope, User
+from ume.core.policies import require
+from ume.core.services import service
+
+from ..models import EvidenceFile, Measure, SoARow
+
+ALLOWED_EXTENSIONS = {
+    ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".txt", ".csv", ".log", ".xlsx", ".xls", ".docx",
+    ".doc", ".pptx", ".ppt", ".zip", ".eml", ".msg", ".json", ".xml", ".md",
+}
+
+
+def check_upload(uploaded) -> None:
+    limit = settings.UME_EVIDENCE_MAX_BYTES
+    suffix = PurePath(uploaded.name or "").suffix.lower()
+    if suffix not in ALLOWED_EXTENSIONS:
+        raise ValidationError({"file": _("Files of this type cannot be kept as evidence. "
+                                         "Allowed: {types}.").format(
+            types=", ".join(sorted(ALLOWED_EXTENSIONS)))})
+    if uploaded.size > limit:
+        raise ValidationError({"file": _("The file is larger than {mb} MB. Split it or keep it "
+                                         "elsewhere and describe where.").format(
+            mb=limit // (1024 * 1024))})
+    if uploaded.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+
+
+@service
+def evidence_upload(*, actor: User, organisation: Organisation, scope: Scope | None, uploaded,
+                    description: str = "", attach_to: SoARow | Measure | None = None
+                    ) -> EvidenceFile:
+    require(actor, "soa.upload_evidence", scope or organisation)
+    check_upload(uploaded)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    evidence = EvidenceFile(
+        organisation=organisation, scope=scope, name=PurePath(uploaded.name).name[:255],
+        description=description[:300], size=uploaded.size, sha256=digest.hexdigest(),
+        content_type=(getattr(uploaded, "content_type", "") or "")[:100], uploaded_by=actor)
+    evidence.file.save(f"{digest.hexdigest()[:16]}{PurePath(uploaded.name).suffix.lower()}",
+                       uploaded, save=False)
+    evidence.save()
+    if attach_to is not None:
+        _attach(attach_to, evidence)
+    return evidence
+
+
+def _attach(target: SoARow | Measure, evidence: EvidenceFile) -> None:
+    if target.organisation_id != evidence.organisation_id:
+        raise ValidationError(_("The evidence belongs to another organisation."))
+    target.evidence_files.add(evidence)
+    target.save()  # a linked measure or row changed: approved SoA versions become stale
+
+
+@service
+def evidence_attach(*, actor: User, target: SoARow | Measure, evidence: EvidenceFile) -> None:
+    require(actor, "soa.upload_evidence", target)
+    _attach(target, evidence)
+
+
+@service
+def evidence_detach(*, actor: User, target: SoARow | Measure, evidence: EvidenceFile) -> None:
+    require(actor, "soa.upload_evidence", target)
+    target.evidence_files.remove(evidence)
+    target.save()

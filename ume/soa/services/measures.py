@@ -1,0 +1,57 @@
+"""Measures (管理策の実施内容): create, edit, map to controls, delete."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from ume.core.models import Organisation, User
+from ume.core.policies import require
+from ume.core.services import service, update_fields
+
+from ..models import Measure
+
+
+def _check(organisation: Organisation, data: dict[str, Any]) -> None:
+    errors = {}
+    scope = data.get("scope")
+    if scope is not None and scope.organisation_id != organisation.pk:
+        errors["scope"] = _("Choose an ISMS scope of this organisation.")
+    owner = data.get("owner")
+    if owner is not None and not owner.memberships.filter(organisation=organisation).exists():
+        errors["owner"] = _("The owner must be a member of this organisation.")
+    if not str(data.get("title", "x")).strip():
+        errors["title"] = _("Enter a title.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@service
+def measure_create(*, actor: User, organisation: Organisation,
+                   data: dict[str, Any]) -> Measure:
+    require(actor, "soa.change_measure", organisation)
+    _check(organisation, data)
+    controls = data.pop("controls", [])
+    measure = Measure(organisation=organisation, **data)
+    measure.full_clean()
+    measure.save()
+    measure.controls.set(controls)
+    return measure
+
+
+@service
+def measure_update(*, actor: User, measure: Measure, data: dict[str, Any],
+                   version: int | None = None) -> Measure:
+    require(actor, "soa.change_measure", measure)
+    _check(measure.organisation, data)
+    return update_fields(measure, data, version=version)
+
+
+@service
+def measure_delete(*, actor: User, measure: Measure) -> None:
+    """Delete a measure that no approved SoA version refers to; retire it otherwise."""
+    require(actor, "soa.change_measure", measure)
+    if measure.soa_versions.exists():
+        raise ValidationError(_("An approved Statement of Applicability refers to this measure. "
+                                "Set its status to retired instead of deleting it."))
+    measure.delete()

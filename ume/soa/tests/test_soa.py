@@ -1,0 +1,256 @@
+"""The Statement of Applicability: creation, row rules, bulk edit, approval, versions, 改訂推奨,
+gap view, permissions and constant query counts."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ume.catalogue.models import LevelVariant
+from ume.core.choices import Role
+from ume.core.locking import StaleEditError
+from ume.core.models import AuditEntry
+from ume.soa import selectors, services
+from ume.soa.models import SoARow
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def soa(world, catalogue):
+    return services.soa_get_or_create(actor=world[Role.ADMIN], scope=world.hq)
+
+
+def row(soa, ref) -> SoARow:
+    return soa.rows.select_related("control").get(control__ref=ref)
+
+
+def test_soa_has_93_rows_with_recommended_targets(world, soa):
+    assert soa.rows.count() == 93
+    assert services.soa_get_or_create(actor=world[Role.ADMIN], scope=world.hq) == soa
+    assert set(soa.rows.values_list("target_level", flat=True)) <= {"ume", "take", "matsu"}
+    assert AuditEntry.objects.filter(model_label="soa.soarow", scope_id=world.hq.pk).count() == 93
+
+
+def test_staff_cannot_create_or_edit(world, soa, catalogue):
+    with pytest.raises(PermissionDenied):
+        services.soa_get_or_create(actor=world[Role.STAFF], scope=world.dev)
+    with pytest.raises(PermissionDenied):
+        services.soa_row_update(actor=world[Role.EXTERNAL_AUDITOR], row=row(soa, "5.1"),
+                                data={"notes": "x"})
+
+
+def test_exclusion_needs_a_justification_and_sets_not_applicable(world, soa):
+    admin = world[Role.ADMIN]
+    r = row(soa, "7.4")
+    with pytest.raises(ValidationError) as exc:
+        services.soa_row_update(actor=admin, row=r, data={"applicable": False}, version=1)
+    assert "exclusion_justification" in exc.value.message_dict
+    saved = services.soa_row_update(actor=admin, row=r, version=1, data={
+        "applicable": False, "exclusion_justification": "物理的な拠点を持たないため"})
+    assert saved.status == "not_applicable" and saved.reasons == []
+    with pytest.raises(ValidationError):
+        services.soa_row_update(actor=admin, row=saved, version=saved.version,
+                                data={"applicable": True, "status": "not_applicable"})
+
+
+def test_variant_sets_the_level_and_must_belong_to_the_control(world, soa):
+    admin = world[Role.ADMIN]
+    r = row(soa, "5.7")
+    ume2 = LevelVariant.objects.get(control__ref="5.7", key="ume2")
+    saved = services.soa_row_update(actor=admin, row=r, version=1,
+                                    data={"current_variant": ume2, "reasons": ["risk", "risk"]})
+    assert saved.current_level == "ume" and saved.reasons == ["risk"]
+    other = LevelVariant.objects.get(control__ref="8.9", key="take1")
+    with pytest.raises(ValidationError):
+        services.soa_row_update(actor=admin, row=saved, version=saved.version,
+                                data={"current_variant": other})
+
+
+def test_stale_row_edit_is_refused(world, soa):
+    admin = world[Role.ADMIN]
+    r = row(soa, "5.1")
+    services.soa_row_update(actor=admin, row=r, data={"notes": "一回目"}, version=1)
+    with pytest.raises(StaleEditError):
+        services.soa_row_update(actor=admin, row=r, data={"notes": "上書き"}, version=1)
+    assert row(soa, "5.1").notes == "一回目"
+
+
+def test_bulk_update_is_all_or_nothing(world, soa):
+    admin = world[Role.ADMIN]
+    rows = list(soa.rows.filter(control__theme="physical"))
+    versions = {r.pk: r.version for r in rows}
+    with pytest.raises(ValidationError):  # excluded without justification
+        services.soa_rows_bulk_update(actor=admin, soa=soa, versions=versions,
+                                      data={"applicable": False})
+    assert not soa.rows.filter(applicable=False).exists()
+    count = services.soa_rows_bulk_update(actor=admin, soa=soa, versions=versions,
+                                          data={"status": "implemented", "reasons": ["legal"]})
+    assert count == 14
+    assert set(soa.rows.filter(control__theme="physical").values_list("status", flat=True)) == {
+        "implemented"}
+    with pytest.raises(StaleEditError):
+        services.soa_rows_bulk_update(actor=admin, soa=soa, versions=versions,
+                                      data={"status": "partial"})
+
+
+def test_approval_freezes_a_version_and_later_changes_make_it_stale(world, soa):
+    admin, top = world[Role.ADMIN], world[Role.TOP_MANAGEMENT]
+    measure = services.measure_create(actor=admin, organisation=world.org,
+                                      data={"title": "IPA 10大脅威の確認", "scope": world.hq})
+    r = row(soa, "5.7")
+    services.soa_row_update(actor=admin, row=r, version=1, data={"measures": [measure]})
+    with pytest.raises(PermissionDenied):
+        services.soa_approve(actor=world[Role.SECRETARIAT], soa=soa)
+    v1 = services.soa_approve(actor=top, soa=soa, comment="初版")
+    assert v1.number == 1 and len(v1.snapshot["rows"]) == 93
+    rows = {x["control"]: x for x in v1.snapshot["rows"]}
+    assert rows["5.7"]["measures"][0]["title"] == "IPA 10大脅威の確認"
+    assert AuditEntry.objects.filter(model_label="soa.soaversion").exists()
+    assert not selectors.version_list(actor=admin, soa=soa).get().stale
+    services.measure_update(actor=admin, measure=measure, data={"description": "年1回"},
+                            version=measure.version)
+    assert selectors.version_list(actor=admin, soa=soa).get().stale
+    v2 = services.soa_approve(actor=admin, soa=soa)
+    versions = list(selectors.version_list(actor=admin, soa=soa))
+    assert [(v.number, v.stale) for v in versions] == [(2, False), (1, True)]
+    assert v2.snapshot_sha256 != v1.snapshot_sha256 or v2.snapshot == v1.snapshot
+
+
+def test_new_evidence_on_a_linked_row_makes_the_version_stale(world, soa):
+    admin = world[Role.ADMIN]
+    services.soa_approve(actor=admin, soa=soa)
+    services.evidence_upload(actor=admin, organisation=world.org, scope=world.hq,
+                             uploaded=SimpleUploadedFile("log.txt", b"x"),
+                             attach_to=row(soa, "8.15"))
+    version = selectors.version_list(actor=admin, soa=soa).get()
+    assert version.number == 1 and version.stale
+
+
+def test_measure_referenced_by_an_approved_version_cannot_be_deleted(world, soa):
+    admin = world[Role.ADMIN]
+    measure = services.measure_create(actor=admin, organisation=world.org, data={"title": "m"})
+    services.soa_row_update(actor=admin, row=row(soa, "5.1"), version=1,
+                            data={"measures": [measure]})
+    services.soa_approve(actor=admin, soa=soa)
+    with pytest.raises(ValidationError):
+        services.measure_delete(actor=admin, measure=measure)
+
+
+def test_gap_summary_counts(world, soa):
+    admin = world[Role.ADMIN]
+    r = row(soa, "8.9")
+    services.soa_row_update(actor=admin, row=r, version=1, data={
+        "target_level": "take", "current_level": "matsu", "procedure": "構成管理手順"})
+    summary = selectors.gap_summary(actor=admin, soa=soa)
+    assert summary.total_applicable == 93
+    assert summary.below_target == 92 and summary.without_procedure == 92
+    tech = next(t for t in summary.themes if t["theme"] == "technological")
+    assert tech["below"] == 33
+
+
+def test_soa_page_filters_bulk_edit_and_query_count(admin_client, world, soa):
+    url = reverse("soa:detail", args=[world.hq.pk])
+    with CaptureQueriesContext(connection) as ctx:
+        page = admin_client.get(url)
+    assert page.status_code == 200 and page.content.count(b'data-ref="') == 93
+    assert len(ctx.captured_queries) <= 25
+    people = admin_client.get(url, {"theme": "people"})
+    assert people.content.count(b'data-ref="') == 8
+    rows = list(soa.rows.filter(control__theme="people"))
+    data = {"rows": [r.pk for r in rows], "status": "partial",
+            **{f"v_{r.pk}": r.version for r in rows}}
+    response = admin_client.post(reverse("soa:bulk_edit", args=[world.hq.pk]), data)
+    assert response.status_code == 302
+    assert set(soa.rows.filter(control__theme="people").values_list("status", flat=True)) == {
+        "partial"}
+
+
+def test_row_edit_form_and_history(admin_client, world, soa):
+    r = row(soa, "5.7")
+    url = reverse("soa:row_edit", args=[world.hq.pk, r.pk])
+    page = admin_client.get(url).content.decode()
+    assert "10大脅威" in page and 'id="history"' in page
+    response = admin_client.post(url, {
+        "version": "1", "applicable": "0", "exclusion_justification": "", "status":
+        "not_implemented", "target_level": "ume"})
+    assert response.status_code == 200 and b"form-errors" not in response.content
+    assert row(soa, "5.7").applicable  # the invalid exclusion changed nothing
+    response = admin_client.post(url, {
+        "version": "1", "applicable": "1", "reasons": ["risk", "contract"],
+        "status": "partial", "target_level": "take", "current_level": "ume",
+        "procedure": "脅威情報手順"})
+    assert response.status_code == 302
+    saved = row(soa, "5.7")
+    assert saved.reasons == ["risk", "contract"] and saved.status == "partial"
+
+
+def test_approve_versions_compare_and_gap_pages(world, soa, login):
+    client = login(world[Role.TOP_MANAGEMENT])
+    response = client.post(reverse("soa:approve", args=[world.hq.pk]), {"comment": "承認"})
+    assert response.status_code == 302
+    admin = world[Role.ADMIN]
+    services.soa_row_update(actor=admin, row=row(soa, "6.3"), version=1,
+                            data={"status": "implemented"})
+    versions = client.get(reverse("soa:versions", args=[world.hq.pk]))
+    assert "承認".encode() in versions.content
+    compare = client.get(reverse("soa:compare", args=[world.hq.pk]), {"a": "1", "b": "draft"})
+    assert compare.content.count(b'data-ref="') == 1 and b'data-ref="6.3"' in compare.content
+    assert client.get(reverse("soa:version_detail", args=[world.hq.pk, 1])).status_code == 200
+    assert client.get(reverse("soa:version_detail", args=[world.hq.pk, 9])).status_code == 404
+    gap = client.get(reverse("soa:gap", args=[world.hq.pk]))
+    assert b'data-testid="gap-chart"' in gap.content
+
+
+def test_evidence_upload_on_a_row_stores_the_hash(admin_client, world, soa):
+    import hashlib
+
+    r = row(soa, "8.15")
+    content = "ログの保管記録".encode()
+    url = reverse("soa:row_evidence_upload", args=[world.hq.pk, r.pk])
+    admin_client.post(url, {"file": SimpleUploadedFile("ログ.txt", content)})
+    evidence = r.evidence_files.get()
+    assert evidence.sha256 == hashlib.sha256(content).hexdigest()
+    download = admin_client.get(reverse("soa:evidence_download", args=[evidence.pk]))
+    assert b"".join(download.streaming_content) == content
+    admin_client.post(url, {"file": SimpleUploadedFile("x.exe", b"MZ")})
+    assert r.evidence_files.count() == 1
+
+
+def test_other_organisation_and_scope_limits(world, other_world, soa, login):
+    other = login(other_world[Role.ADMIN])
+    assert other.get(reverse("soa:detail", args=[world.hq.pk])).status_code == 404
+    auditor = login(world[Role.EXTERNAL_AUDITOR])  # scope 本社 only
+    assert auditor.get(reverse("soa:detail", args=[world.hq.pk])).status_code == 200
+    assert auditor.get(reverse("soa:detail", args=[world.dev.pk])).status_code == 404
+    assert auditor.get(reverse("soa:approve", args=[world.hq.pk])).status_code == 403
+
+
+def test_soa_api_rows_and_versions(world, soa, client):
+    from rest_framework.test import APIClient
+
+    from ume.core.services import api_token_rotate
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_rotate(actor=world[Role.ADMIN]).key}")
+    rows = api.get("/api/v1/soa-rows/", {"scope": world.hq.pk}).json()
+    assert rows["count"] == 93 and rows["results"][0]["control"] == "5.1"
+    pk = rows["results"][6]["id"]
+    ok = api.patch(f"/api/v1/soa-rows/{pk}/", {"status": "partial", "version": 1,
+                                               "current_variant": "ume2"}, format="json")
+    assert ok.status_code == 200, ok.content
+    assert ok.json()["current_level"] == "ume"
+    stale = api.patch(f"/api/v1/soa-rows/{pk}/", {"status": "implemented", "version": 1},
+                      format="json")
+    assert stale.status_code == 409
+    bad = api.patch(f"/api/v1/soa-rows/{pk}/", {"applicable": False, "version": 2},
+                    format="json")
+    assert bad.status_code == 400 and "exclusion_justification" in bad.json()
+    services.soa_approve(actor=world[Role.ADMIN], soa=soa)
+    versions = api.get("/api/v1/soa-versions/").json()["results"]
+    assert versions[0]["number"] == 1 and versions[0]["stale"] is False
+    created = api.post("/api/v1/measures/", {"title": "夜間バックアップ", "controls": ["8.13"]},
+                       format="json")
+    assert created.status_code == 201 and created.json()["controls"] == ["8.13"]

@@ -1,0 +1,461 @@
+"""SoA export (xlsx/docx/pdf), import with preview (2022 round trip, 2013 migration), the
+import_soa command and the transfer views."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from docx import Document
+from openpyxl import Workbook, load_workbook
+from pypdf import PdfReader
+
+from ume.catalogue.models import Control, Control2013
+from ume.core.choices import Role
+from ume.core.models import AuditEntry
+from ume.soa import services
+from ume.soa.exports import COLUMN_BY_KEY, COLUMNS, SHEET_TITLE, soa_docx, soa_pdf, soa_xlsx
+from ume.soa.importers import ImportPreview, StalePreviewError, apply, preview_2013, preview_2022
+from ume.soa.services.soa import snapshot_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def soa(world, catalogue):
+    admin = world[Role.ADMIN]
+    soa = services.soa_get_or_create(actor=admin, scope=world.hq)
+    measure = services.measure_create(actor=admin, organisation=world.org, data={
+        "title": "脅威情報の収集と共有", "scope": world.hq})
+    row = soa.rows.get(control__ref="5.7")
+    services.soa_row_update(actor=admin, row=row, data={
+        "reasons": ["risk", "contract"], "status": "implemented", "current_level": "ume",
+        "current_variant": row.control.variants.get(key="ume2"), "procedure": "脅威情報収集手順",
+        "notes": "=1+1 は数式ではない", "measures": [measure]})
+    return soa
+
+
+def upload(data: bytes, name: str = "soa.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data)
+
+
+def sheet_of(data: bytes):
+    wb = load_workbook(io.BytesIO(data))
+    return wb, wb[str(SHEET_TITLE)]
+
+
+def edit(data: bytes, edits: dict[str, dict[str, object]]) -> bytes:
+    """Set cells of the exported sheet by control ref and column key."""
+    wb, ws = sheet_of(data)
+    col = {c.key: i + 1 for i, c in enumerate(COLUMNS)}
+    for row in range(2, ws.max_row + 1):
+        ref = ws.cell(row, col["ref"]).value
+        for key, value in edits.get(ref, {}).items():
+            ws.cell(row, col[key]).value = value
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+# --- export ----------------------------------------------------------------------------------
+
+def test_xlsx_has_info_and_soa_sheets_with_the_shared_header(soa, world):
+    wb, ws = sheet_of(soa_xlsx(soa=soa))
+    assert wb.sheetnames == [_("Information"), str(SHEET_TITLE)]
+    rows = list(ws.iter_rows(values_only=True))
+    assert list(rows[0]) == [str(c.label) for c in COLUMNS]
+    assert len(rows) == 94
+    by_ref = {r[0]: dict(zip([c.key for c in COLUMNS], r, strict=True)) for r in rows[1:]}
+    row = by_ref["5.7"]
+    assert row["title"] == Control.objects.get(ref="5.7").title_ja
+    assert row["reasons"] == "、".join([_("Risk treatment"), _("Contracts")])
+    assert row["current_variant"] == f"{_('Plum')}2" and row["measures"] == "脅威情報の収集と共有"
+    assert row["notes"] == "'=1+1 は数式ではない"  # neutralised by the core layer
+    info = dict(wb[_("Information")].iter_rows(values_only=True))
+    assert info[_("Organisation")] == "梅商事株式会社" and info[_("ISMS scope")] == "本社"
+    assert info[_("Version")] == _("Draft") and info[_("Approved by")] == _("Not approved")
+
+
+def test_xlsx_of_an_approved_version_uses_its_snapshot(soa, world):
+    version = services.soa_approve(actor=world[Role.ADMIN], soa=soa, comment="")
+    row = soa.rows.get(control__ref="8.9")
+    services.soa_row_update(actor=world[Role.ADMIN], row=row, data={"status": "partial"})
+    wb, ws = sheet_of(soa_xlsx(soa=soa, version=version))
+    info = dict(wb[_("Information")].iter_rows(values_only=True))
+    assert info[_("Version")] == _("Version {number}").format(number=1)
+    assert info[_("Approved by")] == str(world[Role.ADMIN])
+    status = {r[0]: r[5] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert status["8.9"] == _("Not implemented")  # as approved, not the later draft
+
+
+def test_docx_is_landscape_with_theme_tables(soa):
+    doc = Document(io.BytesIO(soa_docx(soa=soa)))
+    section = doc.sections[0]
+    assert section.page_width > section.page_height
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert _("Statement of Applicability") in text and "梅商事株式会社" in cells
+    assert f"5 {_('Organizational controls')}" in text
+    assert f"8 {_('Technological controls')}" in text
+    assert "5.7" in cells and "脅威インテリジェンス" in cells and "脅威情報収集手順" in text
+
+
+def test_pdf_has_japanese_text_and_an_embedded_font(soa):
+    data = soa_pdf(soa=soa)
+    reader = PdfReader(io.BytesIO(data))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert _("Statement of Applicability") in text and "5.7" in text
+    assert "梅商事株式会社" in text and "脅威インテリジェンス" in text
+    box = reader.pages[0].mediabox
+    assert box.width > box.height  # A4 landscape
+    embedded = set()
+    for page in reader.pages:
+        for ref in page["/Resources"].get_object().get("/Font", {}).values():
+            font = ref.get_object()
+            for part in [font, *(d.get_object() for d in font.get("/DescendantFonts", []))]:
+                descriptor = part.get("/FontDescriptor")
+                if descriptor is not None and "/FontFile2" in descriptor.get_object():
+                    embedded.add(str(font["/BaseFont"]))
+    assert any("IPAex" in name for name in embedded), embedded
+
+
+def test_english_export_uses_english_titles(soa):
+    _wb, ws = sheet_of(soa_xlsx(soa=soa, language="en"))
+    titles = {r[0]: r[1] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert titles["5.7"] == Control.objects.get(ref="5.7").title_en
+    assert ws.cell(1, 1).value == "Control number"
+
+
+# --- 2022 import -----------------------------------------------------------------------------
+
+def test_round_trip_export_then_import_changes_nothing(soa):
+    preview = preview_2022(soa=soa, uploaded=upload(soa_xlsx(soa=soa)))
+    assert preview.errors == [] and preview.changes == {} and preview.rows == []
+    assert preview.row_count == 93
+    english = preview_2022(soa=soa, uploaded=upload(soa_xlsx(soa=soa, language="en")))
+    assert english.errors == [] and english.changes == {}
+
+
+def test_edited_cells_become_exactly_those_changes_and_apply(soa, world):
+    data = edit(soa_xlsx(soa=soa), {
+        "7.4": {"applicable": "除外", "exclusion_justification": "監視対象の物理的区域がないため",
+                "status": "対象外"},
+        "8.9": {"status": "一部実施"},
+        "5.1": {"applicable": "○", "notes": None},  # same values written differently
+    })
+    preview = preview_2022(soa=soa, uploaded=upload(data))
+    assert preview.errors == []
+    assert preview.changes == {
+        "7.4": {"applicable": False, "exclusion_justification": "監視対象の物理的区域がないため",
+                "status": "not_applicable"},
+        "8.9": {"status": "partial"}}
+    assert {(c.ref, c.field) for c in preview.rows} == {
+        ("7.4", "applicable"), ("7.4", "exclusion_justification"), ("7.4", "status"),
+        ("8.9", "status")}
+    change = next(c for c in preview.rows if c.ref == "8.9")
+    assert (change.before, change.after) == (_("Not implemented"), _("Partially implemented"))
+    assert any(_("Measures implemented") in note for note in preview.notes)
+    # Through the session and back, as the views keep it.
+    restored = ImportPreview.from_dict(preview.as_dict())
+    assert apply(actor=world[Role.ADMIN], soa=soa, preview=restored) == 2
+    row = soa.rows.get(control__ref="7.4")
+    assert not row.applicable and row.exclusion_justification.startswith("監視対象")
+    assert soa.rows.get(control__ref="8.9").status == "partial"
+    assert AuditEntry.objects.filter(model_label="soa.soarow", object_id=str(row.pk),
+                                     actor=world[Role.ADMIN]).exists()
+
+
+def test_apply_refuses_a_preview_whose_rows_changed_since(soa, world):
+    preview = preview_2022(soa=soa, uploaded=upload(edit(soa_xlsx(soa=soa),
+                                                         {"8.9": {"status": "実施済み"}})))
+    row = soa.rows.get(control__ref="8.9")
+    services.soa_row_update(actor=world[Role.ADMIN], row=row, data={"notes": "別の編集"})
+    with pytest.raises(StalePreviewError):
+        apply(actor=world[Role.ADMIN], soa=soa, preview=preview)
+    assert soa.rows.get(control__ref="8.9").status == "not_implemented"
+
+
+def test_level_and_example_are_read_in_any_spelling(soa):
+    data = edit(soa_xlsx(soa=soa), {"5.7": {"current_level": "竹", "current_variant": None},
+                                    "8.9": {"current_level": "Pine", "current_variant": "matsu1"},
+                                    "8.10": {"target_level": "松"}})
+    preview = preview_2022(soa=soa, uploaded=upload(data))
+    assert preview.errors == []
+    assert preview.changes["5.7"] == {"current_level": "take", "current_variant": ""}
+    assert preview.changes["8.9"] == {"current_level": "matsu", "current_variant": "matsu1"}
+    assert preview.changes["8.10"] == {"target_level": "matsu"}
+
+
+def _errors(preview) -> str:
+    assert preview.errors and preview.changes == {}
+    return "\n".join(f"{e.row_number} {e.ref} {e.message}" for e in preview.errors)
+
+
+@pytest.mark.parametrize(("data", "name", "expected"), [
+    (b"this is not a workbook", "soa.xlsx", "(.xlsx)"),
+    ("管理策番号,適用可否\n5.1,適用\n".encode(), "soa.xlsx", "(.xlsx)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "soa.xls", "(.xls)"),
+    (b"PK\x03\x04 broken zip", "soa.xlsx", "(.xlsx)"),
+    (b"", "soa.xlsx", "empty"),
+])
+def test_files_that_are_not_xlsx_are_refused_clearly(soa, data, name, expected):
+    before = snapshot_of(soa)
+    assert expected in _errors(preview_2022(soa=soa, uploaded=upload(data, name)))
+    assert snapshot_of(soa) == before
+
+
+def test_oversized_file_is_refused(soa, settings):
+    settings.UME_IMPORT_MAX_BYTES = 1000
+    message = _errors(preview_2022(soa=soa, uploaded=upload(soa_xlsx(soa=soa))))
+    assert "MB" in message
+
+
+def test_wrong_columns_are_named(soa):
+    wb = Workbook()
+    wb.active.append(["管理策番号", "管理策名", "適用可否", "メモ"])
+    wb.active.append(["5.1", "方針", "適用", ""])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    message = _errors(preview_2022(soa=soa, uploaded=upload(buffer.getvalue())))
+    for key in ("status", "target_level", "exclusion_justification"):
+        assert str(COLUMN_BY_KEY[key].label) in message
+    assert str(COLUMN_BY_KEY["applicable"].label) not in message
+
+
+def test_row_errors_are_reported_row_by_row(soa):
+    data = edit(soa_xlsx(soa=soa), {
+        "5.3": {"ref": "9.99"}, "5.2": {"applicable": "除外"},
+        "6.1": {"status": "たぶん"}, "6.2": {"reasons": "リスク対応、気分"},
+        "6.3": {"current_variant": "梅9"}})
+    wb, ws = sheet_of(data)
+    ws.append([cell.value for cell in ws[2]])  # 5.1 a second time
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    before = snapshot_of(soa)
+    preview = preview_2022(soa=soa, uploaded=upload(buffer.getvalue()))
+    message = _errors(preview)
+    assert "9.99" in message and "95 5.1" in message
+    assert {e.ref for e in preview.errors} >= {"9.99", "5.1", "5.2", "6.1", "6.2", "6.3"}
+    assert any(e.ref == "5.2" and e.row_number == 3 for e in preview.errors)
+    assert "たぶん" in message and "気分" in message and f"{_('Plum')}9" in message
+    with pytest.raises(Exception):  # noqa: B017 - any refusal will do; nothing may change
+        apply(actor=soa.scope.organisation.memberships.first().user, soa=soa, preview=preview)
+    assert snapshot_of(soa) == before
+
+
+# --- 2013 migration --------------------------------------------------------------------------
+
+SPELLINGS = ["A.{a}.{b}.{c}", "A{a}.{b}.{c}", "{a}.{b}.{c}", "Ａ．{fa}．{fb}．{fc}"]
+FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def workbook_2013(*, overrides=None, omit=(), extra=()) -> bytes:
+    """A 2013 SoA as Japanese companies kept it: a title, a header, clause and category
+    headings between control rows, ○/× marks and the id written in several ways."""
+    overrides = overrides or {}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "適用宣言書（2013）"
+    ws.append(["情報セキュリティ 適用宣言書（JIS Q 27001:2014）"])
+    ws.append([])
+    ws.append(["管理策番号", "管理策", "適用可否", "適用理由", "除外の理由"])
+    clause = category = None
+    for i, ref in enumerate(Control2013.objects.order_by("sort_key").values_list("ref",
+                                                                                 flat=True)):
+        a, b, c = ref[2:].split(".")
+        if clause != a:
+            clause = a
+            ws.append([f"A.{a}", f"箇条 {a} の見出し"])
+        if category != (a, b):
+            category = (a, b)
+            ws.append([f"A.{a}.{b}", "カテゴリーの見出し"])
+        if ref in omit:
+            continue
+        spelled = SPELLINGS[i % 4].format(a=a, b=b, c=c, fa=a.translate(FULL),
+                                          fb=b.translate(FULL), fc=c.translate(FULL))
+        mark, reason, justification = overrides.get(ref, (["○", "〇", "Yes", "適用"][i % 4],
+                                                          "リスクアセスメントの結果", ""))
+        ws.append([spelled, f"{ref} の管理策", mark, reason, justification])
+    for row in extra:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_2013_migration_maps_merges_and_flags(soa, world):
+    data = workbook_2013(overrides={
+        "A.5.1.2": ("×", "", "基本方針に統合したため"),
+        "A.14.2.7": ("✕", "", "開発を外部委託していないため"),
+    }, omit=("A.12.7.1",))
+    preview = preview_2013(soa=soa, uploaded=upload(data))
+    assert preview.errors == [], preview.errors
+    assert len(preview.mapped) == 113 and preview.row_count == 113
+    review = {r.ref: r for r in preview.review}
+    new = set(Control.objects.filter(new_in_2022=True).values_list("ref", flat=True))
+    assert len(new) == 11 and {r for r, item in review.items() if item.reason == "new"} == new
+    assert review["5.1"].reason == "merged" and "A.5.1.2" in review["5.1"].detail
+    assert "基本方針に統合したため" in review["5.1"].detail
+    assert preview.changes["8.30"] == {
+        "applicable": False, "exclusion_justification": "A.14.2.7: 開発を外部委託していないため",
+        "status": "not_applicable"}
+    assert preview.changes["5.1"] == {"reasons": ["risk"]}  # included: A.5.1.1 was ○
+    assert "8.34" not in preview.changes and not any(c in preview.changes for c in new)
+    assert any(w.ref == "A.12.7.1" and "8.34" in w.message for w in preview.warnings)
+    assert apply(actor=world[Role.ADMIN], soa=soa, preview=preview) == 93 - 11 - 1
+    row = soa.rows.get(control__ref="8.30")
+    assert not row.applicable and row.exclusion_justification.startswith("A.14.2.7: ")
+    assert soa.rows.get(control__ref="5.1").applicable
+    again = preview_2013(soa=soa, uploaded=upload(data))
+    assert again.errors == [] and again.changes == {}
+
+
+def test_2013_errors_unknown_ids_duplicates_and_missing_justification(soa):
+    data = workbook_2013(overrides={"A.6.2.2": ("×", "", "")},
+                         extra=[["A.5.1.3", "存在しない管理策", "○"], ["A.5.1.1", "重複", "○"],
+                                ["A.7.1.1", "値なし", "たぶん"]])
+    preview = preview_2013(soa=soa, uploaded=upload(data))
+    message = _errors(preview)
+    assert "A.5.1.3" in message and "A.5.1.1" in message and "A.7.1.1" in message
+    assert any(e.ref == "A.6.2.2 → 6.7" for e in preview.errors)  # no justification
+
+
+def test_2013_inline_titles_and_an_applicability_column_found_by_its_marks(soa):
+    wb = Workbook()
+    wb.active.append(["管理策", "判定", "備考"])
+    wb.active.append(["A.5 情報セキュリティのための方針群"])
+    wb.active.append(["A.5.1.1 情報セキュリティのための方針群", "○", "年1回見直し"])
+    wb.active.append(["Ａ．５．１．２　方針群のレビュー", "〇", ""])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    preview = preview_2013(soa=soa, uploaded=upload(buffer.getvalue()))
+    assert preview.errors == []
+    assert [(m.row_number, m.ref_2013, m.title) for m in preview.mapped] == [
+        (3, "A.5.1.1", "情報セキュリティのための方針群"), (4, "A.5.1.2", "方針群のレビュー")]
+    assert len(preview.warnings) == 112 and preview.changes == {}
+
+
+def test_2013_file_without_control_numbers_is_refused(soa):
+    message = _errors(preview_2013(soa=soa, uploaded=upload(soa_xlsx(soa=soa))))
+    assert "A.5.1.1" in message
+
+
+# --- command ---------------------------------------------------------------------------------
+
+def test_import_soa_command_dry_run_and_apply(soa, world, tmp_path):
+    path = tmp_path / "soa.xlsx"
+    path.write_bytes(edit(soa_xlsx(soa=soa), {"8.9": {"status": "一部実施"}}))
+    out = io.StringIO()
+    call_command("import_soa", str(path), "--scope", str(world.hq.pk), "--dry-run", stdout=out)
+    assert "8.9" in out.getvalue() and soa.rows.get(control__ref="8.9").status != "partial"
+    call_command("import_soa", str(path), "--scope", "本社", stdout=io.StringIO())
+    assert soa.rows.get(control__ref="8.9").status == "partial"
+
+
+def test_import_soa_command_fails_on_errors_and_ambiguous_scope(soa, world, other_world,
+                                                                tmp_path):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(edit(soa_xlsx(soa=soa), {"5.2": {"ref": "9.99"}}))
+    with pytest.raises(CommandError):
+        call_command("import_soa", str(path), "--scope", str(world.hq.pk), stdout=io.StringIO())
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_soa", str(path), "--scope", "本社", "--dry-run",
+                     stdout=io.StringIO())
+    assert str(world.hq.pk) in str(excinfo.value) and str(other_world.hq.pk) in str(excinfo.value)
+    with pytest.raises(CommandError):
+        call_command("import_soa", str(Path(tmp_path, "missing.xlsx")), "--scope", "本社")
+    with pytest.raises(CommandError):
+        call_command("import_soa", str(path), "--scope", str(world.hq.pk), "--actor",
+                     "nobody@example.jp")
+
+
+# --- views -----------------------------------------------------------------------------------
+
+def export_url(scope, **query):
+    params = "&".join(f"{k}={v}" for k, v in query.items())
+    return reverse("soa:soa_export", args=[scope.pk]) + (f"?{params}" if params else "")
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.STAFF, Role.EXTERNAL_AUDITOR])
+def test_viewers_may_export_and_the_export_is_audited(soa, world, login, role):
+    response = login(world[role]).get(export_url(world.hq, format="xlsx"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AuditEntry.objects.filter(changes__contains="soa_exported",
+                                     actor=world[role]).exists()
+
+
+def test_export_formats_and_versions(soa, world, admin_client):
+    assert admin_client.get(export_url(world.hq, format="docx")).status_code == 200
+    assert admin_client.get(export_url(world.hq, format="csv")).status_code == 404
+    assert admin_client.get(export_url(world.hq, version="1")).status_code == 404
+    services.soa_approve(actor=world[Role.ADMIN], soa=soa, comment="")
+    assert admin_client.get(export_url(world.hq, version="1")).status_code == 200
+    dev = services.soa_get_or_create(actor=world[Role.ADMIN], scope=world.dev)
+    services.soa_approve(actor=world[Role.ADMIN], soa=dev, comment="")
+    services.soa_approve(actor=world[Role.ADMIN], soa=dev, comment="")
+    assert admin_client.get(export_url(world.hq, version="2")).status_code == 404
+
+
+def test_other_organisations_scope_is_404(soa, world, other_world, login):
+    client = login(other_world[Role.ADMIN])
+    assert client.get(export_url(world.hq)).status_code == 404
+    assert client.get(reverse("soa:soa_import", args=[world.hq.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.EXTERNAL_AUDITOR, Role.INTERNAL_AUDITOR])
+def test_read_only_roles_cannot_import(soa, world, login, role):
+    client = login(world[role])
+    assert client.get(reverse("soa:soa_import", args=[world.hq.pk])).status_code == 403
+    assert client.post(reverse("soa:soa_import_apply", args=[world.hq.pk])).status_code == 403
+
+
+def test_import_preview_then_apply_through_the_views(soa, world, admin_client):
+    url = reverse("soa:soa_import", args=[world.hq.pk])
+    assert admin_client.get(url).status_code == 200
+    data = edit(soa_xlsx(soa=soa), {"8.9": {"status": "一部実施"}})
+    response = admin_client.post(url, {"format": "2022", "file": upload(data)})
+    assert response.status_code == 200 and b"import-changes" in response.content
+    preview_id = response.context["preview"].preview_id
+    apply_url = reverse("soa:soa_import_apply", args=[world.hq.pk])
+    response = admin_client.post(apply_url, {"preview": "someone-else"}, follow=True)
+    assert soa.rows.get(control__ref="8.9").status == "not_implemented"
+    response = admin_client.post(url, {"format": "2022", "file": upload(data)})
+    preview_id = response.context["preview"].preview_id
+    response = admin_client.post(apply_url, {"preview": preview_id})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("soa:detail", args=[world.hq.pk])
+    assert soa.rows.get(control__ref="8.9").status == "partial"
+    response = admin_client.post(apply_url, {"preview": preview_id}, follow=True)
+    assert response.redirect_chain[-1][0] == url  # used up: upload again
+
+
+def test_import_view_shows_errors_and_keeps_nothing(soa, world, admin_client):
+    url = reverse("soa:soa_import", args=[world.hq.pk])
+    response = admin_client.post(url, {"format": "2022",
+                                       "file": upload(b"garbage", "soa.xlsx")})
+    assert response.status_code == 200 and b"import-errors" in response.content
+    assert f"soa_import_preview_{soa.pk}" not in admin_client.session
+
+
+def test_import_2013_preview_page_and_an_expired_preview(soa, world, admin_client):
+    url = reverse("soa:soa_import", args=[world.hq.pk])
+    data = workbook_2013(overrides={"A.14.2.7": ("×", "", "開発を外部委託していないため")})
+    response = admin_client.post(url, {"format": "2013", "file": upload(data)})
+    assert response.status_code == 200
+    for testid in (b"import-review", b"import-mapping", b"import-changes"):
+        assert testid in response.content
+    session = admin_client.session
+    key = f"soa_import_preview_{soa.pk}"
+    stored = session[key]
+    stored["created_at"] = "2000-01-01T00:00:00+00:00"
+    session[key] = stored
+    session.save()
+    response = admin_client.post(reverse("soa:soa_import_apply", args=[world.hq.pk]),
+                                 {"preview": stored["preview_id"]}, follow=True)
+    assert response.redirect_chain[-1][0] == url
+    assert soa.rows.get(control__ref="8.30").applicable

@@ -1,0 +1,112 @@
+"""Approved versions of an SoA: list with 改訂推奨 flags, one version, two side by side."""
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ume.core.views.base import PageView
+
+from .. import selectors
+from ..choices import ImplementationStatus, InclusionReason
+from ..services.soa import snapshot_of
+from .base import ScopeMixin
+
+COMPARED = ("applicable", "reasons", "exclusion_justification", "status", "target_level",
+            "current_level", "variant", "procedure", "measures", "evidence")
+
+
+class VersionListView(ScopeMixin, PageView):
+    permission_required = "soa.view_soa"
+    template_name = "soa/versions.html"
+
+    def get_breadcrumbs(self):
+        return self.soa_breadcrumbs((_("Versions"), None))
+
+    def get_context_data(self, **kwargs):
+        soa = self.get_soa()
+        return {**super().get_context_data(**kwargs), "scope": self.get_scope(),
+                "page_title": _("Approved versions"),
+                "versions": selectors.version_list(actor=self.request.user, soa=soa)}
+
+
+def _version(view, number):
+    soa = view.get_soa()
+    version = selectors.version_list(actor=view.request.user, soa=soa).filter(
+        number=number).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+class VersionDetailView(ScopeMixin, PageView):
+    permission_required = "soa.view_soa"
+    template_name = "soa/version_detail.html"
+
+    def get_breadcrumbs(self):
+        return self.soa_breadcrumbs(
+            (_("Versions"), reverse("soa:versions", args=[self.get_scope().pk])),
+            (_("Version {number}").format(number=self.kwargs["number"]), None))
+
+    def get_context_data(self, **kwargs):
+        version = _version(self, self.kwargs["number"])
+        return {**super().get_context_data(**kwargs), "scope": self.get_scope(),
+                "version": version, "rows": _display_rows(version.snapshot["rows"]),
+                "page_title": _("Version {number}").format(number=version.number)}
+
+
+class VersionCompareView(ScopeMixin, PageView):
+    """``?a=1&b=2`` (b may be ``draft``): the rows whose values differ, side by side."""
+
+    permission_required = "soa.view_soa"
+    template_name = "soa/version_compare.html"
+
+    def get_breadcrumbs(self):
+        return self.soa_breadcrumbs(
+            (_("Versions"), reverse("soa:versions", args=[self.get_scope().pk])),
+            (_("Comparison"), None))
+
+    def _side(self, raw: str):
+        if raw == "draft":
+            return _("Current draft"), snapshot_of(self.get_soa())["rows"]
+        if not raw.isdigit() or len(raw) > 6:
+            raise Http404
+        version = _version(self, int(raw))
+        return _("Version {number}").format(number=version.number), version.snapshot["rows"]
+
+    def get_context_data(self, **kwargs):
+        latest = selectors.version_list(actor=self.request.user, soa=self.get_soa()).first()
+        default = str(latest.number) if latest else "draft"
+        a_label, a_rows = self._side(self.request.GET.get("a", default))
+        b_label, b_rows = self._side(self.request.GET.get("b", "draft"))
+        b_by_ref = {r["control"]: r for r in b_rows}
+        diffs = []
+        for row in a_rows:
+            other = b_by_ref.get(row["control"], {})
+            fields = [f for f in COMPARED if _norm(row, f) != _norm(other, f)]
+            if fields:
+                diffs.append({"ref": row["control"], "title": row.get("title_ja"),
+                              "fields": fields, "a": _display_rows([row])[0],
+                              "b": _display_rows([other])[0] if other else {}})
+        return {**super().get_context_data(**kwargs), "scope": self.get_scope(),
+                "a_label": a_label, "b_label": b_label, "diffs": diffs,
+                "page_title": _("Compare {a} with {b}").format(a=a_label, b=b_label),
+                "versions": selectors.version_list(actor=self.request.user,
+                                                   soa=self.get_soa())}
+
+
+def _norm(row: dict, name: str):
+    value = row.get(name)
+    if name in ("measures", "evidence"):
+        return sorted((v.get("title") or v.get("name"), v.get("sha256", "")) for v in value or [])
+    return value
+
+
+def _display_rows(rows: list[dict]) -> list[dict]:
+    """Snapshot rows with labels for the template (status, reasons)."""
+    statuses = dict(ImplementationStatus.choices)
+    reasons = dict(InclusionReason.choices)
+    out = []
+    for r in rows:
+        out.append({**r, "status_label": statuses.get(r.get("status"), ""),
+                    "reason_labels": [reasons.get(x, x) for x in r.get("reasons", [])]})
+    return out
