@@ -16,11 +16,10 @@ SEARCHES = ["ぜい弱性", "脆弱性", "漏えい", "バックアップ", "削
 
 def seed(fx, *, scopes: int = 10, per_row: int = 5, log: Callable[[str], None]) -> list:
     """Scopes with their SoA; each row linked to ``per_row`` measures of its own."""
+    from ume.catalogue.loader import load_catalogue
     from ume.core import services as core_services
     from ume.soa import services
     from ume.soa.models import Measure, SoARow
-
-    from ume.catalogue.loader import load_catalogue
 
     started = time.perf_counter()
     load_catalogue()  # the reference data `make run` loads
