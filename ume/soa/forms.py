@@ -30,7 +30,8 @@ class SoARowForm(VersionedModelForm):
     def __init__(self, *args, measures=None, **kwargs):
         super().__init__(*args, **kwargs)
         row = self.instance
-        self.initial.setdefault("applicable", "1" if row.applicable else "0")
+        if not self.is_bound:
+            self.initial["applicable"] = "1" if row.applicable else "0"
         variants = row.control.variants.order_by("order")
         self.fields["current_variant"].queryset = variants
         self.fields["current_variant"].label_from_instance = (

@@ -18,7 +18,8 @@ class EvidenceFile(AuditedModel, TimeStampedModel):
     audit_scope_field = "scope_id"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="evidence_files")
+                                     related_name="evidence_files",
+                                     verbose_name=_("organisation"))
     scope = models.ForeignKey(Scope, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="evidence_files", verbose_name=_("ISMS scope"))
     file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
@@ -46,7 +47,7 @@ class Measure(AuditedModel, VersionedModel, TimeStampedModel):
     audit_scope_field = "scope_id"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="measures")
+                                     related_name="measures", verbose_name=_("organisation"))
     scope = models.ForeignKey(Scope, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="measures", verbose_name=_("ISMS scope"),
                               help_text=_("Leave empty when the measure applies to all scopes."))
@@ -80,7 +81,7 @@ class StatementOfApplicability(AuditedModel, TimeStampedModel):
     audit_scope_field = "scope_id"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="soas")
+                                     related_name="soas", verbose_name=_("organisation"))
     scope = models.OneToOneField(Scope, on_delete=models.PROTECT, related_name="soa",
                                  verbose_name=_("ISMS scope"))
 
@@ -99,9 +100,11 @@ class SoARow(AuditedModel, VersionedModel, TimeStampedModel):
     audit_scope_field = "scope_id"
 
     soa = models.ForeignKey(StatementOfApplicability, on_delete=models.CASCADE,
-                            related_name="rows")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, related_name="+")
+                            related_name="rows", verbose_name=_("Statement of Applicability"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("organisation"))
+    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("ISMS scope"))
     control = models.ForeignKey(Control, on_delete=models.PROTECT, related_name="soa_rows",
                                 verbose_name=_("control"))
     applicable = models.BooleanField(_("applicability"), default=True)
@@ -147,9 +150,11 @@ class SoAVersion(AuditedModel, TimeStampedModel):
     audit_scope_field = "scope_id"
 
     soa = models.ForeignKey(StatementOfApplicability, on_delete=models.PROTECT,
-                            related_name="versions")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, related_name="+")
+                            related_name="versions", verbose_name=_("Statement of Applicability"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("organisation"))
+    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("ISMS scope"))
     number = models.PositiveIntegerField(_("version"))
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("approved by"))

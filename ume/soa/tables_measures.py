@@ -23,7 +23,7 @@ class MeasureTable(tables.Table):
     status = tables.Column(verbose_name=_("status"))
     scope = tables.Column(empty_values=(), verbose_name=_("ISMS scope"),
                           order_by=("scope__name",))
-    updated_at = tables.DateTimeColumn(verbose_name=_("updated at"), format="Y-m-d H:i",
+    updated_at = tables.DateTimeColumn(verbose_name=_("updated at"), format="Y/m/d H:i",
                                        attrs={"td": {"class": "text-nowrap"}})
 
     class Meta:

@@ -51,7 +51,7 @@ def _language(language: str | None) -> Iterator[None]:
 
 
 def _moment(value: datetime) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return timezone.localtime(value).strftime("%Y/%m/%d %H:%M")
 
 
 @dataclass

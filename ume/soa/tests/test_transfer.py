@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document
 from openpyxl import Workbook, load_workbook
@@ -124,7 +125,8 @@ def test_pdf_has_japanese_text_and_an_embedded_font(soa):
 
 
 def test_english_export_uses_english_titles(soa):
-    _wb, ws = sheet_of(soa_xlsx(soa=soa, language="en"))
+    with translation.override("en"):
+        _wb, ws = sheet_of(soa_xlsx(soa=soa, language="en"))
     titles = {r[0]: r[1] for r in ws.iter_rows(min_row=2, values_only=True)}
     assert titles["5.7"] == Control.objects.get(ref="5.7").title_en
     assert ws.cell(1, 1).value == "Control number"
@@ -204,7 +206,8 @@ def _errors(preview) -> str:
 ])
 def test_files_that_are_not_xlsx_are_refused_clearly(soa, data, name, expected):
     before = snapshot_of(soa)
-    assert expected in _errors(preview_2022(soa=soa, uploaded=upload(data, name)))
+    with translation.override("en"):
+        assert expected in _errors(preview_2022(soa=soa, uploaded=upload(data, name)))
     assert snapshot_of(soa) == before
 
 

@@ -256,7 +256,7 @@ class MeasureExportView(PolicyMixin, View):
         table = Table(title=_("Measures"), headers=[str(h) for h in EXPORT_HEADERS],
                       rows=self._rows(measures))
         meta = {_("Organisation"): request.organisation.name,
-                _("Exported at"): timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+                _("Exported at"): timezone.localtime().strftime("%Y/%m/%d %H:%M"),
                 _("Exported by"): request.user.email}
         return export_response(write_xlsx([table], meta=meta),
                                filename=filename_for(_("measures"), "xlsx"), kind="xlsx")

@@ -1,7 +1,9 @@
 // Ume: the little JavaScript the server-rendered pages need.
 document.addEventListener("submit", (event) => {
-  // Confirmation before destructive actions: <form data-confirm="…">.
-  const message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+  // Confirmation before destructive actions: <form data-confirm="…"> or on the submit button.
+  const button = event.submitter;
+  const message = (button && button.getAttribute("data-confirm"))
+    || (event.target.getAttribute && event.target.getAttribute("data-confirm"));
   if (message && !window.confirm(message)) {
     event.preventDefault();
   }
