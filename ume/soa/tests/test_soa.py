@@ -254,3 +254,24 @@ def test_soa_api_rows_and_versions(world, soa, client):
     created = api.post("/api/v1/measures/", {"title": "夜間バックアップ", "controls": ["8.13"]},
                        format="json")
     assert created.status_code == 201 and created.json()["controls"] == ["8.13"]
+
+
+def test_soa_page_queries_do_not_grow_with_measures_and_evidence(admin_client, world, soa):
+    from ume.soa.models import Measure
+
+    url = reverse("soa:detail", args=[world.hq.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert admin_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    measures = Measure.objects.bulk_create([Measure(organisation=world.org, title=f"m{i}")
+                                            for i in range(3)])
+    for r in soa.rows.all()[:40]:
+        r.measures.set(measures)
+    services.evidence_upload(actor=world[Role.ADMIN], organisation=world.org, scope=world.hq,
+                             uploaded=SimpleUploadedFile("a.txt", b"a"),
+                             attach_to=row(soa, "5.1"))
+    assert count() == before
