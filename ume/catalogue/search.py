@@ -4,6 +4,7 @@ Text and queries are compared by their *joined normalised forms*, so 「ぜい�
 「脆弱性」, 「漏えい」 finds 「漏洩」, 「遵守」 finds 「順守」, and inflected forms (「削除した」)
 match their dictionary form (「削除する」)."""
 
+import threading
 import unicodedata
 from functools import cache
 
@@ -13,11 +14,23 @@ LIGHT_VERBS = {"為る", "有る", "居る", "成る", "出来る", "行う"}
 
 
 @cache
-def _tokenizer():
-    """The Sudachi tokenizer; the dictionary is immutable, so one per process is safe."""
+def _dictionary():
+    """The Sudachi dictionary: immutable, loaded once per process."""
     from sudachipy import Dictionary
 
-    return Dictionary(dict="core").tokenizer()
+    return Dictionary(dict="core")
+
+
+_local = threading.local()
+
+
+def _tokenizer():
+    """A tokenizer for this thread: a Sudachi tokenizer cannot be used by two threads at
+    once (concurrent requests in one process)."""
+    tokenizer = getattr(_local, "tokenizer", None)
+    if tokenizer is None:
+        tokenizer = _local.tokenizer = _dictionary().tokenizer()
+    return tokenizer
 
 
 def _mode():

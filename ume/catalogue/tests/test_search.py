@@ -27,3 +27,13 @@ def test_english_queries_match_english_text():
     assert search.matches("Threat intel", "", "5.7 threat intelligence")
     assert search.matches("threat", "", "5.7 threat intelligence")
     assert search.query_terms("Supplier relationships") == ("en", ["supplier", "relationships"])
+
+
+def test_tokenizing_from_many_threads_at_once():
+    """Concurrent requests in one process each get their own tokenizer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["毎晩NASにバックアップを取得し、月1回復元テストを行う"] * 40
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(search.terms, texts))
+    assert all(r == results[0] for r in results) and "バックアップ" in results[0]

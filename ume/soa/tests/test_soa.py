@@ -160,7 +160,7 @@ def test_soa_page_filters_bulk_edit_and_query_count(admin_client, world, soa):
     people = admin_client.get(url, {"theme": "people"})
     assert people.content.count(b'data-ref="') == 8
     rows = list(soa.rows.filter(control__theme="people"))
-    data = {"rows": [r.pk for r in rows], "status": "partial",
+    data = {"rows": [r.pk for r in rows], "bulk-status": "partial",
             **{f"v_{r.pk}": r.version for r in rows}}
     response = admin_client.post(reverse("soa:bulk_edit", args=[world.hq.pk]), data)
     assert response.status_code == 302

@@ -84,7 +84,7 @@ class SoADetailView(ScopeMixin, PageView):
         for row in rows:
             row.gap = level_gap(row)
         versions = list(selectors.version_list(actor=self.request.user, soa=soa)[:1])
-        ctx.update(rows=rows, filter_form=form, bulk_form=BulkEditForm(),
+        ctx.update(rows=rows, filter_form=form, bulk_form=BulkEditForm(prefix="bulk"),
                    latest=versions[0] if versions else None,
                    summary=selectors.gap_summary(actor=self.request.user, soa=soa))
         return ctx
@@ -139,7 +139,7 @@ class SoABulkEditView(ScopeMixin, PolicyMixin, View):
 
     def post(self, request, *args, **kwargs):
         soa = self.get_soa()
-        form = BulkEditForm(request.POST)
+        form = BulkEditForm(request.POST, prefix="bulk")
         back = reverse("soa:detail", args=[self.get_scope().pk])
         ids = [int(i) for i in request.POST.getlist("rows") if i.isdigit() and len(i) < 19]
         versions = {}

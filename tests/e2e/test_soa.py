@@ -1,0 +1,360 @@
+"""The Statement of Applicability in the browser, as an ISMS secretariat works through it:
+browse the Annex A catalogue, register a measure (with suggested controls), create and edit the
+SoA (one row, an exclusion, several rows at once), have top management approve it, export it
+(xlsx, docx, pdf), import an edited sheet, and see 改訂推奨 once an approved measure changes.
+
+Selectors are data-testid / name / data-ref (translations are still being added); visible labels
+are checked in either language where they matter.
+"""
+
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import openpyxl
+from docx import Document
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from ume.catalogue.models import LevelVariant
+from ume.core.choices import Role
+from ume.core.tests.factories import PASSWORD
+from ume.soa import services
+from ume.soa.exports import COLUMNS
+from ume.soa.models import Measure, SoARow, SoAVersion, StatementOfApplicability
+
+from .conftest import login
+
+ORG = "梅商事株式会社"
+MEASURE_TITLE = "夜間バックアップ"
+MEASURE_TEXT = "毎晩NASにバックアップを取得し、月1回復元テストを行う"
+PROCEDURE = "バックアップ手順書"
+JUSTIFICATION = "全員が在宅勤務のため、雇用後の教育は5.1の方針と6.3で実施する"
+PARTIAL = {"一部実施", "Partially implemented"}
+# Status labels as the SoA table shows them (glossary Japanese, or English until translated).
+SHOWN_STATUS = {
+    "partial": re.compile(r"^\s*(一部実施|Partially implemented)\s*$"),
+    "implemented": re.compile(r"^\s*(実施済み|Implemented)\s*$"),
+    "not_applicable": re.compile(r"^\s*(対象外|Not applicable)\s*$"),
+}
+STATUS_CELL = 4  # checkbox, control, applicability, reasons / justification, status
+COL = {c.key: i for i, c in enumerate(COLUMNS)}  # the sheet's columns, as exported
+
+
+def _rows(soa) -> dict[str, SoARow]:
+    return {r.control.ref: r for r in SoARow.objects.filter(soa=soa).select_related("control")}
+
+
+def _download(page, testid: str, tmp_path):
+    page.get_by_test_id("soa-export").click()  # the dropdown menu
+    with page.expect_download() as info:
+        page.get_by_test_id(testid).click()
+    download = info.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    return path
+
+
+def _catalogue(page, url):
+    page.goto(f"{url}/catalogue/")
+    rows = page.locator("#control-results tr[data-ref]")
+    expect(rows).to_have_count(93)
+    with page.expect_response(re.compile(r"/catalogue/\?.*theme=technological")):
+        page.get_by_test_id("catalogue-filter").locator("select[name=theme]").select_option(
+            "technological"
+        )
+    expect(rows).to_have_count(34)
+    expect(page.get_by_test_id("result-count")).to_contain_text("34")
+    expect(page).to_have_url(re.compile(r"theme=technological"))
+    refs = rows.evaluate_all("rs => rs.map(r => r.dataset.ref)")
+    assert all(ref.startswith("8.") for ref in refs), refs
+
+    search = page.get_by_test_id("catalogue-filter").locator("input[name=q]")
+    search.fill("ぜい弱性")
+    with page.expect_response(re.compile(r"/catalogue/\?.*q=")):
+        search.press("Enter")
+    expect(page.locator('#control-results tr[data-ref="8.8"]')).to_be_visible()
+    expect(rows).not_to_have_count(34)
+    assert 0 < rows.count() < 34  # still within the technological theme
+
+    page.goto(f"{url}/catalogue/")
+    with page.expect_navigation():
+        page.locator('#control-results tr[data-ref="5.7"] a').first.click()
+    expect(page).to_have_url(f"{url}/catalogue/5.7/")
+    expect(page.get_by_test_id("levels")).to_be_visible()
+    expect(page.get_by_test_id("recommendation")).to_be_visible()
+    expect(page.get_by_test_id("recommended-level")).not_to_be_empty()
+
+
+def _create_measure(page, url, world) -> Measure:
+    page.goto(f"{url}/soa/measures/new/")
+    suggestions = page.get_by_test_id("measure-suggestions")
+    # Typing asks for suggestions (htmx, debounced): the title first, then the description.
+    # (One request at a time: overlapping ones can fail, see the concurrency test below.)
+    with page.expect_response(re.compile(r"/soa/measures/suggest/")):
+        page.locator("#measure-form input[name=title]").fill(MEASURE_TITLE)
+    with page.expect_response(
+        lambda r: (
+            "/soa/measures/suggest/" in r.url
+            and parse_qs(urlsplit(r.url).query).get("description") == [MEASURE_TEXT]
+        )
+    ):
+        page.locator("#measure-form textarea[name=description]").fill(MEASURE_TEXT)
+    suggestion = page.get_by_test_id("suggestion-8.13")
+    expect(suggestion).to_be_visible()
+    expect(suggestions).to_contain_text("8.13")
+    box = page.locator('#measure-form input[name=controls][data-ref="8.13"]')
+    expect(box).not_to_be_checked()
+    suggestion.click()
+    expect(box).to_be_checked()
+    expect(suggestion).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id("measure-selected-controls")).to_contain_text("8.13")
+    with page.expect_navigation():
+        page.get_by_test_id("measure-save").click()
+    measure = Measure.objects.get(organisation=world.org, title=MEASURE_TITLE)
+    expect(page).to_have_url(f"{url}/soa/measures/{measure.pk}/")
+    assert measure.description == MEASURE_TEXT
+    assert [c.ref for c in measure.controls.all()] == ["8.13"]
+    return measure
+
+
+def _expect_status(page, ref: str, status: str):
+    row = page.locator(f'#soa-rows tr[data-ref="{ref}"]')
+    expect(row.locator("td").nth(STATUS_CELL)).to_have_text(SHOWN_STATUS[status])
+
+
+def _edit_row(page, ref: str):
+    with page.expect_navigation():
+        page.get_by_test_id(f"edit-{ref}").click()
+
+
+def _save_row(page):
+    with page.expect_navigation():
+        page.get_by_test_id("save").click()
+
+
+def test_soa_from_catalogue_to_approval_export_import_and_revision(
+    page, new_context, live_server, world, catalogue, tmp_path
+):
+    url = live_server.url
+    hq = world.hq
+    page.on("dialog", lambda d: d.accept())
+    login(page, live_server, "admin@example.jp", PASSWORD)
+
+    # 1. The catalogue: filter by theme and search (htmx), then one control's guidance.
+    _catalogue(page, url)
+
+    # 2. A measure, with 8.13 taken from the suggestions while typing.
+    measure = _create_measure(page, url, world)
+
+    # 3. The SoA of 本社: created with 93 rows, then one row edited and one excluded.
+    soa_url = f"{url}/soa/{hq.pk}/"
+    page.goto(soa_url)
+    assert not StatementOfApplicability.objects.filter(scope=hq).exists()
+    with page.expect_navigation():
+        page.get_by_test_id("soa-create").click()
+    table_rows = page.locator("#soa-rows tr[data-ref]")
+    expect(table_rows).to_have_count(93)
+    soa = StatementOfApplicability.objects.get(scope=hq)
+    assert soa.rows.count() == 93
+
+    variant = LevelVariant.objects.get(control__ref="8.13", key="ume1")
+    _edit_row(page, "8.13")
+    page.locator("input[name=reasons][value=risk]").check()
+    page.locator("select[name=status]").select_option("partial")
+    page.locator("select[name=current_variant]").select_option(str(variant.pk))
+    page.locator(f"input[name=measures][value='{measure.pk}']").check()
+    page.locator("input[name=procedure]").fill(PROCEDURE)
+    _save_row(page)
+    row = _rows(soa)["8.13"]
+    expect(page).to_have_url(f"{soa_url}#row-{row.pk}")
+    shown = page.locator('#soa-rows tr[data-ref="8.13"]')
+    expect(shown).to_contain_text(MEASURE_TITLE)
+    expect(shown).to_contain_text(PROCEDURE)
+    expect(shown).to_contain_text("ume1")
+    _expect_status(page, "8.13", "partial")
+    assert row.reasons == ["risk"] and row.status == "partial"
+    assert row.current_variant_id == variant.pk and row.current_level == variant.level
+    assert row.procedure == PROCEDURE
+    assert list(row.measures.values_list("pk", flat=True)) == [measure.pk]
+
+    before = _rows(soa)["7.4"]
+    _edit_row(page, "7.4")
+    page.locator("input[name=applicable][value='0']").check()
+    page.locator("textarea[name=exclusion_justification]").fill("")
+    _save_row(page)
+    expect(page).to_have_url(f"{soa_url}rows/{before.pk}/")
+    justification = page.locator("textarea[name=exclusion_justification]")
+    expect(justification).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(page.locator(".invalid-feedback, [data-testid=form-errors]").first).to_contain_text(
+        "7.4"
+    )
+    after = _rows(soa)["7.4"]
+    assert (after.applicable, after.status, after.version) == (True, before.status, before.version)
+    justification.fill(JUSTIFICATION)
+    _save_row(page)
+    expect(page).to_have_url(f"{soa_url}#row-{before.pk}")
+    expect(page.locator('#soa-rows tr[data-ref="7.4"]')).to_contain_text(JUSTIFICATION[:20])
+    _expect_status(page, "7.4", "not_applicable")
+    after = _rows(soa)["7.4"]
+    assert not after.applicable and after.status == "not_applicable"
+    assert after.exclusion_justification == JUSTIFICATION
+
+    # 4. Bulk edit: the 8 people controls (theme filter via htmx), all set to implemented.
+    with page.expect_response(re.compile(r"/soa/\d+/\?.*theme=people")):
+        page.locator("form.ume-filter select[name=theme]").select_option("people")
+    expect(table_rows).to_have_count(8)
+    refs = table_rows.evaluate_all("rs => rs.map(r => r.dataset.ref)")
+    assert refs == [f"6.{n}" for n in range(1, 9)], refs
+    page.locator("#soa-rows input[data-check-all]").check()
+    expect(page.locator("#soa-rows input[name=rows]:checked")).to_have_count(8)
+    page.get_by_test_id("bulk-panel").locator("summary").click()
+    page.locator("#bulk-form select[name=bulk-status]").select_option("implemented")
+    with page.expect_navigation():
+        page.get_by_test_id("bulk-apply").click()
+    expect(table_rows).to_have_count(93)
+    for n in range(1, 9):
+        _expect_status(page, f"6.{n}", "implemented")
+    rows = _rows(soa)
+    assert {ref: r.status for ref, r in rows.items() if ref.startswith("6.")} == {
+        f"6.{n}": "implemented" for n in range(1, 9)
+    }
+    assert rows["5.1"].status == "not_implemented" and rows["8.13"].status == "partial"
+    assert not page.get_by_test_id("latest-version").count()
+
+    # 5. Top management approves: version 1.
+    boss_page = new_context().new_page()
+    boss_page.on("dialog", lambda d: d.accept())
+    login(boss_page, live_server, "top_management@example.jp", PASSWORD)
+    boss_page.goto(f"{soa_url}approve/")
+    boss_page.locator("textarea[name=comment]").fill("初版承認")
+    with boss_page.expect_navigation():
+        boss_page.get_by_test_id("approve-confirm").click()
+    expect(boss_page).to_have_url(f"{soa_url}versions/1/")
+    version = SoAVersion.objects.get(soa=soa)
+    assert version.number == 1 and version.comment == "初版承認"
+    assert version.approved_by.email == "top_management@example.jp"
+    assert list(version.measures.all()) == [measure]
+    boss_page.goto(soa_url)
+    expect(boss_page.get_by_test_id("latest-version")).to_be_visible()
+    expect(boss_page.get_by_test_id("stale")).to_have_count(0)
+
+    # 6. Export: Excel, Word and PDF, read back.
+    page.goto(soa_url)
+    expect(page.get_by_test_id("latest-version")).to_be_visible()
+    xlsx = _download(page, "soa-export-xlsx", tmp_path)
+    docx = _download(page, "soa-export-docx", tmp_path)
+    pdf = _download(page, "soa-export-pdf", tmp_path)
+    assert (xlsx.suffix, docx.suffix, pdf.suffix) == (".xlsx", ".docx", ".pdf")
+
+    book = openpyxl.load_workbook(xlsx)
+    sheet = next(
+        ws
+        for ws in book.worksheets
+        if any(r and r[COL["ref"]] == "8.13" for r in ws.iter_rows(values_only=True))
+    )
+    by_ref = {r[COL["ref"]]: r for r in sheet.iter_rows(values_only=True) if r}
+    assert by_ref["8.13"][COL["status"]] in PARTIAL, by_ref["8.13"]
+    assert by_ref["8.9"][COL["status"]] != "実施済み"
+
+    document = Document(io.BytesIO(docx.read_bytes()))
+    text = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [c.text for t in document.tables for r in t.rows for c in r.cells]
+    )
+    assert "適用宣言書" in text or "Statement of Applicability" in text
+    assert "8.13" in text and ORG in text
+
+    reader = PdfReader(io.BytesIO(pdf.read_bytes()))
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "8.13" in text and ORG in text
+
+    # 7. Import the sheet with one edit: 8.9 implemented (実施済み).
+    for cells in sheet.iter_rows():
+        if cells[COL["ref"]].value == "8.9":
+            cells[COL["status"]].value = "実施済み"
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    page.get_by_test_id("soa-import").click()
+    expect(page).to_have_url(f"{soa_url}import/")
+    page.locator("input[name=file]").set_input_files(edited)
+    page.locator("input[name=format][value='2022']").check()
+    with page.expect_navigation():
+        page.get_by_test_id("soa-import-check").click()
+    expect(page.get_by_test_id("import-errors")).to_have_count(0)
+    changes = page.get_by_test_id("import-changes").locator("tbody tr")
+    expect(changes).to_have_count(1)
+    expect(changes.first.locator("td").first).to_contain_text("8.9")
+    assert _rows(soa)["8.9"].status == "not_implemented"  # nothing written before confirming
+    with page.expect_navigation():
+        page.get_by_test_id("soa-import-apply").click()
+    expect(page).to_have_url(soa_url)
+    _expect_status(page, "8.9", "implemented")
+    rows = _rows(soa)
+    assert rows["8.9"].status == "implemented"
+    assert rows["8.13"].status == "partial" and rows["7.4"].status == "not_applicable"
+
+    # 8. 改訂推奨: the approved measure changes → revision recommended.
+    expect(page.get_by_test_id("stale")).to_have_count(0)
+    page.goto(f"{url}/soa/measures/{measure.pk}/")
+    page.locator("#measure-form textarea[name=description]").fill(
+        MEASURE_TEXT + "。復元テストの結果を記録する"
+    )
+    with page.expect_navigation():
+        page.get_by_test_id("measure-save").click()
+    measure.refresh_from_db()
+    assert measure.description.endswith("復元テストの結果を記録する")
+    page.goto(soa_url)
+    expect(page.get_by_test_id("latest-version").get_by_test_id("stale")).to_be_visible()
+    page.goto(f"{soa_url}versions/")
+    expect(page.get_by_test_id("stale")).to_have_count(1)
+
+
+def test_bulk_apply_asks_for_confirmation_and_cancel_changes_nothing(
+    page, live_server, world, catalogue
+):
+    """The bulk panel's button says it confirms first (``data-confirm``); dismissing the
+    dialog must leave every row as it was."""
+    soa = services.soa_get_or_create(actor=world[Role.ADMIN], scope=world.hq)
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    login(page, live_server, "admin@example.jp", PASSWORD)
+    page.goto(f"{live_server.url}/soa/{world.hq.pk}/")
+    page.locator('#soa-rows tr[data-ref="6.1"] input[name=rows]').check()
+    page.get_by_test_id("bulk-panel").locator("summary").click()
+    page.locator("#bulk-form select[name=bulk-status]").select_option("implemented")
+    page.get_by_test_id("bulk-apply").click()
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)
+    status = _rows(soa)["6.1"].status
+    assert dialogs, (
+        "bulk-apply submitted without asking for confirmation (the data-confirm of the "
+        f"submit button was ignored); 6.1 is now {status!r}"
+    )
+    assert status == "not_implemented"
+
+
+def test_suggestions_answer_people_typing_at_the_same_time(page, live_server, world):
+    """Several people typing measures at once (or one person typing the title, then the
+    description, while the first request still runs) send overlapping suggestion requests;
+    the server answers each of them (a shared Sudachi tokenizer raised
+    「Tokenizer is already in use」 → 500)."""
+    login(page, live_server, "admin@example.jp", PASSWORD)
+    page.goto(f"{live_server.url}/soa/measures/new/")
+    statuses = page.evaluate(
+        """async (text) => {
+            const ask = (i) => fetch(
+                "/soa/measures/suggest/?" + new URLSearchParams(
+                    {title: "夜間バックアップ" + i, description: text}),
+                {headers: {"HX-Request": "true"}});
+            const answers = await Promise.all([...Array(6).keys()].map(ask));
+            return answers.map((r) => r.status);
+        }""",
+        MEASURE_TEXT * 60,
+    )
+    assert statuses == [200] * 6, statuses
