@@ -198,6 +198,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # self-hosted, no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "ume.catalogue.choices.Level",
+        "ImplementationStatusEnum": "ume.soa.choices.ImplementationStatus",
+        "MeasureStatusEnum": "ume.soa.choices.MeasureStatus",
+        "RoleEnum": "ume.core.choices.Role",
+    },
 }
 
 # --- Background tasks (Django's tasks framework on the database; `manage.py db_worker`) ----------

@@ -1,6 +1,7 @@
 """Platform API views. Each declares ``permission_required`` (reads) and, where it accepts
 writes, ``write_permission_required``; writes call the same services as the UI."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -66,7 +67,7 @@ class OrgViewSet(OrganisationContextMixin, viewsets.GenericViewSet):
         return self.select()
 
     def select(self):
-        raise NotImplementedError  # pragma: no cover - each viewset names its selector
+        raise ImproperlyConfigured(f"{type(self).__name__} must return its selector's queryset")
 
 
 class ServiceWriteMixin:

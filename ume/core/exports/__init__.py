@@ -13,6 +13,8 @@ from .documents import Section, write_docx
 from .http import (
     CONTENT_TYPES,
     content_disposition,
+    exceeds_export_limit,
+    export_meta,
     export_response,
     export_streaming_response,
     filename_for,
@@ -30,6 +32,8 @@ __all__ = [
     "Section",
     "Table",
     "content_disposition",
+    "exceeds_export_limit",
+    "export_meta",
     "export_response",
     "export_streaming_response",
     "filename_for",

@@ -86,3 +86,21 @@ def export_streaming_response(chunks: Iterable[bytes], *, filename: str,
     response = StreamingHttpResponse(chunks, content_type=content_type_for(kind))
     _export_headers(response, filename)
     return response
+
+
+def export_meta(request, **extra: str) -> dict[str, str]:
+    """The information sheet every list export starts with: who exported what, when."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    return {_("Organisation"): request.organisation.name,
+            _("Exported at"): timezone.localtime().strftime("%Y/%m/%d %H:%M"),
+            _("Exported by"): request.user.email, **extra}
+
+
+def exceeds_export_limit(queryset) -> bool:
+    """True when more rows match than one export may hold (settings.UME_EXPORT_MAX_ROWS)."""
+    from django.conf import settings
+
+    limit = settings.UME_EXPORT_MAX_ROWS
+    return queryset[limit:limit + 1].exists()

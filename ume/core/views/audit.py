@@ -13,7 +13,15 @@ from django.views import View
 
 from .. import audit, selectors
 from ..audit_labels import model_label_display
-from ..exports import Table, export_response, filename_for, write_csv, write_xlsx
+from ..exports import (
+    Table,
+    exceeds_export_limit,
+    export_meta,
+    export_response,
+    filename_for,
+    write_csv,
+    write_xlsx,
+)
 from ..filters import AuditEntryFilter
 from ..tables import AuditEntryTable
 from .base import ListView, PolicyMixin
@@ -64,10 +72,10 @@ class AuditExportView(PolicyMixin, View):
             messages.error(request, _("Check the filter conditions."))
             return redirect("core:audit_list")
         rows = filterset.qs.order_by("seq")
-        limit = settings.UME_EXPORT_MAX_ROWS
-        if rows[limit:limit + 1].exists():
+        if exceeds_export_limit(rows):
             messages.error(request, _("More than {limit} entries match. Narrow the period or "
-                                      "other conditions and export again.").format(limit=limit))
+                                      "other conditions and export again.").format(
+                limit=settings.UME_EXPORT_MAX_ROWS))
             return redirect("core:audit_list")
         table = Table(title=_("Audit trail"), headers=[str(h) for h in EXPORT_HEADERS],
                       rows=self._rows(rows))
@@ -75,11 +83,9 @@ class AuditExportView(PolicyMixin, View):
         if kind == "csv":
             content = write_csv(table)
         else:
-            meta = {_("Organisation"): self.organisation.name,
-                    _("Exported at"): timezone.localtime().strftime("%Y/%m/%d %H:%M"),
-                    _("Exported by"): request.user.email,
-                    _("Verification"): _("Each hash is SHA-256 over the previous hash and the "
-                                         "entry; see the README (verify_audit).")}
+            meta = export_meta(request, **{_("Verification"): _(
+                "Each hash is SHA-256 over the previous hash and the entry; see the README "
+                "(verify_audit).")})
             content = write_xlsx([table], meta=meta)
         # The export itself is a security event; it follows the entries it contains.
         with transaction.atomic():

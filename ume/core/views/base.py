@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
@@ -60,7 +60,7 @@ class ObjectMixin:
     """Fetch the object through a selector (so other organisations' rows are a 404)."""
 
     def get_queryset(self):
-        raise NotImplementedError  # pragma: no cover - every subclass names its selector
+        raise ImproperlyConfigured(f"{type(self).__name__} must return its selector's queryset")
 
     def get_object(self):
         if not hasattr(self, "_object"):
@@ -85,7 +85,7 @@ class ServiceFormView(PolicyMixin, FormView):
     success_message: str = ""
 
     def perform(self, form) -> Any:
-        raise NotImplementedError  # pragma: no cover
+        raise ImproperlyConfigured(f"{type(self).__name__} must call its service in perform()")
 
     def form_valid(self, form):
         try:

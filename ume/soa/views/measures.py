@@ -18,7 +18,14 @@ from django.views.generic import DetailView
 
 from ume.catalogue.models import Control
 from ume.catalogue.suggest import suggest_controls
-from ume.core.exports import Table, export_response, filename_for, write_xlsx
+from ume.core.exports import (
+    Table,
+    exceeds_export_limit,
+    export_meta,
+    export_response,
+    filename_for,
+    write_xlsx,
+)
 from ume.core.policies import can
 from ume.core.selectors import record_history
 from ume.core.views.base import ListView, ObjectMixin, PolicyMixin, ServiceFormView
@@ -248,17 +255,14 @@ class MeasureExportView(PolicyMixin, View):
             messages.error(request, _("Check the filter conditions."))
             return redirect("soa:measure_list")
         measures = filterset.qs.prefetch_related("evidence_files")
-        limit = settings.UME_EXPORT_MAX_ROWS
-        if measures[limit:limit + 1].exists():
+        if exceeds_export_limit(measures):
             messages.error(request, _("More than {limit} measures match. Narrow the conditions "
-                                      "and export again.").format(limit=limit))
+                                      "and export again.").format(
+                limit=settings.UME_EXPORT_MAX_ROWS))
             return redirect("soa:measure_list")
         table = Table(title=_("Measures"), headers=[str(h) for h in EXPORT_HEADERS],
                       rows=self._rows(measures))
-        meta = {_("Organisation"): request.organisation.name,
-                _("Exported at"): timezone.localtime().strftime("%Y/%m/%d %H:%M"),
-                _("Exported by"): request.user.email}
-        return export_response(write_xlsx([table], meta=meta),
+        return export_response(write_xlsx([table], meta=export_meta(request)),
                                filename=filename_for(_("measures"), "xlsx"), kind="xlsx")
 
     @staticmethod
