@@ -217,8 +217,9 @@ def _save_control(c: dict, g: dict, digest: str, values: dict) -> Control:
     for name in ("name", "requirement"):
         fields[f"procedure_{name}_ja"] = g["procedure"][name]["ja"]
         fields[f"procedure_{name}_en"] = g["procedure"][name]["en"]
+    if THEME_NUMBER[c["theme"]] != int(c["id"].split(".")[0]):
+        raise ContentError(f"{c['id']}: its number does not belong to theme {c['theme']}")
     control, _ = Control.objects.update_or_create(ref=c["id"], defaults=fields)
-    assert THEME_NUMBER[c["theme"]] == int(c["id"].split(".")[0])
     control.attribute_values.set([values[(a, v)] for a, vs in c["attributes"].items()
                                   for v in vs])
     keep = []
