@@ -29,6 +29,10 @@ def test_seed_demo_builds_a_realistic_organisation_once(settings, tmp_path):
         "本社", "開発センター"}
     roles = set(Membership.objects.filter(organisation=org).values_list("role", flat=True))
     assert roles == set(Role.values)
+    soa = org.soas.get(scope__name="本社")  # the SoA app's demo hook
+    assert soa.versions.count() == 1 and org.measures.count() == 5
+    assert not soa.rows.get(control__ref="8.30").applicable
+    assert soa.rows.get(control__ref="5.7").current_variant.key == "ume2"
     password = (tmp_path / "demo-credentials.txt").read_text()
     assert out.getvalue().count(f"admin@ume-demo.example  password: {password}") == 2
     assert audit.verify_chain(org.pk).ok

@@ -44,6 +44,21 @@ DEPARTMENTS = [
 ]
 
 
+def demo_hooks() -> list:
+    """``seed_demo(organisation, scopes, users)`` of every Ume app that has a ``demo`` module."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    hooks = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.demo"
+        if config.name.startswith("ume.") and find_spec(name) is not None:
+            hooks.append(import_module(name).seed_demo)
+    return hooks
+
+
 class Command(BaseCommand):
     help = "Create the demo organisation with scopes, departments and a user in every role."
 
@@ -94,3 +109,5 @@ class Command(BaseCommand):
             if dept and local in ("somu", "eigyo", "kaihatsu"):
                 services.department_update(actor=admin, department=departments[dept],
                                            data={"head": users[local]})
+        for hook in demo_hooks():  # each domain app adds its own demo records
+            hook(organisation=org, scopes=scopes, users=users)
