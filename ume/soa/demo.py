@@ -23,7 +23,9 @@ MEASURES = [  # title, description, controls, owner, (ref, status, variant) rows
      "社用ノートPCはディスク暗号化を有効にし、ウイルス対策ソフトを一元管理する。",
      ["8.1", "8.7"], "admin", [("8.1", "partial", "ume1"), ("8.7", "implemented", "ume1")]),
 ]
-EXCLUDED = {"8.30": "本社ではソフトウェア開発を外部に委託していないため（開発は開発センターの範囲）。"}
+EXCLUDED = {
+    "8.30": "本社ではソフトウェア開発を外部に委託していないため（開発は開発センターの範囲）。",
+}
 
 
 def seed_demo(*, organisation, scopes, users) -> None:
