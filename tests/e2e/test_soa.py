@@ -171,7 +171,7 @@ def test_soa_from_catalogue_to_approval_export_import_and_revision(
     shown = page.locator('#soa-rows tr[data-ref="8.13"]')
     expect(shown).to_contain_text(MEASURE_TITLE)
     expect(shown).to_contain_text(PROCEDURE)
-    expect(shown).to_contain_text("ume1")
+    expect(shown).to_contain_text("梅1")  # the example, as the seed numbers it
     _expect_status(page, "8.13", "partial")
     assert row.reasons == ["risk"] and row.status == "partial"
     assert row.current_variant_id == variant.pk and row.current_level == variant.level
