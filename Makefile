@@ -40,6 +40,7 @@ worker: deps
 # The whole suite: lint, translations, unit/integration tests, then end-to-end flows in Chromium.
 test: deps
 	$(VENV)/bin/ruff check ume tests
+	$(VENV)/bin/ruff format --check ume tests
 	$(PY) manage.py check_translations
 	DJANGO_SETTINGS_MODULE=ume.settings.test $(PY) -m pytest -n 2 -m "not e2e" -q
 	DJANGO_SETTINGS_MODULE=ume.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e -q

@@ -55,7 +55,6 @@ def admin_client(world, login):
     return login(world[Role.ADMIN])
 
 
-
 @pytest.fixture
 def catalogue(db):
     """The Annex A catalogue reference data (loaded once per database; reloading is a no-op)."""

@@ -48,8 +48,11 @@ def walk(patterns=None, prefix="", namespace=""):
             yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
         elif isinstance(p, URLPattern):
             full = prefix + str(p.pattern)
-            if full.startswith(DELEGATED_PREFIXES) or "<drf_format_suffix" in full \
-                    or "format" in p.pattern.regex.groupindex:
+            if (
+                full.startswith(DELEGATED_PREFIXES)
+                or "<drf_format_suffix" in full
+                or "format" in p.pattern.regex.groupindex
+            ):
                 continue
             callback = p.callback
             view = getattr(callback, "view_class", None) or getattr(callback, "cls", callback)
@@ -122,21 +125,32 @@ def invited(world, catalogue):
     admin = world[Role.ADMIN]
     soa = soa_services.soa_get_or_create(actor=admin, scope=world.hq)
     world.soa_row = soa.rows.get(control__ref="5.7")
-    world.measure = soa_services.measure_create(actor=admin, organisation=world.org,
-                                                data={"title": "脅威情報の収集",
-                                                      "scope": world.hq})
+    world.measure = soa_services.measure_create(
+        actor=admin, organisation=world.org, data={"title": "脅威情報の収集", "scope": world.hq}
+    )
     world.evidence = soa_services.evidence_upload(
-        actor=admin, organisation=world.org, scope=world.hq,
-        uploaded=SimpleUploadedFile("記録.txt", "証拠".encode()), attach_to=world.soa_row)
+        actor=admin,
+        organisation=world.org,
+        scope=world.hq,
+        uploaded=SimpleUploadedFile("記録.txt", "証拠".encode()),
+        attach_to=world.soa_row,
+    )
     soa_services.soa_approve(actor=admin, soa=soa, comment="")
-    return services.invitation_create(actor=admin, organisation=world.org,
-                                      email="new@example.jp", role=Role.STAFF,
-                                      accept_url_base="http://testserver/")
+    return services.invitation_create(
+        actor=admin,
+        organisation=world.org,
+        email="new@example.jp",
+        role=Role.STAFF,
+        accept_url_base="http://testserver/",
+    )
 
 
 def get(client, route, url):
-    return client.post(url) if "get" not in getattr(route.view, "http_method_names",
-                                                    ["get"]) else client.get(url)
+    return (
+        client.post(url)
+        if "get" not in getattr(route.view, "http_method_names", ["get"])
+        else client.get(url)
+    )
 
 
 @pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.pattern)
@@ -157,7 +171,8 @@ def test_user_without_organisation_is_refused(route, world, invited, outsider, l
 
 @pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.pattern)
 def test_other_organisations_admin_cannot_reach_or_see_this_organisation(
-        route, world, invited, other_world, login):
+    route, world, invited, other_world, login
+):
     client = login(other_world[Role.ADMIN])
     url = reverse(route.name, kwargs=sample_kwargs(route, world))
     response = get(client, route, url)
@@ -181,7 +196,10 @@ def test_read_only_external_auditor_cannot_write(route, world, invited, login):
         assert response.status_code in (403, 405)
         if route.kwargs:
             assert client.patch(url, {}, content_type="application/json").status_code in (
-                403, 404, 405)
+                403,
+                404,
+                405,
+            )
     else:
         assert get(client, route, url).status_code in (200, 302, 403, 405)
 

@@ -10,8 +10,18 @@ from django.urls import reverse
 
 from .timing import Result, measure
 
-SEARCHES = ["ぜい弱性", "脆弱性", "漏えい", "バックアップ", "削除した", "threat intelligence",
-            "供給者", "アクセス制御", "クラウドサービス", "ログ"]
+SEARCHES = [
+    "ぜい弱性",
+    "脆弱性",
+    "漏えい",
+    "バックアップ",
+    "削除した",
+    "threat intelligence",
+    "供給者",
+    "アクセス制御",
+    "クラウドサービス",
+    "ログ",
+]
 
 
 def seed(fx, *, scopes: int = 10, per_row: int = 5, log: Callable[[str], None]) -> list:
@@ -25,23 +35,38 @@ def seed(fx, *, scopes: int = 10, per_row: int = 5, log: Callable[[str], None]) 
     load_catalogue()  # the reference data `make run` loads
     org, admin = fx.organisation, fx.admin
     existing = list(org.scopes.all())
-    made = [core_services.scope_create(actor=admin, organisation=org,
-                                       data={"name": f"拠点{i:02d}"})
-            for i in range(max(0, scopes - len(existing)))]
+    made = [
+        core_services.scope_create(actor=admin, organisation=org, data={"name": f"拠点{i:02d}"})
+        for i in range(max(0, scopes - len(existing)))
+    ]
     all_scopes = (existing + made)[:scopes]
     for scope in all_scopes:
         soa = services.soa_get_or_create(actor=admin, scope=scope)
         rows = list(SoARow.objects.filter(soa=soa).select_related("control"))
-        measures = Measure.objects.bulk_create([
-            Measure(organisation=org, scope=scope, title=f"{r.control.ref} の実施内容 {n + 1}",
-                    description="手順に従って実施し、記録を保管する。")
-            for r in rows for n in range(per_row)])
+        measures = Measure.objects.bulk_create(
+            [
+                Measure(
+                    organisation=org,
+                    scope=scope,
+                    title=f"{r.control.ref} の実施内容 {n + 1}",
+                    description="手順に従って実施し、記録を保管する。",
+                )
+                for r in rows
+                for n in range(per_row)
+            ]
+        )
         through = SoARow.measures.through
-        through.objects.bulk_create([
-            through(soarow_id=r.pk, measure_id=measures[i * per_row + n].pk)
-            for i, r in enumerate(rows) for n in range(per_row)])
-    log(f"  {len(all_scopes)} scopes × 93 rows × {per_row} measures seeded in "
-        f"{time.perf_counter() - started:.1f} s")
+        through.objects.bulk_create(
+            [
+                through(soarow_id=r.pk, measure_id=measures[i * per_row + n].pk)
+                for i, r in enumerate(rows)
+                for n in range(per_row)
+            ]
+        )
+    log(
+        f"  {len(all_scopes)} scopes × 93 rows × {per_row} measures seeded in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     return all_scopes
 
 
@@ -55,30 +80,56 @@ def _get(client: Client, url: str, count: Callable[[bytes], int]) -> Callable[[]
     return run
 
 
-def run(fx, *, runs: int, log: Callable[[str], None],
-        done: Callable[[Result], None]) -> None:
+def run(fx, *, runs: int, log: Callable[[str], None], done: Callable[[Result], None]) -> None:
     scopes = seed(fx, log=log)
     client = Client()
     client.force_login(fx.admin, backend="django.contrib.auth.backends.ModelBackend")
     scope = scopes[0]
     rows = lambda html: html.count(b'data-ref="')  # noqa: E731
     log("SoA pages …")
-    done(measure("SoA page (93 rows, 5 measures each)",
-                 _get(client, reverse("soa:detail", args=[scope.pk]), rows), runs=runs,
-                 warmups=3))
-    done(measure("SoA page, filtered (gap=level)",
-                 _get(client, reverse("soa:detail", args=[scope.pk]) + "?gap=level", rows),
-                 runs=runs, warmups=3))
-    done(measure("SoA gap page", _get(client, reverse("soa:gap", args=[scope.pk]), len),
-                 runs=runs, warmups=3))
-    done(measure("API soa-rows (one scope)",
-                 _get(client, reverse("soa-row-list") + f"?scope={scope.pk}", len),
-                 runs=runs, warmups=3))
+    done(
+        measure(
+            "SoA page (93 rows, 5 measures each)",
+            _get(client, reverse("soa:detail", args=[scope.pk]), rows),
+            runs=runs,
+            warmups=3,
+        )
+    )
+    done(
+        measure(
+            "SoA page, filtered (gap=level)",
+            _get(client, reverse("soa:detail", args=[scope.pk]) + "?gap=level", rows),
+            runs=runs,
+            warmups=3,
+        )
+    )
+    done(
+        measure(
+            "SoA gap page",
+            _get(client, reverse("soa:gap", args=[scope.pk]), len),
+            runs=runs,
+            warmups=3,
+        )
+    )
+    done(
+        measure(
+            "API soa-rows (one scope)",
+            _get(client, reverse("soa-row-list") + f"?scope={scope.pk}", len),
+            runs=runs,
+            warmups=3,
+        )
+    )
     log("SoA exports …")
     export = reverse("soa:soa_export", args=[scope.pk])
     for kind in ("xlsx", "docx", "pdf"):
-        done(measure(f"SoA export {kind}", _get(client, f"{export}?format={kind}", len),
-                     runs=max(3, runs // 6), warmups=1))
+        done(
+            measure(
+                f"SoA export {kind}",
+                _get(client, f"{export}?format={kind}", len),
+                runs=max(3, runs // 6),
+                warmups=1,
+            )
+        )
     log("catalogue search …")
     catalogue = reverse("catalogue:control_list")
     urls = [f"{catalogue}?{urlencode({'q': q})}" for q in SEARCHES]
@@ -89,5 +140,11 @@ def run(fx, *, runs: int, log: Callable[[str], None],
         state["i"] += 1
         return client.get(url).content.count(b'data-ref="')
 
-    done(measure(f"catalogue search ({len(SEARCHES)} queries)", search,
-                 runs=max(runs, 3 * len(SEARCHES)), warmups=len(SEARCHES)))
+    done(
+        measure(
+            f"catalogue search ({len(SEARCHES)} queries)",
+            search,
+            runs=max(runs, 3 * len(SEARCHES)),
+            warmups=len(SEARCHES),
+        )
+    )

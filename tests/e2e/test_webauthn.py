@@ -13,16 +13,26 @@ from ume.core.tests.factories import PASSWORD
 from .conftest import login, submit
 
 
-def test_security_key_is_registered_and_used_at_login(new_context, live_server,
-                                                     transactional_db, world):
+def test_security_key_is_registered_and_used_at_login(
+    new_context, live_server, transactional_db, world
+):
     context = new_context()
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "usb", "hasResidentKey": True,
-        "hasUserVerification": True, "isUserVerified": True,
-        "automaticPresenceSimulation": True}})
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
     admin = world[Role.ADMIN]
     login(page, live_server, admin.email, PASSWORD)
 

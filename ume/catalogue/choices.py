@@ -13,8 +13,7 @@ class Theme(models.TextChoices):
     TECHNOLOGICAL = "technological", _("Technological controls")
 
 
-THEME_NUMBER = {Theme.ORGANIZATIONAL: 5, Theme.PEOPLE: 6, Theme.PHYSICAL: 7,
-                Theme.TECHNOLOGICAL: 8}
+THEME_NUMBER = {Theme.ORGANIZATIONAL: 5, Theme.PEOPLE: 6, Theme.PHYSICAL: 7, Theme.TECHNOLOGICAL: 8}
 
 
 class Level(models.TextChoices):

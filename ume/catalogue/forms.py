@@ -8,13 +8,22 @@ from .models import AttributeValue
 
 
 class CatalogueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _(
-                            "e.g. ぜい弱性, バックアップ, supplier")}))
-    theme = forms.ChoiceField(label=_("theme"), required=False,
-                              choices=[("", _("All themes")), *Theme.choices])
-    new = forms.ChoiceField(label=_("new in 2022"), required=False, choices=[
-        ("", _("All controls")), ("1", _("New in 2022 only"))])
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("e.g. ぜい弱性, バックアップ, supplier")}
+        ),
+    )
+    theme = forms.ChoiceField(
+        label=_("theme"), required=False, choices=[("", _("All themes")), *Theme.choices]
+    )
+    new = forms.ChoiceField(
+        label=_("new in 2022"),
+        required=False,
+        choices=[("", _("All controls")), ("1", _("New in 2022 only"))],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -23,7 +32,8 @@ class CatalogueFilterForm(forms.Form):
             by_attribute[value.attribute].append((str(value.pk), value.tr("label")))
         for attribute, label in Attribute.choices:
             self.fields[attribute] = forms.ChoiceField(
-                label=label, required=False, choices=[("", _("Any")), *by_attribute[attribute]])
+                label=label, required=False, choices=[("", _("Any")), *by_attribute[attribute]]
+            )
 
     def attribute_values(self) -> list[int]:
         return [int(self.cleaned_data[a]) for a in Attribute.values if self.cleaned_data.get(a)]

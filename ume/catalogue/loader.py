@@ -19,8 +19,14 @@ from .models import AttributeValue, Control, Control2013, LevelVariant, Proposal
 REFERENCE = Path(__file__).resolve().parent / "reference"
 PAIR_FIELDS = ("summary", "goal", "main_actors")
 LIST_FIELDS = ("measures", "information_examples")
-PROFILE_KEYS = {"size_band", "business_type", "it_dependency", "has_public_systems",
-                "holds_personal_data_at_scale", "industry"}
+PROFILE_KEYS = {
+    "size_band",
+    "business_type",
+    "it_dependency",
+    "has_public_systems",
+    "holds_personal_data_at_scale",
+    "industry",
+}
 PROVENANCE_KINDS = {"seed", "proposal", "ume"}
 
 
@@ -53,8 +59,9 @@ def read_proposals() -> list[dict]:
 def _pair_errors(where: str, pair) -> list[str]:
     if not isinstance(pair, dict):
         return [f"{where}: expected ja/en texts"]
-    return [f"{where}: empty {lang}" for lang in ("ja", "en")
-            if not str(pair.get(lang) or "").strip()]
+    return [
+        f"{where}: empty {lang}" for lang in ("ja", "en") if not str(pair.get(lang) or "").strip()
+    ]
 
 
 def _provenance_errors(where: str, prov, proposals: set[str]) -> list[str]:
@@ -114,8 +121,7 @@ def validate_entry(ref: str, g: dict, proposals: set[str]) -> list[str]:
     return errors
 
 
-def validate(controls: list[dict], guidance: dict[str, dict],
-             proposals: list[dict]) -> list[str]:
+def validate(controls: list[dict], guidance: dict[str, dict], proposals: list[dict]) -> list[str]:
     refs = {c["id"] for c in controls}
     ids = {p["id"] for p in proposals}
     errors = [f"{ref}: no guidance" for ref in sorted(refs - set(guidance))]
@@ -126,8 +132,11 @@ def validate(controls: list[dict], guidance: dict[str, dict],
         if p["control_2022"] not in refs:
             errors.append(f"{p['id']}: unknown control {p['control_2022']}")
         elif p["control_2022"] in guidance and p["id"] != "P8":  # P8 is editorial only
-            carried = [m for m in guidance[p["control_2022"]].get("measures") or []
-                       if (m.get("provenance") or {}).get("proposal") == p["id"]]
+            carried = [
+                m
+                for m in guidance[p["control_2022"]].get("measures") or []
+                if (m.get("provenance") or {}).get("proposal") == p["id"]
+            ]
             if not carried:
                 errors.append(f"{p['id']}: not carried in {p['control_2022']}'s measures")
     return errors
@@ -165,14 +174,17 @@ def load_catalogue(stdout=None) -> dict[str, int]:
     for attribute, items in labels.items():
         for order, item in enumerate(items):
             values[(attribute, item["value"])], _ = AttributeValue.objects.update_or_create(
-                attribute=attribute, value=item["value"],
-                defaults={"label_ja": item["ja"], "label_en": item["en"], "order": order})
+                attribute=attribute,
+                value=item["value"],
+                defaults={"label_ja": item["ja"], "label_en": item["en"], "order": order},
+            )
     changed = 0
     controls = {}
     for c in annex:
         g = guidance[c["id"]]
-        digest = hashlib.sha256(json.dumps([c, g], ensure_ascii=False, sort_keys=True)
-                                .encode()).hexdigest()
+        digest = hashlib.sha256(
+            json.dumps([c, g], ensure_ascii=False, sort_keys=True).encode()
+        ).hexdigest()
         control = Control.objects.filter(ref=c["id"]).first()
         controls[c["id"]] = control
         if control is not None and control.content_hash == digest:
@@ -180,19 +192,29 @@ def load_catalogue(stdout=None) -> dict[str, int]:
         controls[c["id"]] = _save_control(c, g, digest, values)
         changed += 1
     for p in proposals:
-        Proposal.objects.update_or_create(ref=p["id"], defaults={
-            "number": p["number"], "control": controls[p["control_2022"]],
-            "control_2013": p["control_2013"], "measure_ja": p["measure"]["ja"],
-            "measure_en": p["measure"]["en"], "outcome_domestic": p["outcome_domestic"],
-            "outcome_international": p["outcome_international"]})
+        Proposal.objects.update_or_create(
+            ref=p["id"],
+            defaults={
+                "number": p["number"],
+                "control": controls[p["control_2022"]],
+                "control_2013": p["control_2013"],
+                "measure_ja": p["measure"]["ja"],
+                "measure_en": p["measure"]["en"],
+                "outcome_domestic": p["outcome_domestic"],
+                "outcome_international": p["outcome_international"],
+            },
+        )
     for ref, targets in _read_json("annex-a-2013-to-2022.json")["map"].items():
-        old, _ = Control2013.objects.update_or_create(ref=ref,
-                                                      defaults={"sort_key": _sort_key_2013(ref)})
+        old, _ = Control2013.objects.update_or_create(
+            ref=ref, defaults={"sort_key": _sort_key_2013(ref)}
+        )
         old.targets.set([controls[t] for t in targets])
     counts = {"controls": len(annex), "changed": changed, "proposals": len(proposals)}
     if stdout is not None:
-        stdout.write(f"Catalogue: {counts['controls']} controls ({changed} updated), "
-                     f"{counts['proposals']} proposals, 114 controls of 2013 mapped.")
+        stdout.write(
+            f"Catalogue: {counts['controls']} controls ({changed} updated), "
+            f"{counts['proposals']} proposals, 114 controls of 2013 mapped."
+        )
     return counts
 
 
@@ -200,15 +222,23 @@ def _save_control(c: dict, g: dict, digest: str, values: dict) -> Control:
     ja, en = _texts(g, "ja"), _texts(g, "en")
     titles = {level: (g["levels"][level].get("title") or {}) for level in Level.values}
     fields = {
-        "theme": c["theme"], "sort_key": _sort_key(c["id"]), "title_ja": c["title_ja"],
-        "title_en": c["title_en"], "aliases_ja": c.get("aliases_ja", []),
-        "new_in_2022": c["new_in_2022"], "maps_from_2013": c["maps_from_2013"],
-        "provenance": g["provenance"], "measures": g["measures"],
-        "information_examples": g["information_examples"], "level_titles": titles,
+        "theme": c["theme"],
+        "sort_key": _sort_key(c["id"]),
+        "title_ja": c["title_ja"],
+        "title_en": c["title_en"],
+        "aliases_ja": c.get("aliases_ja", []),
+        "new_in_2022": c["new_in_2022"],
+        "maps_from_2013": c["maps_from_2013"],
+        "provenance": g["provenance"],
+        "measures": g["measures"],
+        "information_examples": g["information_examples"],
+        "level_titles": titles,
         "recommendation": g["recommendation"],
-        "procedure_provenance": g["procedure"]["provenance"], "content_hash": digest,
-        "search_ja": search.normalise("\n".join([c["id"], c["title_ja"], *c.get("aliases_ja", []),
-                                                 *ja])),
+        "procedure_provenance": g["procedure"]["provenance"],
+        "content_hash": digest,
+        "search_ja": search.normalise(
+            "\n".join([c["id"], c["title_ja"], *c.get("aliases_ja", []), *ja])
+        ),
         "search_en": "\n".join([c["id"], c["title_en"], *en]).casefold(),
         "terms": search.terms("\n".join([c["title_ja"], *ja])),
     }
@@ -220,17 +250,23 @@ def _save_control(c: dict, g: dict, digest: str, values: dict) -> Control:
     if THEME_NUMBER[c["theme"]] != int(c["id"].split(".")[0]):
         raise ContentError(f"{c['id']}: its number does not belong to theme {c['theme']}")
     control, _ = Control.objects.update_or_create(ref=c["id"], defaults=fields)
-    control.attribute_values.set([values[(a, v)] for a, vs in c["attributes"].items()
-                                  for v in vs])
+    control.attribute_values.set([values[(a, v)] for a, vs in c["attributes"].items() for v in vs])
     keep = []
     order = 0
     for level in Level.values:
         for v in g["levels"][level]["variants"]:
             order += 1
             variant, _ = LevelVariant.objects.update_or_create(
-                control=control, key=v["key"], defaults={
-                    "level": level, "text_ja": v["ja"], "text_en": v["en"], "order": order,
-                    "provenance": v.get("provenance") or g["provenance"]})
+                control=control,
+                key=v["key"],
+                defaults={
+                    "level": level,
+                    "text_ja": v["ja"],
+                    "text_en": v["en"],
+                    "order": order,
+                    "provenance": v.get("provenance") or g["provenance"],
+                },
+            )
             keep.append(variant.pk)
     control.variants.exclude(pk__in=keep).delete()
     return control

@@ -41,8 +41,9 @@ class AttributeValue(Localised, models.Model):
         verbose_name = _("attribute value")
         verbose_name_plural = _("attribute values")
         ordering = ["attribute", "order"]
-        constraints = [models.UniqueConstraint(fields=["attribute", "value"],
-                                               name="attribute_value_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["attribute", "value"], name="attribute_value_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_attribute_display()}: {self.tr('label')}"
@@ -110,8 +111,9 @@ class LevelVariant(Localised, models.Model):
         verbose_name = _("implementation example")
         verbose_name_plural = _("implementation examples")
         ordering = ["control__sort_key", "order"]
-        constraints = [models.UniqueConstraint(fields=["control", "key"],
-                                               name="variant_unique_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["control", "key"], name="variant_unique_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.control.ref} {self.label}"
@@ -162,5 +164,4 @@ class Proposal(Localised, models.Model):
         return f"#{self.number} {self.control_2013} → {self.control.ref}"
 
 
-__all__ = ["AttributeValue", "Control", "Control2013", "Level", "LevelVariant", "Proposal",
-           "pick"]
+__all__ = ["AttributeValue", "Control", "Control2013", "Level", "LevelVariant", "Proposal", "pick"]

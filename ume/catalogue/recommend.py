@@ -43,8 +43,7 @@ def _matches(value, wanted) -> bool:
 
 def recommend(control: Control, profile: dict) -> Recommendation:
     rules = control.recommendation.get("rules") or []
-    matched = [r for r in rules
-               if all(_matches(profile.get(k), v) for k, v in r["when"].items())]
+    matched = [r for r in rules if all(_matches(profile.get(k), v) for k, v in r["when"].items())]
     if not matched:
         return Recommendation(Level.UME, [pick(control.recommendation.get("default_reason"))])
     top = max(matched, key=lambda r: LEVEL_RANK[r["level"]])["level"]

@@ -9,14 +9,20 @@ from . import search
 from .models import AttributeValue, Control, LevelVariant
 
 
-def control_list(*, actor, organisation, query: str = "", theme: str = "",
-                 attribute_values: list[int] | None = None,
-                 new_in_2022: bool | None = None) -> QuerySet[Control]:
+def control_list(
+    *,
+    actor,
+    organisation,
+    query: str = "",
+    theme: str = "",
+    attribute_values: list[int] | None = None,
+    new_in_2022: bool | None = None,
+) -> QuerySet[Control]:
     if not can(actor, "catalogue.view_control", organisation):
         return Control.objects.none()
     qs = Control.objects.all().prefetch_related(
-        Prefetch("attribute_values", queryset=AttributeValue.objects.order_by(
-            "attribute", "order")))
+        Prefetch("attribute_values", queryset=AttributeValue.objects.order_by("attribute", "order"))
+    )
     if theme:
         qs = qs.filter(theme=theme)
     if new_in_2022 is not None:
@@ -38,8 +44,13 @@ def control_list(*, actor, organisation, query: str = "", theme: str = "",
 def control_detail(*, actor, organisation, ref: str) -> Control | None:
     if not can(actor, "catalogue.view_control", organisation):
         return None
-    return (Control.objects.filter(ref=ref)
-            .prefetch_related("attribute_values", "sources_2013", "proposals",
-                              Prefetch("variants", queryset=LevelVariant.objects.order_by(
-                                  "order")))
-            .first())
+    return (
+        Control.objects.filter(ref=ref)
+        .prefetch_related(
+            "attribute_values",
+            "sources_2013",
+            "proposals",
+            Prefetch("variants", queryset=LevelVariant.objects.order_by("order")),
+        )
+        .first()
+    )

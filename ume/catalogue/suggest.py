@@ -36,12 +36,57 @@ COMMON_SHARE = 0.5
 MAX_TEXT = 2000  # a measure is a sentence or two; bound the work per keystroke
 # Guidance-text spellings the UI shows in their JIS form (ume/locale/GLOSSARY.md).
 DISPLAY_FORMS = {"脆弱性": "ぜい弱性", "漏洩": "漏えい", "改竄": "改ざん"}
-ENGLISH_STOP_WORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "by", "do", "does", "for", "from", "has", "have",
-    "in", "is", "it", "its", "of", "on", "or", "our", "so", "that", "the", "their", "them",
-    "then", "there", "these", "they", "this", "to", "we", "with", "when", "where", "which", "who",
-    "will", "all", "any", "each", "every", "use", "used", "using",
-})
+ENGLISH_STOP_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "do",
+        "does",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "we",
+        "with",
+        "when",
+        "where",
+        "which",
+        "who",
+        "will",
+        "all",
+        "any",
+        "each",
+        "every",
+        "use",
+        "used",
+        "using",
+    }
+)
 _ENGLISH_SUFFIXES = ("ations", "ation", "ions", "ion", "ings", "ing", "ed", "es", "s")
 _KATAKANA = "\u30a1-\u30fa\u30fc"
 _LATIN = "a-z0-9"
@@ -89,8 +134,9 @@ def suggest_controls(text: str, *, limit: int = 5) -> list[Suggestion]:
     fields += ["search_ja", "terms"] if japanese else ["search_en"]
     controls = list(Control.objects.only(*fields).order_by("sort_key"))
     if japanese:
-        docs = [_Doc(c.search_ja, _normalised_title(c.title_ja), frozenset(c.terms))
-                for c in controls]
+        docs = [
+            _Doc(c.search_ja, _normalised_title(c.title_ja), frozenset(c.terms)) for c in controls
+        ]
         matcher: _Matcher = _contains_japanese
         terms = _expand(words, docs)
     else:
@@ -104,8 +150,13 @@ def suggest_controls(text: str, *, limit: int = 5) -> list[Suggestion]:
     return [s for s in scored if s.score >= floor][:limit]
 
 
-def _score(controls: list[Control], docs: list[_Doc], terms: list[_Term], matcher: _Matcher,
-           shown: "_Shown") -> list[Suggestion]:
+def _score(
+    controls: list[Control],
+    docs: list[_Doc],
+    terms: list[_Term],
+    matcher: _Matcher,
+    shown: "_Shown",
+) -> list[Suggestion]:
     n = len(docs)
     idf: dict[str, float] = {}
     for term in terms:
@@ -117,8 +168,11 @@ def _score(controls: list[Control], docs: list[_Doc], terms: list[_Term], matche
     for control, doc in zip(controls, docs, strict=True):
         score, matched = 0.0, []
         for term in terms:
-            weights = [idf[nd] * (TITLE_FACTOR if matcher(nd, doc.title, frozenset()) else 1.0)
-                       for nd in term.needles if idf[nd] and matcher(nd, doc.text, doc.words)]
+            weights = [
+                idf[nd] * (TITLE_FACTOR if matcher(nd, doc.title, frozenset()) else 1.0)
+                for nd in term.needles
+                if idf[nd] and matcher(nd, doc.text, doc.words)
+            ]
             if weights:
                 score += term.factor * max(weights)
                 matched.append(shown[term.word])
@@ -186,8 +240,13 @@ def _parts(word: str) -> list[str]:
     for m in search._tokenizer().tokenize(word, SplitMode.A):
         pos = m.part_of_speech()
         form = m.normalized_form().casefold()
-        if (pos[0] in search.CONTENT_POS and pos[1] != "非自立可能" and form != word
-                and len(form) > 1 and form not in search.LIGHT_VERBS):
+        if (
+            pos[0] in search.CONTENT_POS
+            and pos[1] != "非自立可能"
+            and form != word
+            and len(form) > 1
+            and form not in search.LIGHT_VERBS
+        ):
             out.append(form)
     return list(dict.fromkeys(out))
 
@@ -212,8 +271,9 @@ def _japanese_pattern(needle: str) -> re.Pattern[str]:
 def _contains_japanese(needle: str, text: str, words: frozenset[str]) -> bool:
     # The control's own word list catches katakana compounds (「テレワーク」 in
     # 「テレワークセキュリティー」) that the boundary rule would miss.
-    return needle in words or (needle in text and
-                               _japanese_pattern(needle).search(text) is not None)
+    return needle in words or (
+        needle in text and _japanese_pattern(needle).search(text) is not None
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -32,18 +32,28 @@ class ControlListView(PageView):
         ctx = super().get_context_data(**kwargs)
         form = CatalogueFilterForm(self.request.GET or None)
         data = form.cleaned_data if form.is_valid() else {}
-        controls = list(selectors.control_list(
-            actor=self.request.user, organisation=self.organisation,
-            query=data.get("q", ""), theme=data.get("theme", ""),
-            attribute_values=form.attribute_values() if data else [],
-            new_in_2022=True if data.get("new") == "1" else None))
+        controls = list(
+            selectors.control_list(
+                actor=self.request.user,
+                organisation=self.organisation,
+                query=data.get("q", ""),
+                theme=data.get("theme", ""),
+                attribute_values=form.attribute_values() if data else [],
+                new_in_2022=True if data.get("new") == "1" else None,
+            )
+        )
         profile = profile_of(self.organisation)
         groups: OrderedDict[str, list] = OrderedDict((t, []) for t in Theme.values)
         for control in controls:
             control.recommended = recommend(control, profile)
             groups[control.theme].append(control)
-        ctx.update(form=form, total=len(controls), themes=[
-            (value, label, groups[value]) for value, label in Theme.choices if groups[value]])
+        ctx.update(
+            form=form,
+            total=len(controls),
+            themes=[
+                (value, label, groups[value]) for value, label in Theme.choices if groups[value]
+            ],
+        )
         return ctx
 
 
@@ -55,7 +65,8 @@ class ControlDetailView(PageView):
     def get_control(self):
         if not hasattr(self, "_control"):
             self._control = selectors.control_detail(
-                actor=self.request.user, organisation=self.organisation, ref=self.kwargs["ref"])
+                actor=self.request.user, organisation=self.organisation, ref=self.kwargs["ref"]
+            )
             if self._control is None:
                 raise Http404
         return self._control
@@ -79,13 +90,18 @@ class ControlDetailView(PageView):
         by_attribute: dict[str, list] = {}
         for value in control.attribute_values.all():
             by_attribute.setdefault(value.get_attribute_display(), []).append(value)
-        ctx.update(control=control, page_title=f"{control.ref} {control.tr('title')}",
-                   levels=levels, recommended=rec, rank=LEVEL_RANK,
-                   attributes=by_attribute.items(),
-                   sources_2013=[c.ref for c in control.sources_2013.all()],
-                   measures=[(pick(m), m.get("provenance")) for m in control.measures],
-                   examples=[pick(m) for m in control.information_examples],
-                   proposals=list(control.proposals.all()))
+        ctx.update(
+            control=control,
+            page_title=f"{control.ref} {control.tr('title')}",
+            levels=levels,
+            recommended=rec,
+            rank=LEVEL_RANK,
+            attributes=by_attribute.items(),
+            sources_2013=[c.ref for c in control.sources_2013.all()],
+            measures=[(pick(m), m.get("provenance")) for m in control.measures],
+            examples=[pick(m) for m in control.information_examples],
+            proposals=list(control.proposals.all()),
+        )
         return ctx
 
 

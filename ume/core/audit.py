@@ -49,27 +49,54 @@ def current_actor():
 
 
 def canonical_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=str)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def format_at(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def entry_hash(prev_hash: str, seq: int, organisation_id: int, at: datetime,
-               actor_id: int | None, action: str, model_label: str, object_id: str,
-               object_repr: str, changes: str) -> str:
+def entry_hash(
+    prev_hash: str,
+    seq: int,
+    organisation_id: int,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    model_label: str,
+    object_id: str,
+    object_repr: str,
+    changes: str,
+) -> str:
     """SHA-256 over the previous hash and every recorded field, joined unambiguously."""
-    payload = "\x1f".join((prev_hash, str(seq), str(organisation_id), format_at(at),
-                           "" if actor_id is None else str(actor_id), action, model_label,
-                           object_id, object_repr, changes))
+    payload = "\x1f".join(
+        (
+            prev_hash,
+            str(seq),
+            str(organisation_id),
+            format_at(at),
+            "" if actor_id is None else str(actor_id),
+            action,
+            model_label,
+            object_id,
+            object_repr,
+            changes,
+        )
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def append(*, organisation_id: int, action: str, model_label: str, object_id: str = "",
-           object_repr: str = "", changes: dict | None = None,
-           scope_id: int | None = None, actor=None) -> AuditEntry:
+def append(
+    *,
+    organisation_id: int,
+    action: str,
+    model_label: str,
+    object_id: str = "",
+    object_repr: str = "",
+    changes: dict | None = None,
+    scope_id: int | None = None,
+    actor=None,
+) -> AuditEntry:
     """Append one entry to the organisation's chain. Must run inside ``transaction.atomic``."""
     if not transaction.get_connection().in_atomic_block:
         raise AuditError("audited writes must run inside transaction.atomic()")
@@ -81,43 +108,74 @@ def append(*, organisation_id: int, action: str, model_label: str, object_id: st
     at = timezone.now()
     changes_text = canonical_json(changes or {})
     repr_text = object_repr[:200]
-    digest = entry_hash(head.hash, seq, organisation_id, at, actor.pk if actor else None,
-                        action, model_label, object_id, repr_text, changes_text)
-    entry = AuditEntry(organisation_id=organisation_id, seq=seq, at=at, actor=actor,
-                       actor_label=actor.email if actor else "system", action=action,
-                       model_label=model_label, object_id=object_id, object_repr=repr_text,
-                       scope_id=scope_id, changes=changes_text, prev_hash=head.hash,
-                       hash=digest)
+    digest = entry_hash(
+        head.hash,
+        seq,
+        organisation_id,
+        at,
+        actor.pk if actor else None,
+        action,
+        model_label,
+        object_id,
+        repr_text,
+        changes_text,
+    )
+    entry = AuditEntry(
+        organisation_id=organisation_id,
+        seq=seq,
+        at=at,
+        actor=actor,
+        actor_label=actor.email if actor else "system",
+        action=action,
+        model_label=model_label,
+        object_id=object_id,
+        object_repr=repr_text,
+        scope_id=scope_id,
+        changes=changes_text,
+        prev_hash=head.hash,
+        hash=digest,
+    )
     entry.save()
     AuditChainHead.objects.filter(pk=organisation_id).update(seq=seq, hash=digest)
     return entry
 
 
-def record_event(*, organisation_id: int, name: str, obj=None, details: dict | None = None,
-                 actor=None) -> AuditEntry:
+def record_event(
+    *, organisation_id: int, name: str, obj=None, details: dict | None = None, actor=None
+) -> AuditEntry:
     """Record a security event (login, MFA change, export) that is not a row change."""
-    return append(organisation_id=organisation_id, action=AuditAction.EVENT,
-                  model_label=obj._meta.label_lower if obj is not None else "core.event",
-                  object_id=str(obj.pk) if obj is not None else "",
-                  object_repr=str(obj) if obj is not None else name,
-                  changes={"event": name, **(details or {})}, actor=actor)
+    return append(
+        organisation_id=organisation_id,
+        action=AuditAction.EVENT,
+        model_label=obj._meta.label_lower if obj is not None else "core.event",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj) if obj is not None else name,
+        changes={"event": name, **(details or {})},
+        actor=actor,
+    )
 
 
 # --- Signal wiring: the only place model changes become audit entries ---------------------------
 
+
 def _diff(before: dict, after: dict) -> dict[str, list]:
     keys = before.keys() | after.keys()
-    return {k: [before.get(k), after.get(k)] for k in sorted(keys)
-            if before.get(k) != after.get(k)}
+    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
 def _record(instance: AuditedModel, action: str, changes: dict) -> None:
     org_id = instance.audit_organisation_id
     if org_id is None:
         return
-    append(organisation_id=org_id, action=action, model_label=instance._meta.label_lower,
-           object_id=str(instance.pk), object_repr=str(instance), changes=changes,
-           scope_id=instance.audit_scope_id)
+    append(
+        organisation_id=org_id,
+        action=action,
+        model_label=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance),
+        changes=changes,
+        scope_id=instance.audit_scope_id,
+    )
 
 
 @receiver(post_save)
@@ -150,13 +208,13 @@ def _on_delete(sender, instance, **kwargs) -> None:
 def _on_m2m(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
     if reverse or not isinstance(instance, AuditedModel):
         return
-    field = next((f for f in instance._meta.many_to_many
-                  if f.remote_field.through is sender), None)
+    field = next((f for f in instance._meta.many_to_many if f.remote_field.through is sender), None)
     if field is None:
         return
     if action.startswith("pre_"):
         instance.__dict__.setdefault("_audit_m2m", {})[field.name] = sorted(
-            getattr(instance, field.name).values_list("pk", flat=True))
+            getattr(instance, field.name).values_list("pk", flat=True)
+        )
         return
     before = instance.__dict__.get("_audit_m2m", {}).pop(field.name, [])
     after = sorted(getattr(instance, field.name).values_list("pk", flat=True))
@@ -165,6 +223,7 @@ def _on_m2m(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
 
 
 # --- Verification ----------------------------------------------------------------------------
+
 
 @dataclass
 class ChainReport:
@@ -180,29 +239,57 @@ class ChainReport:
 
 def verify_chain(organisation_id: int, *, chunk_size: int = 20_000) -> ChainReport:
     """Recompute every hash of one organisation's chain; report the first broken entry."""
-    rows = (AuditEntry.objects.filter(organisation_id=organisation_id).order_by("seq")
-            .values_list("seq", "at", "actor_id", "action", "model_label", "object_id",
-                         "object_repr", "changes", "prev_hash", "hash")
-            .iterator(chunk_size=chunk_size))
+    rows = (
+        AuditEntry.objects.filter(organisation_id=organisation_id)
+        .order_by("seq")
+        .values_list(
+            "seq",
+            "at",
+            "actor_id",
+            "action",
+            "model_label",
+            "object_id",
+            "object_repr",
+            "changes",
+            "prev_hash",
+            "hash",
+        )
+        .iterator(chunk_size=chunk_size)
+    )
     prev, expected_seq, count = GENESIS_HASH, 1, 0
     sha, sep, utc = hashlib.sha256, "\x1f", UTC
     org = str(organisation_id)
     for seq, at, actor_id, action, label, oid, orepr, changes, prev_hash, digest in rows:
         count += 1
         if seq != expected_seq:
-            return ChainReport(organisation_id, count, seq,
-                               f"sequence gap: expected {expected_seq}")
+            return ChainReport(
+                organisation_id, count, seq, f"sequence gap: expected {expected_seq}"
+            )
         if prev_hash != prev:
             return ChainReport(organisation_id, count, seq, "previous hash does not match")
-        payload = sep.join((prev, str(seq), org,
-                            at.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                            "" if actor_id is None else str(actor_id), action, label, oid,
-                            orepr, changes))
+        payload = sep.join(
+            (
+                prev,
+                str(seq),
+                org,
+                at.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                "" if actor_id is None else str(actor_id),
+                action,
+                label,
+                oid,
+                orepr,
+                changes,
+            )
+        )
         if sha(payload.encode()).hexdigest() != digest:
             return ChainReport(organisation_id, count, seq, "content does not match its hash")
         prev, expected_seq = digest, seq + 1
     head = AuditChainHead.objects.filter(pk=organisation_id).values_list("seq", "hash").first()
     if head and (head[0] != expected_seq - 1 or head[1] != prev):
-        return ChainReport(organisation_id, count, expected_seq - 1,
-                           "chain head does not match the last entry (entries removed?)")
+        return ChainReport(
+            organisation_id,
+            count,
+            expected_seq - 1,
+            "chain head does not match the last entry (entries removed?)",
+        )
     return ChainReport(organisation_id, count)

@@ -6,8 +6,14 @@ from .models import AuditedModel
 
 
 def model_choices() -> list[tuple[str, str]]:
-    return sorted(((m._meta.label_lower, str(m._meta.verbose_name)) for m in apps.get_models()
-                   if issubclass(m, AuditedModel)), key=lambda c: c[1])
+    return sorted(
+        (
+            (m._meta.label_lower, str(m._meta.verbose_name))
+            for m in apps.get_models()
+            if issubclass(m, AuditedModel)
+        ),
+        key=lambda c: c[1],
+    )
 
 
 def model_label_display(label: str) -> str:

@@ -27,10 +27,12 @@ class AuditEntryFilter(filters.FilterSet):
     action = filters.ChoiceFilter(label=_("operation"), choices=AuditAction.choices)
     model_label = filters.ChoiceFilter(label=_("record type"), choices=[])
     actor = ModelChoiceFilter(label=_("user"), queryset=User.objects.none())
-    date_from = filters.DateFilter(label=_("from"), method="from_day",
-                                   widget=filters.widgets.forms.DateInput(attrs=DATE))
-    date_to = filters.DateFilter(label=_("to"), method="to_day",
-                                 widget=filters.widgets.forms.DateInput(attrs=DATE))
+    date_from = filters.DateFilter(
+        label=_("from"), method="from_day", widget=filters.widgets.forms.DateInput(attrs=DATE)
+    )
+    date_to = filters.DateFilter(
+        label=_("to"), method="to_day", widget=filters.widgets.forms.DateInput(attrs=DATE)
+    )
 
     class Meta:
         model = AuditEntry
@@ -43,7 +45,8 @@ class AuditEntryFilter(filters.FilterSet):
         self.filters["model_label"].extra["choices"] = model_choices()
         if organisation is not None:
             self.filters["actor"].queryset = User.objects.filter(
-                memberships__organisation=organisation).distinct()
+                memberships__organisation=organisation
+            ).distinct()
 
     # Whole local (Asia/Tokyo) days as a range on `at`, so the (organisation, at) index is used
     # (a `__date` lookup computes the date of every row).
@@ -57,8 +60,11 @@ class AuditEntryFilter(filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        condition = Q(object_repr__icontains=value) | Q(actor_label__icontains=value) | Q(
-            changes__icontains=value)
+        condition = (
+            Q(object_repr__icontains=value)
+            | Q(actor_label__icontains=value)
+            | Q(changes__icontains=value)
+        )
         if value.isdigit():
             condition |= Q(object_id=value) | Q(seq=int(value))
         return queryset.filter(condition)
@@ -67,8 +73,11 @@ class AuditEntryFilter(filters.FilterSet):
 class MemberFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
     role = filters.ChoiceFilter(label=_("role"), choices=Role.choices, method="by_role")
-    status = filters.ChoiceFilter(label=_("status"), method="by_status", choices=[
-        ("active", _("Active")), ("inactive", _("Inactive"))])
+    status = filters.ChoiceFilter(
+        label=_("status"),
+        method="by_status",
+        choices=[("active", _("Active")), ("inactive", _("Inactive"))],
+    )
 
     class Meta:
         model = User
@@ -81,8 +90,11 @@ class MemberFilter(filters.FilterSet):
         return queryset.filter(memberships__role=value)
 
     def by_status(self, queryset, name, value):
-        return queryset.filter(active_roles__gt=0) if value == "active" else queryset.filter(
-            active_roles=0)
+        return (
+            queryset.filter(active_roles__gt=0)
+            if value == "active"
+            else queryset.filter(active_roles=0)
+        )
 
 
 class ScopeFilter(filters.FilterSet):
@@ -94,15 +106,19 @@ class ScopeFilter(filters.FilterSet):
         fields = ["q", "is_active"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(boundaries__icontains=value)
-                               | Q(sites__icontains=value)
-                               | Q(certificate_number__icontains=value))
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(boundaries__icontains=value)
+            | Q(sites__icontains=value)
+            | Q(certificate_number__icontains=value)
+        )
 
 
 class DepartmentFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
-    scope = ModelChoiceFilter(label=_("ISMS scope"), field_name="scopes",
-                                      queryset=Scope.objects.none())
+    scope = ModelChoiceFilter(
+        label=_("ISMS scope"), field_name="scopes", queryset=Scope.objects.none()
+    )
 
     class Meta:
         model = Department

@@ -21,8 +21,9 @@ def _check_pk(field, value) -> None:
         return
     text = str(value).strip()
     if text.lstrip("-").isdigit() and not 0 < int(text) <= MAX_PK:
-        raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
-                              params={"value": value})
+        raise ValidationError(
+            field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 class SafeModelChoiceField(forms.ModelChoiceField):
@@ -53,8 +54,9 @@ class VersionedModelForm(forms.ModelForm):
     class Meta:
         formfield_callback = safe_formfield
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1,
-                                 max_value=MAX_PK)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_PK
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,26 +64,46 @@ class VersionedModelForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
     def changed_data_dict(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields
-                if name in self.cleaned_data}
+        return {
+            name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data
+        }
 
 
 class OrganisationForm(VersionedModelForm):
     class Meta(VersionedModelForm.Meta):
         model = Organisation
-        fields = ["name", "name_en", "industry", "employee_count", "business_type",
-                  "it_dependency", "has_public_systems", "holds_personal_data_at_scale",
-                  "require_mfa"]
+        fields = [
+            "name",
+            "name_en",
+            "industry",
+            "employee_count",
+            "business_type",
+            "it_dependency",
+            "has_public_systems",
+            "holds_personal_data_at_scale",
+            "require_mfa",
+        ]
 
 
 class ScopeForm(VersionedModelForm):
     class Meta(VersionedModelForm.Meta):
         model = Scope
-        fields = ["name", "boundaries", "sites", "certification_body", "certificate_number",
-                  "certified_on", "certificate_expires_on", "is_active"]
-        widgets = {"certified_on": DATE, "certificate_expires_on": DATE,
-                   "boundaries": forms.Textarea(attrs={"rows": 4}),
-                   "sites": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "name",
+            "boundaries",
+            "sites",
+            "certification_body",
+            "certificate_number",
+            "certified_on",
+            "certificate_expires_on",
+            "is_active",
+        ]
+        widgets = {
+            "certified_on": DATE,
+            "certificate_expires_on": DATE,
+            "boundaries": forms.Textarea(attrs={"rows": 4}),
+            "sites": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class DepartmentForm(VersionedModelForm):
@@ -94,13 +116,15 @@ class DepartmentForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["scopes"].queryset = Scope.objects.filter(organisation=organisation)
         self.fields["head"].queryset = User.objects.filter(
-            memberships__organisation=organisation, memberships__is_active=True).distinct()
+            memberships__organisation=organisation, memberships__is_active=True
+        ).distinct()
 
 
 class RoleFieldsMixin(forms.Form):
     def limit_choices(self, organisation: Organisation) -> None:
-        self.fields["scope"].queryset = Scope.objects.filter(organisation=organisation,
-                                                             is_active=True)
+        self.fields["scope"].queryset = Scope.objects.filter(
+            organisation=organisation, is_active=True
+        )
         self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
 
 
@@ -108,12 +132,21 @@ class InvitationForm(RoleFieldsMixin):
     email = forms.EmailField(label=_("e-mail address"), max_length=254)
     full_name = forms.CharField(label=_("full name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
-    scope = SafeModelChoiceField(label=_("ISMS scope"), queryset=Scope.objects.none(),
-                                   required=False, empty_label=_("All ISMS scopes"))
-    department = SafeModelChoiceField(label=_("department"), queryset=Department.objects.none(),
-                                        required=False)
-    valid_until = forms.DateField(label=_("access valid until"), required=False, widget=DATE,
-                                  help_text=_("Required for external auditors."))
+    scope = SafeModelChoiceField(
+        label=_("ISMS scope"),
+        queryset=Scope.objects.none(),
+        required=False,
+        empty_label=_("All ISMS scopes"),
+    )
+    department = SafeModelChoiceField(
+        label=_("department"), queryset=Department.objects.none(), required=False
+    )
+    valid_until = forms.DateField(
+        label=_("access valid until"),
+        required=False,
+        widget=DATE,
+        help_text=_("Required for external auditors."),
+    )
 
 
 class MembershipForm(VersionedModelForm):
@@ -131,18 +164,24 @@ class MembershipForm(VersionedModelForm):
 
 class AddRoleForm(RoleFieldsMixin):
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
-    scope = SafeModelChoiceField(label=_("ISMS scope"), queryset=Scope.objects.none(),
-                                   required=False, empty_label=_("All ISMS scopes"))
-    department = SafeModelChoiceField(label=_("department"), queryset=Department.objects.none(),
-                                        required=False)
+    scope = SafeModelChoiceField(
+        label=_("ISMS scope"),
+        queryset=Scope.objects.none(),
+        required=False,
+        empty_label=_("All ISMS scopes"),
+    )
+    department = SafeModelChoiceField(
+        label=_("department"), queryset=Department.objects.none(), required=False
+    )
     valid_until = forms.DateField(label=_("valid until"), required=False, widget=DATE)
 
 
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(label=_("full name"), max_length=150)
     password1 = forms.CharField(label=_("password"), widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label=_("password (again)"), widget=forms.PasswordInput,
-                                strip=False)
+    password2 = forms.CharField(
+        label=_("password (again)"), widget=forms.PasswordInput, strip=False
+    )
 
     def clean(self):
         data = super().clean()

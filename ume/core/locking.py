@@ -20,9 +20,11 @@ def check_version(obj: VersionedModel, expected_version: int | None) -> None:
         return
     if int(expected_version) != obj.version:
         raise StaleEditError(
-            _("This record was changed by someone else after you opened it (version "
-              "{theirs}; you edited version {yours}). Reload the page, check their changes "
-              "and apply yours again.").format(theirs=obj.version, yours=expected_version),
+            _(
+                "This record was changed by someone else after you opened it (version "
+                "{theirs}; you edited version {yours}). Reload the page, check their changes "
+                "and apply yours again."
+            ).format(theirs=obj.version, yours=expected_version),
             code="stale",
         )
 

@@ -44,8 +44,12 @@ class OrganisationMiddleware:
 
     @staticmethod
     def _resolve(request) -> None:
-        resolve_context(request, request.user, request.session.get(SESSION_ORG),
-                        request.session.get(SESSION_SCOPE))
+        resolve_context(
+            request,
+            request.user,
+            request.session.get(SESSION_ORG),
+            request.session.get(SESSION_SCOPE),
+        )
 
 
 def resolve_context(request, user, wanted_org: int | None, wanted_scope: int | None) -> None:
@@ -63,8 +67,9 @@ def resolve_context(request, user, wanted_org: int | None, wanted_scope: int | N
     if visible is not None and scope_id not in visible:
         scope_id = min(visible) if visible else None
     if scope_id:
-        request.scope = Scope.objects.filter(pk=scope_id, organisation_id=org_id,
-                                             is_active=True).first()
+        request.scope = Scope.objects.filter(
+            pk=scope_id, organisation_id=org_id, is_active=True
+        ).first()
 
 
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/invitations/")
@@ -75,8 +80,9 @@ def mfa_required(user, organisation) -> bool:
         return False
     if organisation.require_mfa == MfaRequirement.EVERYONE:
         return True
-    return (organisation.require_mfa == MfaRequirement.ADMINS
-            and Role.ADMIN in roles_in(user, organisation.pk))
+    return organisation.require_mfa == MfaRequirement.ADMINS and Role.ADMIN in roles_in(
+        user, organisation.pk
+    )
 
 
 class RequireMfaMiddleware:
@@ -86,12 +92,18 @@ class RequireMfaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (request.user.is_authenticated and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-                and mfa_required(request.user, request.organisation)):
+        if (
+            request.user.is_authenticated
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and mfa_required(request.user, request.organisation)
+        ):
             from allauth.mfa.models import Authenticator
 
-            has_factor = Authenticator.objects.filter(user=request.user).exclude(
-                type=Authenticator.Type.RECOVERY_CODES).exists()
+            has_factor = (
+                Authenticator.objects.filter(user=request.user)
+                .exclude(type=Authenticator.Type.RECOVERY_CODES)
+                .exists()
+            )
             if not has_factor:
                 return redirect("mfa_index")
         return self.get_response(request)

@@ -16,8 +16,11 @@ def memberships_of(user) -> list[tuple[int, int | None, str]]:
         return []
     cached = getattr(user, "_ume_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.effective(timezone.localdate()).filter(user=user)
-                      .values_list("organisation_id", "scope_id", "role"))
+        cached = list(
+            Membership.objects.effective(timezone.localdate())
+            .filter(user=user)
+            .values_list("organisation_id", "scope_id", "role")
+        )
         user._ume_memberships = cached
     return cached
 
@@ -26,8 +29,9 @@ def clear_cache(user) -> None:
     user.__dict__.pop("_ume_memberships", None)
 
 
-def roles_in(user, organisation_id: int | None, scope_id: int | None = None, *,
-             org_wide: bool = False) -> set[str]:
+def roles_in(
+    user, organisation_id: int | None, scope_id: int | None = None, *, org_wide: bool = False
+) -> set[str]:
     """Roles the user holds in the organisation.
 
     With ``scope_id``: organisation-wide roles plus those limited to that scope. Without it:

@@ -29,7 +29,8 @@ rules.add_perm("core.delete_department", MANAGERS)
 rules.add_perm("core.view_membership", has_role(R.ADMIN, R.SECRETARIAT, R.TOP_MANAGEMENT))
 rules.add_perm("core.manage_members", has_role(R.ADMIN, org_wide=True))
 
-AUDIT_READERS = has_role(R.ADMIN, R.SECRETARIAT, R.TOP_MANAGEMENT, R.INTERNAL_AUDITOR,
-                         R.EXTERNAL_AUDITOR)
+AUDIT_READERS = has_role(
+    R.ADMIN, R.SECRETARIAT, R.TOP_MANAGEMENT, R.INTERNAL_AUDITOR, R.EXTERNAL_AUDITOR
+)
 rules.add_perm("core.view_auditentry", AUDIT_READERS)
 rules.add_perm("core.export_auditentry", AUDIT_READERS)

@@ -22,8 +22,9 @@ def organisation_list(*, actor: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=organisation_ids(actor))
 
 
-def scope_list(*, actor: User, organisation: Organisation,
-               include_inactive: bool = False) -> QuerySet[Scope]:
+def scope_list(
+    *, actor: User, organisation: Organisation, include_inactive: bool = False
+) -> QuerySet[Scope]:
     if not can(actor, "core.view_scope", organisation):
         return Scope.objects.none()
     qs = Scope.objects.filter(organisation=organisation)
@@ -38,11 +39,15 @@ def scope_list(*, actor: User, organisation: Organisation,
 def department_list(*, actor: User, organisation: Organisation) -> QuerySet[Department]:
     if not can(actor, "core.view_department", organisation):
         return Department.objects.none()
-    return (Department.objects.filter(organisation=organisation)
-            .select_related("head").prefetch_related("scopes")
-            .annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True),
-                                         distinct=True))
-            .order_by("name"))
+    return (
+        Department.objects.filter(organisation=organisation)
+        .select_related("head")
+        .prefetch_related("scopes")
+        .annotate(
+            member_count=Count("memberships", filter=Q(memberships__is_active=True), distinct=True)
+        )
+        .order_by("name")
+    )
 
 
 def member_list(*, actor: User, organisation: Organisation) -> QuerySet[User]:
@@ -51,29 +56,43 @@ def member_list(*, actor: User, organisation: Organisation) -> QuerySet[User]:
         return User.objects.none()
     from django.db.models import Prefetch
 
-    roles = Membership.objects.filter(organisation=organisation).select_related(
-        "scope", "department").order_by("role")
-    return (User.objects.filter(memberships__organisation=organisation).distinct()
-            .annotate(active_roles=Count("memberships", filter=Q(
-                memberships__organisation=organisation, memberships__is_active=True)),
-                last_seen=Max("last_login"))
-            .prefetch_related(Prefetch("memberships", queryset=roles, to_attr="org_roles"))
-            .order_by("email"))
+    roles = (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("scope", "department")
+        .order_by("role")
+    )
+    return (
+        User.objects.filter(memberships__organisation=organisation)
+        .distinct()
+        .annotate(
+            active_roles=Count(
+                "memberships",
+                filter=Q(memberships__organisation=organisation, memberships__is_active=True),
+            ),
+            last_seen=Max("last_login"),
+        )
+        .prefetch_related(Prefetch("memberships", queryset=roles, to_attr="org_roles"))
+        .order_by("email")
+    )
 
 
 def membership_list(*, actor: User, organisation: Organisation) -> QuerySet[Membership]:
     if not can(actor, "core.view_membership", organisation):
         return Membership.objects.none()
-    return (Membership.objects.filter(organisation=organisation)
-            .select_related("user", "scope", "department"))
+    return Membership.objects.filter(organisation=organisation).select_related(
+        "user", "scope", "department"
+    )
 
 
 def invitation_list(*, actor: User, organisation: Organisation) -> QuerySet[Invitation]:
     if not can(actor, "core.manage_members", organisation):
         return Invitation.objects.none()
-    return (Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True,
-                                      revoked_at__isnull=True, expires_at__gt=timezone.now())
-            .select_related("scope", "invited_by"))
+    return Invitation.objects.filter(
+        organisation=organisation,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("scope", "invited_by")
 
 
 def audit_entry_list(*, actor: User, organisation: Organisation) -> QuerySet[AuditEntry]:
@@ -93,7 +112,8 @@ def record_history(*, actor: User, obj) -> QuerySet[AuditEntry]:
     org_id = getattr(obj, "audit_organisation_id", None)
     organisation = Organisation(pk=org_id)
     return audit_entry_list(actor=actor, organisation=organisation).filter(
-        model_label=obj._meta.label_lower, object_id=str(obj.pk))
+        model_label=obj._meta.label_lower, object_id=str(obj.pk)
+    )
 
 
 def login_summary(*, user: User) -> dict:

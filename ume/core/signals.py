@@ -13,8 +13,10 @@ from .roles import organisation_ids
 def _client(request) -> dict:
     if request is None:
         return {}
-    return {"ip_address": request.META.get("REMOTE_ADDR") or None,
-            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]}
+    return {
+        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+    }
 
 
 @receiver(auth_signals.user_logged_in)
@@ -33,8 +35,9 @@ def _mfa_event(name: str, user, authenticator=None) -> None:
     details = {"type": getattr(authenticator, "type", "")}
     with transaction.atomic():
         for org_id in sorted(organisation_ids(user)):
-            audit.record_event(organisation_id=org_id, name=name, obj=user, details=details,
-                               actor=user)
+            audit.record_event(
+                organisation_id=org_id, name=name, obj=user, details=details, actor=user
+            )
 
 
 @receiver(mfa_signals.authenticator_added)

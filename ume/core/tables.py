@@ -12,20 +12,27 @@ class ScopeTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("name"))
     certification_body = tables.Column(verbose_name=_("certification body"))
     certificate_number = tables.Column(verbose_name=_("certificate number"))
-    certificate_expires_on = tables.DateColumn(verbose_name=_("certificate expiry date"),
-                                               format="Y/m/d")
+    certificate_expires_on = tables.DateColumn(
+        verbose_name=_("certificate expiry date"), format="Y/m/d"
+    )
     is_active = tables.BooleanColumn(verbose_name=_("active"))
 
     class Meta:
         model = Scope
-        fields = ("name", "certification_body", "certificate_number", "certificate_expires_on",
-                  "is_active")
+        fields = (
+            "name",
+            "certification_body",
+            "certificate_number",
+            "certificate_expires_on",
+            "is_active",
+        )
         empty_text = _("There are no ISMS scopes yet. Create the first one to start your ISMS.")
 
 
 class DepartmentTable(tables.Table):
-    name = tables.Column(linkify=("core:department_edit", {"pk": tables.A("pk")}),
-                         verbose_name=_("name"))
+    name = tables.Column(
+        linkify=("core:department_edit", {"pk": tables.A("pk")}), verbose_name=_("name")
+    )
     head = tables.Column(verbose_name=_("department head"))
     scopes = tables.ManyToManyColumn(verbose_name=_("ISMS scopes"), orderable=False)
     member_count = tables.Column(verbose_name=_("members"))
@@ -37,8 +44,9 @@ class DepartmentTable(tables.Table):
 
 
 class MemberTable(tables.Table):
-    email = tables.Column(linkify=("core:member_detail", {"pk": tables.A("pk")}),
-                          verbose_name=_("e-mail address"))
+    email = tables.Column(
+        linkify=("core:member_detail", {"pk": tables.A("pk")}), verbose_name=_("e-mail address")
+    )
     full_name = tables.Column(verbose_name=_("full name"))
     roles = tables.Column(empty_values=(), orderable=False, verbose_name=_("roles"))
     status = tables.Column(empty_values=(), orderable=False, verbose_name=_("status"))
@@ -50,10 +58,18 @@ class MemberTable(tables.Table):
         empty_text = _("No users match. Invite a user by e-mail.")
 
     def render_roles(self, record):
-        return format_html_join(" ", '<span class="badge {}">{}{}</span>', (
-            ("bg-blue-lt" if m.is_active else "bg-secondary-lt text-decoration-line-through",
-             m.get_role_display(), f" ({m.scope.name})" if m.scope_id else "")
-            for m in record.org_roles))
+        return format_html_join(
+            " ",
+            '<span class="badge {}">{}{}</span>',
+            (
+                (
+                    "bg-blue-lt" if m.is_active else "bg-secondary-lt text-decoration-line-through",
+                    m.get_role_display(),
+                    f" ({m.scope.name})" if m.scope_id else "",
+                )
+                for m in record.org_roles
+            ),
+        )
 
     def render_status(self, record):
         if record.active_roles:
@@ -63,14 +79,18 @@ class MemberTable(tables.Table):
 
 class AuditEntryTable(tables.Table):
     seq = tables.Column(verbose_name="#")
-    at = tables.DateTimeColumn(verbose_name=_("date and time"), format="Y/m/d H:i:s",
-                               attrs={"td": {"class": "text-nowrap"}})
+    at = tables.DateTimeColumn(
+        verbose_name=_("date and time"),
+        format="Y/m/d H:i:s",
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     actor_label = tables.Column(verbose_name=_("user"))
     action = tables.Column(verbose_name=_("operation"))
     model_label = tables.Column(verbose_name=_("record type"))
     object_repr = tables.Column(verbose_name=_("record"))
-    changes = tables.TemplateColumn(template_name="core/partials/audit_changes.html",
-                                    verbose_name=_("changes"), orderable=False)
+    changes = tables.TemplateColumn(
+        template_name="core/partials/audit_changes.html", verbose_name=_("changes"), orderable=False
+    )
 
     class Meta:
         model = AuditEntry
@@ -82,7 +102,7 @@ class AuditEntryTable(tables.Table):
         return model_label_display(value)
 
     def render_action(self, record):
-        colour = {"create": "green", "update": "blue", "delete": "red"}.get(record.action,
-                                                                            "purple")
-        return format_html('<span class="badge bg-{}-lt">{}</span>', colour,
-                           record.get_action_display())
+        colour = {"create": "green", "update": "blue", "delete": "red"}.get(record.action, "purple")
+        return format_html(
+            '<span class="badge bg-{}-lt">{}</span>', colour, record.get_action_display()
+        )

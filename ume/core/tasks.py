@@ -11,7 +11,8 @@ def send_invitation_email(*, invitation_id: int, accept_url: str) -> None:
     from .models import Invitation
 
     invitation = Invitation.objects.select_related("organisation", "invited_by").get(
-        pk=invitation_id)
+        pk=invitation_id
+    )
     with translation.override("ja"):
         context = {"invitation": invitation, "accept_url": accept_url}
         subject = render_to_string("core/email/invitation_subject.txt", context).strip()

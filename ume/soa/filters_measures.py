@@ -20,12 +20,16 @@ UNMAPPED = "1"
 class MeasureFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
     status = filters.ChoiceFilter(label=_("status"), choices=MeasureStatus.choices)
-    scope = ModelChoiceFilter(label=_("ISMS scope"), queryset=Scope.objects.none(),
-                              method="by_scope")
+    scope = ModelChoiceFilter(
+        label=_("ISMS scope"), queryset=Scope.objects.none(), method="by_scope"
+    )
     owner = ModelChoiceFilter(label=_("owner"), queryset=User.objects.none())
     control = filters.ChoiceFilter(label=_("control"), choices=[], method="by_control")
-    unmapped = filters.ChoiceFilter(label=_("mapping"), method="by_mapping", choices=[
-        (UNMAPPED, _("Not mapped to any control"))])
+    unmapped = filters.ChoiceFilter(
+        label=_("mapping"),
+        method="by_mapping",
+        choices=[(UNMAPPED, _("Not mapped to any control"))],
+    )
 
     class Meta:
         model = Measure
@@ -38,11 +42,14 @@ class MeasureFilter(filters.FilterSet):
             scopes = Scope.objects.filter(organisation=organisation).order_by("name")
             user = getattr(self.request, "user", None)
             visible = visible_scope_ids(user, organisation.pk) if user is not None else None
-            self.filters["scope"].queryset = scopes if visible is None else scopes.filter(
-                pk__in=visible)
-            self.filters["owner"].queryset = User.objects.filter(
-                memberships__organisation=organisation).distinct().order_by("full_name",
-                                                                           "email")
+            self.filters["scope"].queryset = (
+                scopes if visible is None else scopes.filter(pk__in=visible)
+            )
+            self.filters["owner"].queryset = (
+                User.objects.filter(memberships__organisation=organisation)
+                .distinct()
+                .order_by("full_name", "email")
+            )
 
     def search(self, queryset: QuerySet[Measure], name: str, value: str) -> QuerySet[Measure]:
         value = value.strip()
@@ -77,5 +84,4 @@ def _control_choices() -> Callable[[], list[tuple[str, str]]]:
 
 def without_controls(queryset: QuerySet[Measure]) -> QuerySet[Measure]:
     """Measures not yet mapped to any control (the list's quick filter and its count)."""
-    return queryset.filter(~Exists(Measure.controls.through.objects.filter(
-        measure=OuterRef("pk"))))
+    return queryset.filter(~Exists(Measure.controls.through.objects.filter(measure=OuterRef("pk"))))

@@ -13,19 +13,38 @@ APPLICABILITY = [("1", _("Included")), ("0", _("Excluded"))]
 
 
 class SoARowForm(VersionedModelForm):
-    applicable = forms.TypedChoiceField(label=_("applicability"), choices=APPLICABILITY,
-                                        coerce=lambda v: v == "1", widget=forms.RadioSelect)
-    reasons = forms.MultipleChoiceField(label=_("reasons for inclusion"), required=False,
-                                        choices=InclusionReason.choices,
-                                        widget=forms.CheckboxSelectMultiple)
+    applicable = forms.TypedChoiceField(
+        label=_("applicability"),
+        choices=APPLICABILITY,
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.MultipleChoiceField(
+        label=_("reasons for inclusion"),
+        required=False,
+        choices=InclusionReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta(VersionedModelForm.Meta):
         model = SoARow
-        fields = ["applicable", "reasons", "exclusion_justification", "status", "target_level",
-                  "current_level", "current_variant", "measures", "procedure", "notes"]
-        widgets = {"exclusion_justification": forms.Textarea(attrs={"rows": 3}),
-                   "notes": forms.Textarea(attrs={"rows": 3}),
-                   "measures": forms.CheckboxSelectMultiple}
+        fields = [
+            "applicable",
+            "reasons",
+            "exclusion_justification",
+            "status",
+            "target_level",
+            "current_level",
+            "current_variant",
+            "measures",
+            "procedure",
+            "notes",
+        ]
+        widgets = {
+            "exclusion_justification": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "measures": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, measures=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,9 +53,9 @@ class SoARowForm(VersionedModelForm):
             self.initial["applicable"] = "1" if row.applicable else "0"
         variants = row.control.variants.order_by("order")
         self.fields["current_variant"].queryset = variants
-        self.fields["current_variant"].label_from_instance = (
-            lambda v: f"{v.label}: {v.l_text[:60]}…" if len(v.l_text) > 60 else
-            f"{v.label}: {v.l_text}")
+        self.fields["current_variant"].label_from_instance = lambda v: (
+            f"{v.label}: {v.l_text[:60]}…" if len(v.l_text) > 60 else f"{v.label}: {v.l_text}"
+        )
         self.fields["current_level"].required = False
         self.fields["measures"].queryset = measures
         self.fields["measures"].required = False
@@ -51,18 +70,29 @@ class SoARowForm(VersionedModelForm):
 class BulkEditForm(forms.Form):
     """The same values for the rows ticked in the SoA table; empty fields are left alone."""
 
-    applicable = forms.ChoiceField(label=_("applicability"), required=False,
-                                   choices=[("", _("Leave as is")), *APPLICABILITY])
-    exclusion_justification = forms.CharField(label=_("justification for exclusion"),
-                                              required=False, max_length=2000,
-                                              widget=forms.Textarea(attrs={"rows": 2}))
-    status = forms.ChoiceField(label=_("implementation status"), required=False,
-                               choices=[("", _("Leave as is")), *ImplementationStatus.choices])
-    target_level = forms.ChoiceField(label=_("target level"), required=False,
-                                     choices=[("", _("Leave as is")), *Level.choices])
-    reasons = forms.MultipleChoiceField(label=_("reasons for inclusion"), required=False,
-                                        choices=InclusionReason.choices,
-                                        widget=forms.CheckboxSelectMultiple)
+    applicable = forms.ChoiceField(
+        label=_("applicability"), required=False, choices=[("", _("Leave as is")), *APPLICABILITY]
+    )
+    exclusion_justification = forms.CharField(
+        label=_("justification for exclusion"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    status = forms.ChoiceField(
+        label=_("implementation status"),
+        required=False,
+        choices=[("", _("Leave as is")), *ImplementationStatus.choices],
+    )
+    target_level = forms.ChoiceField(
+        label=_("target level"), required=False, choices=[("", _("Leave as is")), *Level.choices]
+    )
+    reasons = forms.MultipleChoiceField(
+        label=_("reasons for inclusion"),
+        required=False,
+        choices=InclusionReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def changes(self) -> dict:
         data = self.cleaned_data
@@ -80,20 +110,36 @@ class BulkEditForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    comment = forms.CharField(label=_("comment"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class RowFilterForm(forms.Form):
     from ume.catalogue.choices import Theme
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    theme = forms.ChoiceField(label=_("theme"), required=False,
-                              choices=[("", _("All themes")), *Theme.choices])
-    status = forms.ChoiceField(label=_("implementation status"), required=False,
-                               choices=[("", _("All")), *ImplementationStatus.choices])
-    applicable = forms.ChoiceField(label=_("applicability"), required=False,
-                                   choices=[("", _("All")), *APPLICABILITY])
-    gap = forms.ChoiceField(label=_("gaps"), required=False, choices=[
-        ("", _("All")), ("level", _("Below the target level")),
-        ("no_measure", _("Without a measure")), ("no_procedure", _("Without a procedure"))])
+    theme = forms.ChoiceField(
+        label=_("theme"), required=False, choices=[("", _("All themes")), *Theme.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("implementation status"),
+        required=False,
+        choices=[("", _("All")), *ImplementationStatus.choices],
+    )
+    applicable = forms.ChoiceField(
+        label=_("applicability"), required=False, choices=[("", _("All")), *APPLICABILITY]
+    )
+    gap = forms.ChoiceField(
+        label=_("gaps"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("level", _("Below the target level")),
+            ("no_measure", _("Without a measure")),
+            ("no_procedure", _("Without a procedure")),
+        ],
+    )

@@ -19,7 +19,8 @@ from .models import Measure
 def control_choices():
     """The 93 controls, in Annex A order, with only what a label needs."""
     return Control.objects.only("id", "ref", "sort_key", "title_ja", "title_en").order_by(
-        "sort_key")
+        "sort_key"
+    )
 
 
 def control_label(control: Control) -> str:
@@ -40,32 +41,45 @@ class ControlCheckboxes(forms.CheckboxSelectMultiple):
 class MeasureForm(VersionedModelForm):
     class Meta(VersionedModelForm.Meta):
         model = Measure
-        fields = ["title", "description", "scope", "owner", "status", "evidence_note",
-                  "controls"]
+        fields = ["title", "description", "scope", "owner", "status", "evidence_note", "controls"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "evidence_note": forms.Textarea(attrs={"rows": 2}),
             "controls": ControlCheckboxes(attrs={"class": "form-check-input"}),
         }
 
-    def __init__(self, *args, organisation: Organisation, actor: User | None = None,
-                 suggest_url: str = "", read_only: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args,
+        organisation: Organisation,
+        actor: User | None = None,
+        suggest_url: str = "",
+        read_only: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         scopes = Scope.objects.filter(organisation=organisation).filter(
-            Q(is_active=True) | Q(pk=self.instance.scope_id or 0))
+            Q(is_active=True) | Q(pk=self.instance.scope_id or 0)
+        )
         visible = visible_scope_ids(actor, organisation.pk) if actor is not None else None
         if visible is not None:
             scopes = scopes.filter(pk__in=visible)
         self.fields["scope"].queryset = scopes.order_by("name")
         self.fields["scope"].empty_label = _("All ISMS scopes")
-        self.fields["owner"].queryset = User.objects.filter(
-            memberships__organisation=organisation, memberships__is_active=True,
-            is_active=True).distinct().order_by("full_name", "email")
+        self.fields["owner"].queryset = (
+            User.objects.filter(
+                memberships__organisation=organisation, memberships__is_active=True, is_active=True
+            )
+            .distinct()
+            .order_by("full_name", "email")
+        )
         controls = self.fields["controls"]
         controls.queryset = control_choices()
         controls.label_from_instance = control_label
-        controls.help_text = _("Choose the Annex A controls this measure implements. "
-                               "Suggestions appear as you type the title and description.")
+        controls.help_text = _(
+            "Choose the Annex A controls this measure implements. "
+            "Suggestions appear as you type the title and description."
+        )
         if suggest_url:
             self._wire_suggestions(suggest_url)
         if read_only:
@@ -75,8 +89,10 @@ class MeasureForm(VersionedModelForm):
     def _wire_suggestions(self, url: str) -> None:
         """Typing in the title or description asks for suggested controls (htmx, debounced)."""
         attrs = {
-            "hx-get": url, "hx-trigger": "input changed delay:500ms",
-            "hx-target": "#measure-suggestions", "hx-swap": "innerHTML",
+            "hx-get": url,
+            "hx-trigger": "input changed delay:500ms",
+            "hx-target": "#measure-suggestions",
+            "hx-swap": "innerHTML",
             "hx-include": "#id_title, #id_description, [name='controls']",
             "hx-sync": "closest form:replace",
         }
@@ -86,5 +102,4 @@ class MeasureForm(VersionedModelForm):
 
 class MeasureEvidenceForm(forms.Form):
     file = forms.FileField(label=capfirst(_("file")))
-    description = forms.CharField(label=capfirst(_("description")), required=False,
-                                  max_length=300)
+    description = forms.CharField(label=capfirst(_("description")), required=False, max_length=300)

@@ -17,19 +17,32 @@ class EvidenceFile(AuditedModel, TimeStampedModel):
     audit_exclude = ("created_at", "updated_at")
     audit_scope_field = "scope_id"
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="evidence_files",
-                                     verbose_name=_("organisation"))
-    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="evidence_files", verbose_name=_("ISMS scope"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="evidence_files",
+        verbose_name=_("organisation"),
+    )
+    scope = models.ForeignKey(
+        Scope,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence_files",
+        verbose_name=_("ISMS scope"),
+    )
     file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
     name = models.CharField(_("file name"), max_length=255)
     description = models.CharField(_("description"), max_length=300, blank=True)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     content_type = models.CharField(max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
 
     class Meta:
         verbose_name = _("evidence file")
@@ -46,23 +59,48 @@ class Measure(AuditedModel, VersionedModel, TimeStampedModel):
     audit_exclude = ("created_at", "updated_at")
     audit_scope_field = "scope_id"
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="measures", verbose_name=_("organisation"))
-    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="measures", verbose_name=_("ISMS scope"),
-                              help_text=_("Leave empty when the measure applies to all scopes."))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="measures",
+        verbose_name=_("organisation"),
+    )
+    scope = models.ForeignKey(
+        Scope,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("ISMS scope"),
+        help_text=_("Leave empty when the measure applies to all scopes."),
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="+", verbose_name=_("owner"))
-    status = models.CharField(_("status"), max_length=16, choices=MeasureStatus.choices,
-                              default=MeasureStatus.IN_OPERATION)
-    evidence_note = models.TextField(_("evidence"), blank=True, help_text=_(
-        "Where the evidence is kept, e.g. records, logs, screenshots, minutes."))
-    controls = models.ManyToManyField(Control, blank=True, related_name="org_measures",
-                                      verbose_name=_("controls"))
-    evidence_files = models.ManyToManyField(EvidenceFile, blank=True, related_name="measures",
-                                            verbose_name=_("evidence files"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=MeasureStatus.choices,
+        default=MeasureStatus.IN_OPERATION,
+    )
+    evidence_note = models.TextField(
+        _("evidence"),
+        blank=True,
+        help_text=_("Where the evidence is kept, e.g. records, logs, screenshots, minutes."),
+    )
+    controls = models.ManyToManyField(
+        Control, blank=True, related_name="org_measures", verbose_name=_("controls")
+    )
+    evidence_files = models.ManyToManyField(
+        EvidenceFile, blank=True, related_name="measures", verbose_name=_("evidence files")
+    )
 
     class Meta:
         verbose_name = _("measure")
@@ -80,10 +118,12 @@ class StatementOfApplicability(AuditedModel, TimeStampedModel):
     audit_exclude = ("created_at", "updated_at")
     audit_scope_field = "scope_id"
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="soas", verbose_name=_("organisation"))
-    scope = models.OneToOneField(Scope, on_delete=models.PROTECT, related_name="soa",
-                                 verbose_name=_("ISMS scope"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="soas", verbose_name=_("organisation")
+    )
+    scope = models.OneToOneField(
+        Scope, on_delete=models.PROTECT, related_name="soa", verbose_name=_("ISMS scope")
+    )
 
     class Meta:
         verbose_name = _("Statement of Applicability")
@@ -99,41 +139,67 @@ class SoARow(AuditedModel, VersionedModel, TimeStampedModel):
     audit_exclude = ("created_at", "updated_at")
     audit_scope_field = "scope_id"
 
-    soa = models.ForeignKey(StatementOfApplicability, on_delete=models.CASCADE,
-                            related_name="rows", verbose_name=_("Statement of Applicability"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("organisation"))
-    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("ISMS scope"))
-    control = models.ForeignKey(Control, on_delete=models.PROTECT, related_name="soa_rows",
-                                verbose_name=_("control"))
+    soa = models.ForeignKey(
+        StatementOfApplicability,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        verbose_name=_("Statement of Applicability"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    scope = models.ForeignKey(
+        Scope, on_delete=models.PROTECT, related_name="+", verbose_name=_("ISMS scope")
+    )
+    control = models.ForeignKey(
+        Control, on_delete=models.PROTECT, related_name="soa_rows", verbose_name=_("control")
+    )
     applicable = models.BooleanField(_("applicability"), default=True)
     reasons = models.JSONField(_("reasons for inclusion"), default=list, blank=True)
     exclusion_justification = models.TextField(_("justification for exclusion"), blank=True)
-    status = models.CharField(_("implementation status"), max_length=16,
-                              choices=ImplementationStatus.choices,
-                              default=ImplementationStatus.NOT_IMPLEMENTED)
-    target_level = models.CharField(_("target level"), max_length=8, choices=Level.choices,
-                                    default=Level.UME)
-    current_level = models.CharField(_("current level"), max_length=8, choices=Level.choices,
-                                     blank=True)
-    current_variant = models.ForeignKey(LevelVariant, on_delete=models.SET_NULL, null=True,
-                                        blank=True, related_name="+",
-                                        verbose_name=_("implementation example"))
-    procedure = models.CharField(_("procedure"), max_length=200, blank=True, help_text=_(
-        "The organisation's procedure document for this control (title or document number)."))
+    status = models.CharField(
+        _("implementation status"),
+        max_length=16,
+        choices=ImplementationStatus.choices,
+        default=ImplementationStatus.NOT_IMPLEMENTED,
+    )
+    target_level = models.CharField(
+        _("target level"), max_length=8, choices=Level.choices, default=Level.UME
+    )
+    current_level = models.CharField(
+        _("current level"), max_length=8, choices=Level.choices, blank=True
+    )
+    current_variant = models.ForeignKey(
+        LevelVariant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("implementation example"),
+    )
+    procedure = models.CharField(
+        _("procedure"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The organisation's procedure document for this control (title or document number)."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
-    measures = models.ManyToManyField(Measure, blank=True, related_name="soa_rows",
-                                      verbose_name=_("measures"))
-    evidence_files = models.ManyToManyField(EvidenceFile, blank=True, related_name="soa_rows",
-                                            verbose_name=_("evidence files"))
+    measures = models.ManyToManyField(
+        Measure, blank=True, related_name="soa_rows", verbose_name=_("measures")
+    )
+    evidence_files = models.ManyToManyField(
+        EvidenceFile, blank=True, related_name="soa_rows", verbose_name=_("evidence files")
+    )
 
     class Meta:
         verbose_name = _("SoA row")
         verbose_name_plural = _("SoA rows")
         ordering = ["soa", "control__sort_key"]
-        constraints = [models.UniqueConstraint(fields=["soa", "control"],
-                                               name="soa_row_unique_control")]
+        constraints = [
+            models.UniqueConstraint(fields=["soa", "control"], name="soa_row_unique_control")
+        ]
 
     def __str__(self) -> str:
         return f"{self.scope} / {self.control.ref}"
@@ -149,30 +215,40 @@ class SoAVersion(AuditedModel, TimeStampedModel):
     audit_exclude = ("created_at", "updated_at", "snapshot")  # its digest is in the trail
     audit_scope_field = "scope_id"
 
-    soa = models.ForeignKey(StatementOfApplicability, on_delete=models.PROTECT,
-                            related_name="versions", verbose_name=_("Statement of Applicability"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("organisation"))
-    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("ISMS scope"))
+    soa = models.ForeignKey(
+        StatementOfApplicability,
+        on_delete=models.PROTECT,
+        related_name="versions",
+        verbose_name=_("Statement of Applicability"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    scope = models.ForeignKey(
+        Scope, on_delete=models.PROTECT, related_name="+", verbose_name=_("ISMS scope")
+    )
     number = models.PositiveIntegerField(_("version"))
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("approved by"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
     approved_at = models.DateTimeField(_("approved at"))
     comment = models.TextField(_("comment"), blank=True)
     snapshot = models.JSONField(default=dict)
     snapshot_sha256 = models.CharField(max_length=64)
     # What the approval covered, for 改訂推奨 (revision recommended) when they change later.
     measures = models.ManyToManyField(Measure, blank=True, related_name="soa_versions")
-    evidence_files = models.ManyToManyField(EvidenceFile, blank=True,
-                                            related_name="soa_versions")
+    evidence_files = models.ManyToManyField(EvidenceFile, blank=True, related_name="soa_versions")
 
     class Meta:
         verbose_name = _("SoA version")
         verbose_name_plural = _("SoA versions")
         ordering = ["soa", "-number"]
-        constraints = [models.UniqueConstraint(fields=["soa", "number"],
-                                               name="soa_version_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["soa", "number"], name="soa_version_unique_number")
+        ]
 
     def __str__(self) -> str:
         from django.utils.translation import gettext

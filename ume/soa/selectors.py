@@ -16,25 +16,39 @@ from .models import EvidenceFile, Measure, SoARow, SoAVersion, StatementOfApplic
 def soa_for_scope(*, actor, scope: Scope) -> StatementOfApplicability | None:
     if not can(actor, "soa.view_soa", scope):
         return None
-    return StatementOfApplicability.objects.filter(scope=scope).select_related(
-        "scope", "organisation").first()
+    return (
+        StatementOfApplicability.objects.filter(scope=scope)
+        .select_related("scope", "organisation")
+        .first()
+    )
 
 
 def soa_rows(*, actor, soa: StatementOfApplicability) -> QuerySet[SoARow]:
     if not can(actor, "soa.view_soa", soa.scope):
         return SoARow.objects.none()
-    return (SoARow.objects.filter(soa=soa)
-            .select_related("control", "current_variant")
-            .prefetch_related(
-                Prefetch("measures", queryset=Measure.objects.only("id", "title", "status")),
-                Prefetch("evidence_files", queryset=EvidenceFile.objects.only(
-                    "id", "name", "sha256", "size")))
-            .annotate(measure_count=Count("measures", distinct=True))
-            .order_by("control__sort_key"))
+    return (
+        SoARow.objects.filter(soa=soa)
+        .select_related("control", "current_variant")
+        .prefetch_related(
+            Prefetch("measures", queryset=Measure.objects.only("id", "title", "status")),
+            Prefetch(
+                "evidence_files", queryset=EvidenceFile.objects.only("id", "name", "sha256", "size")
+            ),
+        )
+        .annotate(measure_count=Count("measures", distinct=True))
+        .order_by("control__sort_key")
+    )
 
 
-def filter_rows(rows: QuerySet[SoARow], *, theme: str = "", status: str = "",
-                applicable: str = "", gap: str = "", q: str = "") -> QuerySet[SoARow]:
+def filter_rows(
+    rows: QuerySet[SoARow],
+    *,
+    theme: str = "",
+    status: str = "",
+    applicable: str = "",
+    gap: str = "",
+    q: str = "",
+) -> QuerySet[SoARow]:
     if theme:
         rows = rows.filter(control__theme=theme)
     if status:
@@ -52,8 +66,11 @@ def filter_rows(rows: QuerySet[SoARow], *, theme: str = "", status: str = "",
 
         lang, terms = search.query_terms(q)
         field_name = "control__search_ja" if lang == "ja" else "control__search_en"
-        rows = rows.filter(*[Q(**{f"{field_name}__contains": t}) for t in terms]) if terms \
+        rows = (
+            rows.filter(*[Q(**{f"{field_name}__contains": t}) for t in terms])
+            if terms
             else rows.none()
+        )
     return rows
 
 
@@ -80,13 +97,13 @@ def gap_summary(*, actor, soa: StatementOfApplicability) -> GapSummary:
     """Counts per theme of controls below their target level, and of applicable controls
     without a measure or a procedure (one aggregate query)."""
     rows = soa_rows(actor=actor, soa=soa)
-    below = set(rows.filter(applicable=True).filter(_below_target())
-                .values_list("pk", flat=True))
+    below = set(rows.filter(applicable=True).filter(_below_target()).values_list("pk", flat=True))
     summary = GapSummary()
     per_theme: dict[str, Counter] = {t: Counter() for t in Theme.values}
     status_counts: Counter = Counter()
     for pk, theme, applicable, count, procedure, status in rows.values_list(
-            "pk", "control__theme", "applicable", "measure_count", "procedure", "status"):
+        "pk", "control__theme", "applicable", "measure_count", "procedure", "status"
+    ):
         c = per_theme[theme]
         c["total"] += 1
         status_counts[status] += 1
@@ -99,8 +116,23 @@ def gap_summary(*, actor, soa: StatementOfApplicability) -> GapSummary:
         c["no_procedure"] += not procedure
     for value, label in Theme.choices:
         c = per_theme[value]
-        summary.themes.append({"theme": value, "label": label, **{k: c[k] for k in (
-            "total", "applicable", "excluded", "below", "no_measure", "no_procedure")}})
+        summary.themes.append(
+            {
+                "theme": value,
+                "label": label,
+                **{
+                    k: c[k]
+                    for k in (
+                        "total",
+                        "applicable",
+                        "excluded",
+                        "below",
+                        "no_measure",
+                        "no_procedure",
+                    )
+                },
+            }
+        )
         summary.total_applicable += c["applicable"]
         summary.below_target += c["below"]
         summary.without_measure += c["no_measure"]
@@ -112,23 +144,29 @@ def gap_summary(*, actor, soa: StatementOfApplicability) -> GapSummary:
 def version_list(*, actor, soa: StatementOfApplicability) -> QuerySet[SoAVersion]:
     if not can(actor, "soa.view_soa", soa.scope):
         return SoAVersion.objects.none()
-    return soa.versions.select_related("approved_by").annotate(
-        stale=stale_condition()).order_by("-number")
+    return (
+        soa.versions.select_related("approved_by")
+        .annotate(stale=stale_condition())
+        .order_by("-number")
+    )
 
 
 def stale_condition():
     """True when a measure or evidence the version covered changed after its approval
     (改訂推奨: revision recommended)."""
-    changed_measure = Measure.objects.filter(soa_versions=OuterRef("pk"),
-                                             updated_at__gt=OuterRef("approved_at"))
+    changed_measure = Measure.objects.filter(
+        soa_versions=OuterRef("pk"), updated_at__gt=OuterRef("approved_at")
+    )
     new_evidence = EvidenceFile.objects.filter(
         Q(measures__soa_versions=OuterRef("pk")) | Q(soa_rows__soa__versions=OuterRef("pk")),
-        created_at__gt=OuterRef("approved_at"))
+        created_at__gt=OuterRef("approved_at"),
+    )
     return Exists(changed_measure) | Exists(new_evidence)
 
 
-def measure_list(*, actor, organisation: Organisation, scope: Scope | None = None
-                 ) -> QuerySet[Measure]:
+def measure_list(
+    *, actor, organisation: Organisation, scope: Scope | None = None
+) -> QuerySet[Measure]:
     if not can(actor, "soa.view_measure", organisation):
         return Measure.objects.none()
     qs = Measure.objects.filter(organisation=organisation)
@@ -137,10 +175,12 @@ def measure_list(*, actor, organisation: Organisation, scope: Scope | None = Non
         qs = qs.filter(Q(scope__isnull=True) | Q(scope__in=visible))
     if scope is not None:
         qs = qs.filter(Q(scope__isnull=True) | Q(scope=scope))
-    return (qs.select_related("owner", "scope")
-            .prefetch_related("controls")
-            .annotate(control_count=Count("controls", distinct=True))
-            .order_by("title"))
+    return (
+        qs.select_related("owner", "scope")
+        .prefetch_related("controls")
+        .annotate(control_count=Count("controls", distinct=True))
+        .order_by("title")
+    )
 
 
 def can_view_evidence(actor, evidence: EvidenceFile) -> bool:

@@ -15,36 +15,44 @@ STATUS_COLOURS = {
 
 
 class MeasureTable(tables.Table):
-    title = tables.Column(linkify=("soa:measure_edit", {"pk": tables.A("pk")}),
-                          verbose_name=_("title"), attrs={"a": {"data-testid": "measure-link"}})
+    title = tables.Column(
+        linkify=("soa:measure_edit", {"pk": tables.A("pk")}),
+        verbose_name=_("title"),
+        attrs={"a": {"data-testid": "measure-link"}},
+    )
     controls = tables.Column(empty_values=(), orderable=False, verbose_name=_("controls"))
-    owner = tables.Column(verbose_name=_("owner"), order_by=("owner__full_name",
-                                                              "owner__email"))
+    owner = tables.Column(verbose_name=_("owner"), order_by=("owner__full_name", "owner__email"))
     status = tables.Column(verbose_name=_("status"))
-    scope = tables.Column(empty_values=(), verbose_name=_("ISMS scope"),
-                          order_by=("scope__name",))
-    updated_at = tables.DateTimeColumn(verbose_name=_("updated at"), format="Y/m/d H:i",
-                                       attrs={"td": {"class": "text-nowrap"}})
+    scope = tables.Column(empty_values=(), verbose_name=_("ISMS scope"), order_by=("scope__name",))
+    updated_at = tables.DateTimeColumn(
+        verbose_name=_("updated at"), format="Y/m/d H:i", attrs={"td": {"class": "text-nowrap"}}
+    )
 
     class Meta:
         model = Measure
         fields = ("title", "controls", "owner", "status", "scope", "updated_at")
-        empty_text = _("There are no measures yet. Record the security measures your "
-                       "organisation already practises, then map them to controls.")
+        empty_text = _(
+            "There are no measures yet. Record the security measures your "
+            "organisation already practises, then map them to controls."
+        )
 
     def render_controls(self, record: Measure):
         # ``controls`` is prefetched by the selector: no query per row.
         controls = list(record.controls.all())
         if not controls:
-            return format_html('<span class="badge bg-orange-lt">{}</span>',
-                               _("No control"))
-        return format_html_join(" ", '<span class="badge bg-blue-lt" title="{}">{}</span>', (
-            (c.tr("title"), c.ref) for c in controls))
+            return format_html('<span class="badge bg-orange-lt">{}</span>', _("No control"))
+        return format_html_join(
+            " ",
+            '<span class="badge bg-blue-lt" title="{}">{}</span>',
+            ((c.tr("title"), c.ref) for c in controls),
+        )
 
     def render_status(self, record: Measure):
-        return format_html('<span class="badge {}">{}</span>',
-                           STATUS_COLOURS.get(record.status, "bg-secondary-lt"),
-                           record.get_status_display())
+        return format_html(
+            '<span class="badge {}">{}</span>',
+            STATUS_COLOURS.get(record.status, "bg-secondary-lt"),
+            record.get_status_display(),
+        )
 
     def render_scope(self, record: Measure):
         if record.scope_id is None:

@@ -17,8 +17,15 @@ class ControlSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Control
-        fields = ["ref", "theme", "title_ja", "title_en", "new_in_2022", "maps_from_2013",
-                  "attributes"]
+        fields = [
+            "ref",
+            "theme",
+            "title_ja",
+            "title_en",
+            "new_in_2022",
+            "maps_from_2013",
+            "attributes",
+        ]
         read_only_fields = fields
 
     def get_attributes(self, control) -> dict[str, list[str]]:
@@ -33,11 +40,26 @@ class ControlDetailSerializer(ControlSerializer):
     recommended_level = serializers.SerializerMethodField()
 
     class Meta(ControlSerializer.Meta):
-        fields = [*ControlSerializer.Meta.fields, "provenance", "summary_ja", "summary_en",
-                  "goal_ja", "goal_en", "measures", "information_examples", "main_actors_ja",
-                  "main_actors_en", "level_titles", "variants", "procedure_name_ja",
-                  "procedure_name_en", "procedure_requirement_ja", "procedure_requirement_en",
-                  "procedure_provenance", "recommended_level"]
+        fields = [
+            *ControlSerializer.Meta.fields,
+            "provenance",
+            "summary_ja",
+            "summary_en",
+            "goal_ja",
+            "goal_en",
+            "measures",
+            "information_examples",
+            "main_actors_ja",
+            "main_actors_en",
+            "level_titles",
+            "variants",
+            "procedure_name_ja",
+            "procedure_name_en",
+            "procedure_requirement_ja",
+            "procedure_requirement_en",
+            "procedure_provenance",
+            "recommended_level",
+        ]
         read_only_fields = fields
 
     def get_recommended_level(self, control) -> dict:

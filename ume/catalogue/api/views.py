@@ -10,9 +10,17 @@ from ..models import Control
 from .serializers import ControlDetailSerializer, ControlSerializer
 
 
-@extend_schema_view(list=extend_schema(parameters=[
-    OpenApiParameter("q", str, description="Search (Japanese variants and inflections match)"),
-    OpenApiParameter("theme", str), OpenApiParameter("new_in_2022", bool)]))
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q", str, description="Search (Japanese variants and inflections match)"
+            ),
+            OpenApiParameter("theme", str),
+            OpenApiParameter("new_in_2022", bool),
+        ]
+    )
+)
 class ControlViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
     permission_required = "catalogue.view_control"
     reference_data = True  # the same for every organisation
@@ -30,14 +38,17 @@ class ControlViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSe
         params = self.request.query_params
         new = params.get("new_in_2022")
         return selectors.control_list(
-            actor=self.request.user, organisation=self.organisation,
-            query=params.get("q", "")[:200], theme=params.get("theme", ""),
-            new_in_2022=None if new is None else new.lower() in ("1", "true"))
+            actor=self.request.user,
+            organisation=self.organisation,
+            query=params.get("q", "")[:200],
+            theme=params.get("theme", ""),
+            new_in_2022=None if new is None else new.lower() in ("1", "true"),
+        )
 
     def get_object(self):
-        control = selectors.control_detail(actor=self.request.user,
-                                           organisation=self.organisation,
-                                           ref=self.kwargs["ref"])
+        control = selectors.control_detail(
+            actor=self.request.user, organisation=self.organisation, ref=self.kwargs["ref"]
+        )
         if control is None:
             from django.http import Http404
 

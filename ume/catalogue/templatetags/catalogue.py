@@ -34,22 +34,26 @@ def provenance(prov) -> str:
     kind = prov.get("kind")
     if kind == "seed":
         source = pick(_sources().get(str(prov.get("seed")), {}))
-        text = _("Source: {source} — {heading}").format(source=source,
-                                                       heading=prov.get("heading", ""))
+        text = _("Source: {source} — {heading}").format(
+            source=source, heading=prov.get("heading", "")
+        )
         short = _("Source document")
     elif kind == "proposal":
         text = _("Proposal {ref} of the Japan ISMS User Group to ISO/IEC 27002").format(
-            ref=prov.get("proposal"))
+            ref=prov.get("proposal")
+        )
         short = _("User group proposal")
     else:
         text = _("Written by Ume (not from a source document)")
         short = _("Ume")
-    return format_html('<span class="ume-provenance" title="{}">{}'
-                       '</span>', text, short)
+    return format_html('<span class="ume-provenance" title="{}">{}</span>', text, short)
 
 
-LEVEL_CLASSES = {Level.UME: "ume-level-ume", Level.TAKE: "ume-level-take",
-                 Level.MATSU: "ume-level-matsu"}
+LEVEL_CLASSES = {
+    Level.UME: "ume-level-ume",
+    Level.TAKE: "ume-level-take",
+    Level.MATSU: "ume-level-matsu",
+}
 LEVEL_MARKS = {Level.UME: "梅", Level.TAKE: "竹", Level.MATSU: "松"}
 
 
@@ -57,5 +61,9 @@ LEVEL_MARKS = {Level.UME: "梅", Level.TAKE: "竹", Level.MATSU: "松"}
 def level_badge(level: str) -> str:
     if not level:
         return ""
-    return format_html('<span class="badge {}" title="{}">{}</span>', LEVEL_CLASSES[level],
-                       Level(level).label, LEVEL_MARKS[level])
+    return format_html(
+        '<span class="badge {}" title="{}">{}</span>',
+        LEVEL_CLASSES[level],
+        Level(level).label,
+        LEVEL_MARKS[level],
+    )

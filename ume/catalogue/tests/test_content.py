@@ -16,8 +16,12 @@ PROPOSALS = loader.read_proposals()
 
 def test_annex_counts_and_titles():
     assert len(ANNEX) == 93
-    assert Counter(c["theme"] for c in ANNEX) == {"organizational": 37, "people": 8,
-                                                  "physical": 14, "technological": 34}
+    assert Counter(c["theme"] for c in ANNEX) == {
+        "organizational": 37,
+        "people": 8,
+        "physical": 14,
+        "technological": 34,
+    }
     assert sum(c["new_in_2022"] for c in ANNEX) == 11
     titles = {c["id"]: c["title_ja"] for c in ANNEX}
     assert titles["5.31"] == "法令，規制及び契約上の要求事項"
@@ -65,13 +69,16 @@ def test_levels_are_cumulative_and_plum_is_first():
 
 def test_every_item_has_provenance_and_seed_examples_follow_seed_000():
     for ref in ("5.7", "8.9", "8.10"):
-        assert GUIDANCE[ref]["provenance"] == {**GUIDANCE[ref]["provenance"], "kind": "seed",
-                                               "seed": "000"}
-    assert [v["key"] for v in GUIDANCE["5.7"]["levels"]["ume"]["variants"]][:2] == ["ume1",
-                                                                                     "ume2"]
+        assert GUIDANCE[ref]["provenance"] == {
+            **GUIDANCE[ref]["provenance"],
+            "kind": "seed",
+            "seed": "000",
+        }
+    assert [v["key"] for v in GUIDANCE["5.7"]["levels"]["ume"]["variants"]][:2] == ["ume1", "ume2"]
     assert "10大脅威" in GUIDANCE["5.7"]["levels"]["ume"]["variants"][1]["ja"]
-    assert "SBOM" in " ".join(v["ja"] for level in ("take", "matsu")
-                              for v in GUIDANCE["8.9"]["levels"][level]["variants"])
+    assert "SBOM" in " ".join(
+        v["ja"] for level in ("take", "matsu") for v in GUIDANCE["8.9"]["levels"][level]["variants"]
+    )
     assert "起算日" in str(GUIDANCE["8.10"])
     for ref, g in GUIDANCE.items():
         if ref.startswith(("6.", "7.", "8.")):
@@ -80,13 +87,26 @@ def test_every_item_has_provenance_and_seed_examples_follow_seed_000():
             assert g["procedure"]["provenance"]["kind"] == "ume", ref
 
 
-@pytest.mark.parametrize(("proposal", "control", "word"), [
-    ("P1", "5.17", "SSO"), ("P2", "8.1", "端末"), ("P3a", "8.5", "ログイン"),
-    ("P3b", "8.5", "生体"), ("P4", "7.13", "承認"), ("P5", "8.13", "バックアップ"),
-    ("P6", "8.20", "MAC"), ("P7", "8.21", "キャッシュ"), ("P9", "8.31", "開発者")])
+@pytest.mark.parametrize(
+    ("proposal", "control", "word"),
+    [
+        ("P1", "5.17", "SSO"),
+        ("P2", "8.1", "端末"),
+        ("P3a", "8.5", "ログイン"),
+        ("P3b", "8.5", "生体"),
+        ("P4", "7.13", "承認"),
+        ("P5", "8.13", "バックアップ"),
+        ("P6", "8.20", "MAC"),
+        ("P7", "8.21", "キャッシュ"),
+        ("P9", "8.31", "開発者"),
+    ],
+)
 def test_each_proposal_appears_in_its_control(proposal, control, word):
-    items = [m for m in GUIDANCE[control]["measures"]
-             if (m.get("provenance") or {}).get("proposal") == proposal]
+    items = [
+        m
+        for m in GUIDANCE[control]["measures"]
+        if (m.get("provenance") or {}).get("proposal") == proposal
+    ]
     assert items and word in items[0]["ja"]
 
 
@@ -99,5 +119,7 @@ def test_load_is_idempotent_and_complete(catalogue):
     assert Proposal.objects.count() == 10
     assert LevelVariant.objects.filter(level="ume").values("control").distinct().count() == 93
     assert set(Control.objects.get(ref="5.1").sources_2013.values_list("ref", flat=True)) == {
-        "A.5.1.1", "A.5.1.2"}
+        "A.5.1.1",
+        "A.5.1.2",
+    }
     assert Control.objects.get(ref="5.7").sources_2013.count() == 0

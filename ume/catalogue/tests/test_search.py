@@ -5,19 +5,27 @@ import pytest
 from ume.catalogue import search
 
 
-@pytest.mark.parametrize(("query", "text"), [
-    ("脆弱性", "技術的ぜい弱性の管理"), ("ぜい弱性", "脆弱性情報を収集する"),
-    ("漏洩", "データ漏えいの防止"), ("漏えい", "情報の漏洩を防ぐ"),
-    ("遵守", "法令を順守する"), ("改ざん", "改竄を検知する"),
-    ("削除した", "保有期限を過ぎた情報を削除する"),
-    ("バックアップを取得した", "バックアップを取得する"),
-    ("ＳＳＯ", "SSOを導入する")])
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("脆弱性", "技術的ぜい弱性の管理"),
+        ("ぜい弱性", "脆弱性情報を収集する"),
+        ("漏洩", "データ漏えいの防止"),
+        ("漏えい", "情報の漏洩を防ぐ"),
+        ("遵守", "法令を順守する"),
+        ("改ざん", "改竄を検知する"),
+        ("削除した", "保有期限を過ぎた情報を削除する"),
+        ("バックアップを取得した", "バックアップを取得する"),
+        ("ＳＳＯ", "SSOを導入する"),
+    ],
+)
 def test_variants_and_inflections_match(query, text):
     assert search.matches(query, search.normalise(text))
 
 
-@pytest.mark.parametrize(("query", "text"), [
-    ("暗号", "バックアップを取得する"), ("削除", "情報を作成する")])
+@pytest.mark.parametrize(
+    ("query", "text"), [("暗号", "バックアップを取得する"), ("削除", "情報を作成する")]
+)
 def test_unrelated_words_do_not_match(query, text):
     assert not search.matches(query, search.normalise(text))
 

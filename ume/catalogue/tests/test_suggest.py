@@ -8,19 +8,21 @@ from ume.catalogue.suggest import suggest_controls
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("毎晩NASにバックアップを取得し、月1回復元テストを行う", {"8.13"}),
-    ("退職者のアカウントを退職日に削除する", {"5.18", "5.16"}),
-    ("IPAの10大脅威を毎年確認して対策を見直す", {"5.7"}),
-    ("ノートPCのディスクを暗号化する", {"8.24", "8.1"}),
-    ("来訪者は受付で入館証を発行する", {"7.2"}),
-    ("ぜい弱性情報をJVNで確認しパッチを当てる", {"8.8"}),
-    ("テレワーク時はVPNで接続する", {"6.7"}),
-    ("Encrypt laptops", {"8.1", "8.24"}),
-    ("Nightly backups to the NAS and a monthly restore test", {"8.13"}),
-])
-def test_typed_measures_suggest_the_expected_control_in_the_top_three(catalogue, text,
-                                                                       expected):
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("毎晩NASにバックアップを取得し、月1回復元テストを行う", {"8.13"}),
+        ("退職者のアカウントを退職日に削除する", {"5.18", "5.16"}),
+        ("IPAの10大脅威を毎年確認して対策を見直す", {"5.7"}),
+        ("ノートPCのディスクを暗号化する", {"8.24", "8.1"}),
+        ("来訪者は受付で入館証を発行する", {"7.2"}),
+        ("ぜい弱性情報をJVNで確認しパッチを当てる", {"8.8"}),
+        ("テレワーク時はVPNで接続する", {"6.7"}),
+        ("Encrypt laptops", {"8.1", "8.24"}),
+        ("Nightly backups to the NAS and a monthly restore test", {"8.13"}),
+    ],
+)
+def test_typed_measures_suggest_the_expected_control_in_the_top_three(catalogue, text, expected):
     top = [s.ref for s in suggest_controls(text)[:3]]
     assert expected & set(top), (text, top)
 
@@ -54,8 +56,19 @@ def test_katakana_words_do_not_match_inside_longer_words(catalogue):
     assert "8.15" in refs[:3]
 
 
-@pytest.mark.parametrize("text", ["ふわふわのパンケーキを食べる", "あいうえお", "blorp zyx",
-                                  "12345", "", "   ", "。、！", "<script>alert(1)</script>"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ふわふわのパンケーキを食べる",
+        "あいうえお",
+        "blorp zyx",
+        "12345",
+        "",
+        "   ",
+        "。、！",
+        "<script>alert(1)</script>",
+    ],
+)
 def test_nonsense_gives_no_suggestion(catalogue, text):
     assert suggest_controls(text) == []
 

@@ -28,26 +28,45 @@ def test_catalogue_lists_all_93_controls_grouped_by_theme(admin_client, catalogu
         assert f'data-theme="{theme}"' in content
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"theme": "people"}, 8), ({"theme": "physical"}, 14), ({"new": "1"}, 11),
-    ({"theme": "technological", "new": "1"}, 7)])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"theme": "people"}, 8),
+        ({"theme": "physical"}, 14),
+        ({"new": "1"}, 11),
+        ({"theme": "technological", "new": "1"}, 7),
+    ],
+)
 def test_filters(admin_client, catalogue, params, expected):
     assert len(refs(admin_client.get(reverse("catalogue:control_list"), params))) == expected
 
 
 def test_attribute_filter(admin_client, catalogue):
     corrective = AttributeValue.objects.get(attribute="control_type", value="Corrective")
-    found = refs(admin_client.get(reverse("catalogue:control_list"),
-                                  {"control_type": corrective.pk}))
-    expected = set(Control.objects.filter(attribute_values=corrective)
-                   .values_list("ref", flat=True))
+    found = refs(
+        admin_client.get(reverse("catalogue:control_list"), {"control_type": corrective.pk})
+    )
+    expected = set(
+        Control.objects.filter(attribute_values=corrective).values_list("ref", flat=True)
+    )
     assert set(found) == expected and 0 < len(found) < 93
 
 
-@pytest.mark.parametrize(("query", "must_find"), [
-    ("ぜい弱性", "8.8"), ("脆弱性", "8.8"), ("漏洩", "8.12"), ("漏えい", "8.12"),
-    ("脅威インテリジェンス", "5.7"), ("削除した", "8.10"), ("threat intelligence", "5.7"),
-    ("SSO", "5.17"), ("本番環境", "8.31"), ("運用環境の分離", "8.31")])
+@pytest.mark.parametrize(
+    ("query", "must_find"),
+    [
+        ("ぜい弱性", "8.8"),
+        ("脆弱性", "8.8"),
+        ("漏洩", "8.12"),
+        ("漏えい", "8.12"),
+        ("脅威インテリジェンス", "5.7"),
+        ("削除した", "8.10"),
+        ("threat intelligence", "5.7"),
+        ("SSO", "5.17"),
+        ("本番環境", "8.31"),
+        ("運用環境の分離", "8.31"),
+    ],
+)
 def test_japanese_and_english_search(admin_client, catalogue, query, must_find):
     found = refs(admin_client.get(reverse("catalogue:control_list"), {"q": query}))
     assert must_find in found and len(found) < 93
@@ -59,16 +78,22 @@ def test_search_with_no_result_explains_next_step(admin_client, catalogue):
 
 
 def test_htmx_returns_only_the_results(admin_client, catalogue):
-    response = admin_client.get(reverse("catalogue:control_list"), {"theme": "people"},
-                                HTTP_HX_REQUEST="true")
+    response = admin_client.get(
+        reverse("catalogue:control_list"), {"theme": "people"}, HTTP_HX_REQUEST="true"
+    )
     assert b"<html" not in response.content and len(refs(response)) == 8
 
 
-def test_control_page_shows_guidance_levels_recommendation_and_procedure(admin_client,
-                                                                         catalogue):
+def test_control_page_shows_guidance_levels_recommendation_and_procedure(admin_client, catalogue):
     page = admin_client.get(reverse("catalogue:control_detail", args=["5.7"])).content.decode()
-    for text in ("脅威インテリジェンス", "10大脅威", "外部との共有", 'data-testid="procedure"',
-                 'data-testid="recommendation"', "ume-provenance"):
+    for text in (
+        "脅威インテリジェンス",
+        "10大脅威",
+        "外部との共有",
+        'data-testid="procedure"',
+        'data-testid="recommendation"',
+        "ume-provenance",
+    ):
         assert text in page
     assert admin_client.get(reverse("catalogue:control_detail", args=["9.9"])).status_code == 404
 
@@ -83,11 +108,23 @@ def org(**profile) -> Organisation:
     return Organisation(name="x", **profile)
 
 
-@pytest.mark.parametrize(("profile", "ref", "minimum"), [
-    ({"employee_count": 15, "it_dependency": ItDependency.LOW}, "5.7", Level.UME),
-    ({"employee_count": 800, "it_dependency": ItDependency.HIGH, "has_public_systems": True,
-      "holds_personal_data_at_scale": True, "business_type": "b2c"}, "5.7", Level.TAKE),
-])
+@pytest.mark.parametrize(
+    ("profile", "ref", "minimum"),
+    [
+        ({"employee_count": 15, "it_dependency": ItDependency.LOW}, "5.7", Level.UME),
+        (
+            {
+                "employee_count": 800,
+                "it_dependency": ItDependency.HIGH,
+                "has_public_systems": True,
+                "holds_personal_data_at_scale": True,
+                "business_type": "b2c",
+            },
+            "5.7",
+            Level.TAKE,
+        ),
+    ],
+)
 def test_recommended_level_follows_the_profile(catalogue, profile, ref, minimum):
     from ume.catalogue.choices import LEVEL_RANK
 
@@ -96,11 +133,19 @@ def test_recommended_level_follows_the_profile(catalogue, profile, ref, minimum)
 
 
 def test_small_low_dependency_organisation_starts_at_plum_for_most_controls(catalogue):
-    small = profile_of(org(employee_count=12, it_dependency=ItDependency.LOW,
-                           business_type="internal"))
-    large = profile_of(org(employee_count=1200, it_dependency=ItDependency.HIGH,
-                           has_public_systems=True, holds_personal_data_at_scale=True,
-                           business_type="b2c", industry="finance"))
+    small = profile_of(
+        org(employee_count=12, it_dependency=ItDependency.LOW, business_type="internal")
+    )
+    large = profile_of(
+        org(
+            employee_count=1200,
+            it_dependency=ItDependency.HIGH,
+            has_public_systems=True,
+            holds_personal_data_at_scale=True,
+            business_type="b2c",
+            industry="finance",
+        )
+    )
     small_levels = [recommend(c, small).level for c in catalogue]
     large_levels = [recommend(c, large).level for c in catalogue]
     assert small_levels.count(Level.UME) >= 80

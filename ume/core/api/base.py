@@ -20,8 +20,9 @@ class OrganisationContextMixin:
     def check_permissions(self, request):
         raw = request.META.get(ORG_HEADER)
         session = getattr(request._request, "session", None)
-        wanted = int(raw) if raw and raw.isdigit() else (session.get(SESSION_ORG)
-                                                         if session else None)
+        wanted = (
+            int(raw) if raw and raw.isdigit() else (session.get(SESSION_ORG) if session else None)
+        )
         scope = session.get(SESSION_SCOPE) if session else None
         resolve_context(request._request, request.user, wanted, scope)
         super().check_permissions(request)
@@ -33,8 +34,9 @@ class OrganisationContextMixin:
 
 def exception_handler(exc, context):
     if isinstance(exc, StaleEditError):
-        return Response({"detail": exc.messages[0], "code": "stale"},
-                        status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"detail": exc.messages[0], "code": "stale"}, status=status.HTTP_409_CONFLICT
+        )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)

@@ -8,9 +8,19 @@ from ..models import AuditEntry, Department, Membership, Organisation, Scope, Us
 class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
-        fields = ["id", "name", "name_en", "industry", "employee_count", "business_type",
-                  "it_dependency", "has_public_systems", "holds_personal_data_at_scale",
-                  "require_mfa", "version"]
+        fields = [
+            "id",
+            "name",
+            "name_en",
+            "industry",
+            "employee_count",
+            "business_type",
+            "it_dependency",
+            "has_public_systems",
+            "holds_personal_data_at_scale",
+            "require_mfa",
+            "version",
+        ]
         read_only_fields = ["id"]
         extra_kwargs = {"version": {"read_only": False, "required": False}}
 
@@ -18,18 +28,31 @@ class OrganisationSerializer(serializers.ModelSerializer):
 class ScopeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Scope
-        fields = ["id", "name", "boundaries", "sites", "certification_body",
-                  "certificate_number", "certified_on", "certificate_expires_on", "is_active",
-                  "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "boundaries",
+            "sites",
+            "certification_body",
+            "certificate_number",
+            "certified_on",
+            "certificate_expires_on",
+            "is_active",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {"version": {"read_only": False, "required": False}}
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
-    scopes = serializers.PrimaryKeyRelatedField(many=True, queryset=Scope.objects.all(),
-                                                required=False)
-    head = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False,
-                                              allow_null=True)
+    scopes = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Scope.objects.all(), required=False
+    )
+    head = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = Department
@@ -44,8 +67,17 @@ class MembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "user", "email", "full_name", "role", "scope", "department",
-                  "valid_until", "is_active"]
+        fields = [
+            "id",
+            "user",
+            "email",
+            "full_name",
+            "role",
+            "scope",
+            "department",
+            "valid_until",
+            "is_active",
+        ]
         read_only_fields = fields
 
 
@@ -54,8 +86,20 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEntry
-        fields = ["seq", "at", "actor", "actor_label", "action", "model_label", "object_id",
-                  "object_repr", "scope_id", "changes", "prev_hash", "hash"]
+        fields = [
+            "seq",
+            "at",
+            "actor",
+            "actor_label",
+            "action",
+            "model_label",
+            "object_id",
+            "object_repr",
+            "scope_id",
+            "changes",
+            "prev_hash",
+            "hash",
+        ]
         read_only_fields = fields
 
 
@@ -68,5 +112,7 @@ class MeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_organisations(self, user) -> list[dict]:
-        return [{"organisation": org, "scope": scope, "role": role}
-                for org, scope, role in self.context["memberships"]]
+        return [
+            {"organisation": org, "scope": scope, "role": role}
+            for org, scope, role in self.context["memberships"]
+        ]

@@ -50,8 +50,9 @@ class OrganisationView(OrganisationContextMixin, APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
-        org = services.organisation_update(actor=request.user, organisation=self.organisation,
-                                           data=data, version=version)
+        org = services.organisation_update(
+            actor=request.user, organisation=self.organisation, data=data, version=version
+        )
         return Response(OrganisationSerializer(org).data)
 
 
@@ -84,8 +85,14 @@ class ServiceWriteMixin:
         serializer.instance = self.update_service(serializer.instance, data, version)
 
 
-class ScopeViewSet(ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                   mixins.CreateModelMixin, mixins.UpdateModelMixin, OrgViewSet):
+class ScopeViewSet(
+    ServiceWriteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    OrgViewSet,
+):
     """ISMS scopes (適用範囲) of the organisation."""
 
     serializer_class = ScopeSerializer
@@ -95,8 +102,9 @@ class ScopeViewSet(ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveMode
     filterset_fields = ["is_active"]
 
     def select(self):
-        return selectors.scope_list(actor=self.request.user, organisation=self.organisation,
-                                    include_inactive=True).order_by("pk")
+        return selectors.scope_list(
+            actor=self.request.user, organisation=self.organisation, include_inactive=True
+        ).order_by("pk")
 
     def get_permissions(self):
         if self.action == "create":
@@ -105,34 +113,45 @@ class ScopeViewSet(ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveMode
 
     def create_service(self, data):
         data.pop("version", None)
-        return services.scope_create(actor=self.request.user, organisation=self.organisation,
-                                     data=data)
+        return services.scope_create(
+            actor=self.request.user, organisation=self.organisation, data=data
+        )
 
     def update_service(self, scope, data, version):
-        return services.scope_update(actor=self.request.user, scope=scope, data=data,
-                                     version=version)
+        return services.scope_update(
+            actor=self.request.user, scope=scope, data=data, version=version
+        )
 
 
-class DepartmentViewSet(ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                        mixins.DestroyModelMixin, OrgViewSet):
+class DepartmentViewSet(
+    ServiceWriteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    OrgViewSet,
+):
     serializer_class = DepartmentSerializer
     model = Department
     permission_required = "core.view_department"
     write_permission_required = "core.change_department"
 
     def select(self):
-        return selectors.department_list(actor=self.request.user,
-                                         organisation=self.organisation).order_by("pk")
+        return selectors.department_list(
+            actor=self.request.user, organisation=self.organisation
+        ).order_by("pk")
 
     def create_service(self, data):
         data.pop("version", None)
-        return services.department_create(actor=self.request.user,
-                                          organisation=self.organisation, data=data)
+        return services.department_create(
+            actor=self.request.user, organisation=self.organisation, data=data
+        )
 
     def update_service(self, department, data, version):
-        return services.department_update(actor=self.request.user, department=department,
-                                          data=data, version=version)
+        return services.department_update(
+            actor=self.request.user, department=department, data=data, version=version
+        )
 
     def perform_destroy(self, instance):
         services.department_delete(actor=self.request.user, department=instance)
@@ -146,8 +165,9 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgVie
     permission_required = "core.view_membership"
 
     def select(self):
-        return selectors.membership_list(actor=self.request.user,
-                                         organisation=self.organisation).order_by("pk")
+        return selectors.membership_list(
+            actor=self.request.user, organisation=self.organisation
+        ).order_by("pk")
 
 
 class AuditEntryFilter(filters.FilterSet):
@@ -177,5 +197,6 @@ class AuditEntryViewSet(mixins.ListModelMixin, OrgViewSet):
     filterset_class = AuditEntryFilter
 
     def select(self):
-        return selectors.audit_entry_list(actor=self.request.user,
-                                          organisation=self.organisation).order_by("seq")
+        return selectors.audit_entry_list(
+            actor=self.request.user, organisation=self.organisation
+        ).order_by("seq")

@@ -112,8 +112,13 @@ def _add_meta(doc: DocxDocument, meta: Sequence[tuple[str, str]]) -> None:
         right.text = docx_text(value)
 
 
-def write_docx(*, title: str, meta: Sequence[tuple[str, str]], sections: Sequence[Section],
-               east_asian_font: str = DEFAULT_EAST_ASIAN_FONT) -> bytes:
+def write_docx(
+    *,
+    title: str,
+    meta: Sequence[tuple[str, str]],
+    sections: Sequence[Section],
+    east_asian_font: str = DEFAULT_EAST_ASIAN_FONT,
+) -> bytes:
     """A4 Word document: ``title``, a label/value table of ``meta`` (organisation, version,
     exported at…), then each section's heading, paragraphs and table."""
     doc = Document()

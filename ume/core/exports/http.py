@@ -27,8 +27,9 @@ def content_type_for(kind: str) -> str:
     try:
         return CONTENT_TYPES[kind]
     except KeyError:
-        raise ValueError(f"Unknown export kind {kind!r}; expected one of {sorted(CONTENT_TYPES)}"
-                         ) from None
+        raise ValueError(
+            f"Unknown export kind {kind!r}; expected one of {sorted(CONTENT_TYPES)}"
+        ) from None
 
 
 def clean_filename(name: str) -> str:
@@ -80,8 +81,9 @@ def export_response(data: bytes, *, filename: str, kind: str) -> HttpResponse:
     return response
 
 
-def export_streaming_response(chunks: Iterable[bytes], *, filename: str,
-                              kind: str) -> StreamingHttpResponse:
+def export_streaming_response(
+    chunks: Iterable[bytes], *, filename: str, kind: str
+) -> StreamingHttpResponse:
     """A download streamed chunk by chunk, e.g. ``iter_csv(table)`` over a large queryset."""
     response = StreamingHttpResponse(chunks, content_type=content_type_for(kind))
     _export_headers(response, filename)
@@ -93,9 +95,12 @@ def export_meta(request, **extra: str) -> dict[str, str]:
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
-    return {_("Organisation"): request.organisation.name,
-            _("Exported at"): timezone.localtime().strftime("%Y/%m/%d %H:%M"),
-            _("Exported by"): request.user.email, **extra}
+    return {
+        _("Organisation"): request.organisation.name,
+        _("Exported at"): timezone.localtime().strftime("%Y/%m/%d %H:%M"),
+        _("Exported by"): request.user.email,
+        **extra,
+    }
 
 
 def exceeds_export_limit(queryset) -> bool:
@@ -103,4 +108,4 @@ def exceeds_export_limit(queryset) -> bool:
     from django.conf import settings
 
     limit = settings.UME_EXPORT_MAX_ROWS
-    return queryset[limit:limit + 1].exists()
+    return queryset[limit : limit + 1].exists()

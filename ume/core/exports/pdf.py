@@ -90,8 +90,13 @@ def font_css() -> str:
     )
 
 
-def render_pdf(html: str, *, base_url: str | None = None, stylesheets: Sequence[str] = (),
-               url_fetcher: LocalOnlyURLFetcher | None = None) -> bytes:
+def render_pdf(
+    html: str,
+    *,
+    base_url: str | None = None,
+    stylesheets: Sequence[str] = (),
+    url_fetcher: LocalOnlyURLFetcher | None = None,
+) -> bytes:
     """Render ``html`` to PDF bytes with IPAexGothic embedded (subset) and no remote fetching.
 
     ``stylesheets`` are extra CSS strings; pass ``url_fetcher`` to inspect what was blocked.
@@ -106,9 +111,13 @@ def render_pdf(html: str, *, base_url: str | None = None, stylesheets: Sequence[
     return document.write_pdf(stylesheets=css, font_config=font_config)
 
 
-def render_pdf_template(template_name: str, context: Mapping[str, Any] | None = None, *,
-                        request: HttpRequest | None = None,
-                        url_fetcher: LocalOnlyURLFetcher | None = None) -> bytes:
+def render_pdf_template(
+    template_name: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    request: HttpRequest | None = None,
+    url_fetcher: LocalOnlyURLFetcher | None = None,
+) -> bytes:
     """Render a Django template (usually extending ``core/pdf/base.html``) to PDF bytes."""
     html = render_to_string(template_name, dict(context or {}), request=request)
     return render_pdf(html, url_fetcher=url_fetcher)

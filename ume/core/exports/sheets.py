@@ -125,8 +125,9 @@ def _column_widths(table: Table) -> tuple[list[float], Iterator[Sequence[Any]]]:
     widths = []
     for idx, header in enumerate(table.headers):
         cells = [str(row[idx]) for row in sample if idx < len(row) and row[idx] is not None]
-        longest = max((display_width(line) for c in [header, *cells] for line in c.split("\n")),
-                      default=0)
+        longest = max(
+            (display_width(line) for c in [header, *cells] for line in c.split("\n")), default=0
+        )
         widths.append(float(min(max(longest + 2, 8), 60)))
     return widths, itertools.chain(sample, rows)
 
@@ -134,7 +135,11 @@ def _column_widths(table: Table) -> tuple[list[float], Iterator[Sequence[Any]]]:
 def _header_cell(ws, value: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=xlsx_value(value))
     cell.font, cell.fill, cell.border, cell.alignment = (
-        _HEADER_FONT, _HEADER_FILL, _HEADER_BORDER, _HEADER_ALIGN)
+        _HEADER_FONT,
+        _HEADER_FILL,
+        _HEADER_BORDER,
+        _HEADER_ALIGN,
+    )
     return cell
 
 
@@ -167,8 +172,13 @@ def _write_meta_sheet(wb: Workbook, meta: Mapping[str, str], *, title: str) -> N
         ws.append([label, xlsx_value(value)])
 
 
-def write_xlsx(tables: Sequence[Table], *, meta: Mapping[str, str] | None = None,
-               meta_title: str | None = None, title: str | None = None) -> bytes:
+def write_xlsx(
+    tables: Sequence[Table],
+    *,
+    meta: Mapping[str, str] | None = None,
+    meta_title: str | None = None,
+    title: str | None = None,
+) -> bytes:
     """An xlsx workbook: an optional first sheet of ``meta`` (organisation, exported at/by…),
     then one sheet per table with a bold, filled, frozen and filterable header row."""
     if not tables and not meta:

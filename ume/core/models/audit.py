@@ -29,13 +29,22 @@ class AuditEntryQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One recorded change: who, when, which record, and each field's before → after."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="audit_entries",
-                                     verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="audit_entries",
+        verbose_name=_("organisation"),
+    )
     seq = models.BigIntegerField(_("sequence number"))
     at = models.DateTimeField(_("date and time"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="+", verbose_name=_("user"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
     actor_label = models.CharField(_("user"), max_length=254, blank=True)
     action = models.CharField(_("operation"), max_length=8, choices=AuditAction.choices)
     model_label = models.CharField(_("record type"), max_length=100)
@@ -83,8 +92,9 @@ class AuditEntry(models.Model):
 class AuditChainHead(models.Model):
     """The last link of an organisation's chain; locked while appending so the chain never forks."""
 
-    organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT,
-                                        primary_key=True, related_name="audit_head")
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, primary_key=True, related_name="audit_head"
+    )
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
 

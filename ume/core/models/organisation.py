@@ -16,20 +16,31 @@ class Organisation(AuditedModel, VersionedModel, TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    industry = models.CharField(_("industry"), max_length=32, choices=Industry.choices,
-                                default=Industry.OTHER)
+    industry = models.CharField(
+        _("industry"), max_length=32, choices=Industry.choices, default=Industry.OTHER
+    )
     employee_count = models.PositiveIntegerField(_("number of staff"), default=1)
-    business_type = models.CharField(_("business type"), max_length=32,
-                                     choices=BusinessType.choices, default=BusinessType.B2B)
-    it_dependency = models.CharField(_("IT dependency"), max_length=8,
-                                     choices=ItDependency.choices, default=ItDependency.MEDIUM)
+    business_type = models.CharField(
+        _("business type"), max_length=32, choices=BusinessType.choices, default=BusinessType.B2B
+    )
+    it_dependency = models.CharField(
+        _("IT dependency"), max_length=8, choices=ItDependency.choices, default=ItDependency.MEDIUM
+    )
     has_public_systems = models.BooleanField(_("runs public-facing systems"), default=False)
     holds_personal_data_at_scale = models.BooleanField(
-        _("holds personal data at scale"), default=False,
-        help_text=_("For example personal data of 5,000 or more people, or special care-required "
-                    "personal information."))
-    require_mfa = models.CharField(_("multi-factor authentication"), max_length=16,
-                                   choices=MfaRequirement.choices, default=MfaRequirement.NONE)
+        _("holds personal data at scale"),
+        default=False,
+        help_text=_(
+            "For example personal data of 5,000 or more people, or special care-required "
+            "personal information."
+        ),
+    )
+    require_mfa = models.CharField(
+        _("multi-factor authentication"),
+        max_length=16,
+        choices=MfaRequirement.choices,
+        default=MfaRequirement.NONE,
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -54,12 +65,18 @@ class Scope(AuditedModel, VersionedModel, TimeStampedModel):
     audit_scope_field = "pk"
     audit_exclude = ("created_at", "updated_at")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="scopes", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="scopes",
+        verbose_name=_("organisation"),
+    )
     name = models.CharField(_("name"), max_length=200)
-    boundaries = models.TextField(_("boundaries"), blank=True,
-                                  help_text=_("Business, organisational units, networks and "
-                                              "interfaces inside the scope."))
+    boundaries = models.TextField(
+        _("boundaries"),
+        blank=True,
+        help_text=_("Business, organisational units, networks and interfaces inside the scope."),
+    )
     sites = models.TextField(_("sites"), blank=True, help_text=_("One site per line."))
     certification_body = models.CharField(_("certification body"), max_length=200, blank=True)
     certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
@@ -93,21 +110,31 @@ class Department(AuditedModel, VersionedModel, TimeStampedModel):
 
     audit_exclude = ("created_at", "updated_at")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="departments", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="departments",
+        verbose_name=_("organisation"),
+    )
     name = models.CharField(_("name"), max_length=200)
-    scopes = models.ManyToManyField(Scope, blank=True, related_name="departments",
-                                    verbose_name=_("ISMS scopes"))
-    head = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                             blank=True, related_name="+", verbose_name=_("department head"))
+    scopes = models.ManyToManyField(
+        Scope, blank=True, related_name="departments", verbose_name=_("ISMS scopes")
+    )
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department head"),
+    )
 
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["organisation", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"],
-                                    name="department_unique_name"),
+            models.UniqueConstraint(fields=["organisation", "name"], name="department_unique_name"),
         ]
 
     def __str__(self) -> str:

@@ -46,8 +46,9 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
-                                default="ja")
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="ja"
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -75,7 +76,8 @@ class MembershipQuerySet(models.QuerySet):
         """Active memberships that have not expired (external auditors expire on a set date)."""
         today = today or timezone.localdate()
         return self.filter(is_active=True, user__is_active=True).filter(
-            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=today))
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=today)
+        )
 
 
 class Membership(AuditedModel, VersionedModel, TimeStampedModel):
@@ -84,16 +86,33 @@ class Membership(AuditedModel, VersionedModel, TimeStampedModel):
     audit_exclude = ("created_at", "updated_at")
     audit_scope_field = "scope_id"
 
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships",
-                             verbose_name=_("user"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="memberships", verbose_name=_("organisation"))
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="memberships", verbose_name=_("ISMS scope"),
-                              help_text=_("Leave empty for all scopes."))
-    department = models.ForeignKey(Department, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="memberships", verbose_name=_("department"))
+    scope = models.ForeignKey(
+        Scope,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("ISMS scope"),
+        help_text=_("Leave empty for all scopes."),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("department"),
+    )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -104,11 +123,15 @@ class Membership(AuditedModel, VersionedModel, TimeStampedModel):
         verbose_name_plural = _("memberships")
         ordering = ["organisation", "user__email", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role", "scope"],
-                                    name="membership_unique_role_scope"),
-            models.UniqueConstraint(fields=["user", "organisation", "role"],
-                                    condition=models.Q(scope__isnull=True),
-                                    name="membership_unique_role_all_scopes"),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role", "scope"],
+                name="membership_unique_role_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=models.Q(scope__isnull=True),
+                name="membership_unique_role_all_scopes",
+            ),
         ]
         indexes = [models.Index(fields=["user", "organisation", "is_active"])]
 
@@ -127,20 +150,36 @@ class Invitation(AuditedModel, TimeStampedModel):
     audit_exclude = ("created_at", "updated_at", "token")
     audit_scope_field = "scope_id"
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="invitations", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        verbose_name=_("organisation"),
+    )
     email = models.EmailField(_("e-mail address"))
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    scope = models.ForeignKey(Scope, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("ISMS scope"))
-    department = models.ForeignKey(Department, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("department"))
+    scope = models.ForeignKey(
+        Scope,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ISMS scope"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
     valid_until = models.DateField(_("access valid until"), null=True, blank=True)
-    token = models.CharField(max_length=64, unique=True, default=_invitation_token,
-                             editable=False)
-    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("invited by"))
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by")
+    )
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
@@ -155,8 +194,11 @@ class Invitation(AuditedModel, TimeStampedModel):
 
     @property
     def is_open(self) -> bool:
-        return (self.accepted_at is None and self.revoked_at is None
-                and self.expires_at > timezone.now())
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
 
 
 class LoginEvent(models.Model):

@@ -21,8 +21,13 @@ def service[F: Callable[..., Any]](func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def update_fields(obj: models.Model, data: dict[str, Any], *, version: int | None = None,
-                  exclude_validation: tuple[str, ...] = ()) -> models.Model:
+def update_fields(
+    obj: models.Model,
+    data: dict[str, Any],
+    *,
+    version: int | None = None,
+    exclude_validation: tuple[str, ...] = (),
+) -> models.Model:
     """Lock the row, refuse a stale edit, apply ``data``, validate and save.
 
     ``version`` is the version the user's form or API request was based on.

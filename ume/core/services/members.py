@@ -17,8 +17,13 @@ from ..policies import require
 from .base import service, update_fields
 
 
-def _check_role_fields(organisation: Organisation, role: str, scope: Scope | None,
-                       department: Department | None, valid_until: dt.date | None) -> None:
+def _check_role_fields(
+    organisation: Organisation,
+    role: str,
+    scope: Scope | None,
+    department: Department | None,
+    valid_until: dt.date | None,
+) -> None:
     errors: dict[str, str] = {}
     if role not in Role.values:
         errors["role"] = _("Choose a role from the list.")
@@ -34,45 +39,71 @@ def _check_role_fields(organisation: Organisation, role: str, scope: Scope | Non
     if valid_until is not None and valid_until < timezone.localdate():
         errors["valid_until"] = _("The end date of access must be today or later.")
     if role in (Role.ADMIN,) and scope is not None:
-        errors["scope"] = _("Administrators act for the whole organisation: leave the scope "
-                            "empty.")
+        errors["scope"] = _("Administrators act for the whole organisation: leave the scope empty.")
     if errors:
         raise ValidationError(errors)
 
 
 @service
-def invitation_create(*, actor: User, organisation: Organisation, email: str, role: str,
-                      full_name: str = "", scope: Scope | None = None,
-                      department: Department | None = None,
-                      valid_until: dt.date | None = None, accept_url_base: str) -> Invitation:
+def invitation_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    full_name: str = "",
+    scope: Scope | None = None,
+    department: Department | None = None,
+    valid_until: dt.date | None = None,
+    accept_url_base: str,
+) -> Invitation:
     """Invite someone by e-mail; the e-mail is sent after the transaction commits."""
     require(actor, "core.manage_members", organisation)
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": _("Enter a valid e-mail address, for example "
-                                          "name@example.co.jp.")}) from None
+        raise ValidationError(
+            {"email": _("Enter a valid e-mail address, for example name@example.co.jp.")}
+        ) from None
     _check_role_fields(organisation, role, scope, department, valid_until)
-    if Membership.objects.filter(organisation=organisation, user__email__iexact=email,
-                                 role=role, scope=scope, is_active=True).exists():
+    if Membership.objects.filter(
+        organisation=organisation, user__email__iexact=email, role=role, scope=scope, is_active=True
+    ).exists():
         raise ValidationError({"email": _("{email} already has this role.").format(email=email)})
-    if Invitation.objects.filter(organisation=organisation, email__iexact=email,
-                                 accepted_at__isnull=True, revoked_at__isnull=True,
-                                 expires_at__gt=timezone.now()).exists():
-        raise ValidationError({"email": _("An invitation to {email} is still open. Revoke it "
-                                          "before inviting again.").format(email=email)})
+    if Invitation.objects.filter(
+        organisation=organisation,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "An invitation to {email} is still open. Revoke it before inviting again."
+                ).format(email=email)
+            }
+        )
     invitation = Invitation(
-        organisation=organisation, email=email, full_name=full_name.strip(), role=role,
-        scope=scope, department=department, valid_until=valid_until, invited_by=actor,
-        expires_at=timezone.now() + dt.timedelta(days=settings.UME_INVITATION_DAYS))
+        organisation=organisation,
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        scope=scope,
+        department=department,
+        valid_until=valid_until,
+        invited_by=actor,
+        expires_at=timezone.now() + dt.timedelta(days=settings.UME_INVITATION_DAYS),
+    )
     invitation.full_clean()
     invitation.save()
     from ..tasks import send_invitation_email
 
     url = accept_url_base.rstrip("/") + f"/invitations/{invitation.token}/"
-    transaction.on_commit(lambda: send_invitation_email.enqueue(
-        invitation_id=invitation.pk, accept_url=url))
+    transaction.on_commit(
+        lambda: send_invitation_email.enqueue(invitation_id=invitation.pk, accept_url=url)
+    )
     return invitation
 
 
@@ -87,21 +118,33 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
 
 
 @service
-def invitation_accept(*, actor: User | None, invitation: Invitation, password: str = "",
-                      full_name: str = "") -> User:
+def invitation_accept(
+    *, actor: User | None, invitation: Invitation, password: str = "", full_name: str = ""
+) -> User:
     """Accept an invitation: the invited person's account is created (or reused) and the role
     granted. ``actor`` is the logged-in user accepting, or None for a new account."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
-        raise ValidationError(_("This invitation has expired or was already used. Ask your "
-                                "administrator for a new one."))
+        raise ValidationError(
+            _(
+                "This invitation has expired or was already used. Ask your "
+                "administrator for a new one."
+            )
+        )
     user = User.objects.filter(email__iexact=invitation.email).first()
     if actor is None and user is not None:
-        raise ValidationError(_("An account for {email} already exists. Log in first, then "
-                                "open the invitation link again.").format(email=invitation.email))
+        raise ValidationError(
+            _(
+                "An account for {email} already exists. Log in first, then "
+                "open the invitation link again."
+            ).format(email=invitation.email)
+        )
     if actor is not None and (user is None or actor.pk != user.pk):
-        raise ValidationError(_("This invitation was sent to {email}. Log in as that user to "
-                                "accept it.").format(email=invitation.email))
+        raise ValidationError(
+            _("This invitation was sent to {email}. Log in as that user to accept it.").format(
+                email=invitation.email
+            )
+        )
     if user is None:
         user = User(email=invitation.email, full_name=full_name.strip() or invitation.full_name)
         from django.contrib.auth.password_validation import validate_password
@@ -113,10 +156,16 @@ def invitation_accept(*, actor: User | None, invitation: Invitation, password: s
 
     with audit.acting_as(user):
         Membership.objects.update_or_create(
-            user=user, organisation=invitation.organisation, role=invitation.role,
+            user=user,
+            organisation=invitation.organisation,
+            role=invitation.role,
             scope=invitation.scope,
-            defaults={"department": invitation.department, "valid_until": invitation.valid_until,
-                      "is_active": True})
+            defaults={
+                "department": invitation.department,
+                "valid_until": invitation.valid_until,
+                "is_active": True,
+            },
+        )
         invitation.accepted_at = timezone.now()
         invitation.save()
     role_cache.clear_cache(user)
@@ -124,26 +173,41 @@ def invitation_accept(*, actor: User | None, invitation: Invitation, password: s
 
 
 @service
-def membership_add(*, actor: User, organisation: Organisation, user: User, role: str,
-                   scope: Scope | None = None, department: Department | None = None,
-                   valid_until: dt.date | None = None) -> Membership:
+def membership_add(
+    *,
+    actor: User,
+    organisation: Organisation,
+    user: User,
+    role: str,
+    scope: Scope | None = None,
+    department: Department | None = None,
+    valid_until: dt.date | None = None,
+) -> Membership:
     require(actor, "core.manage_members", organisation)
     if not Membership.objects.filter(user=user, organisation=organisation).exists():
         raise ValidationError(_("Invite this person first; roles are added to members."))
     _check_role_fields(organisation, role, scope, department, valid_until)
-    if Membership.objects.filter(user=user, organisation=organisation, role=role,
-                                 scope=scope).exists():
+    if Membership.objects.filter(
+        user=user, organisation=organisation, role=role, scope=scope
+    ).exists():
         raise ValidationError({"role": _("This member already has this role for this scope.")})
-    membership = Membership(user=user, organisation=organisation, role=role, scope=scope,
-                            department=department, valid_until=valid_until)
+    membership = Membership(
+        user=user,
+        organisation=organisation,
+        role=role,
+        scope=scope,
+        department=department,
+        valid_until=valid_until,
+    )
     membership.full_clean()
     membership.save()
     return membership
 
 
 def _active_admins(organisation: Organisation):
-    return Membership.objects.effective().filter(organisation=organisation, role=Role.ADMIN,
-                                                 scope__isnull=True)
+    return Membership.objects.effective().filter(
+        organisation=organisation, role=Role.ADMIN, scope__isnull=True
+    )
 
 
 def _keep_an_admin(organisation: Organisation, leaving: set[int]) -> None:
@@ -152,11 +216,14 @@ def _keep_an_admin(organisation: Organisation, leaving: set[int]) -> None:
 
 
 @service
-def membership_update(*, actor: User, membership: Membership, data: dict[str, Any],
-                      version: int | None = None) -> Membership:
+def membership_update(
+    *, actor: User, membership: Membership, data: dict[str, Any], version: int | None = None
+) -> Membership:
     require(actor, "core.manage_members", membership.organisation)
-    merged = {f: data.get(f, getattr(membership, f))
-              for f in ("role", "scope", "department", "valid_until")}
+    merged = {
+        f: data.get(f, getattr(membership, f))
+        for f in ("role", "scope", "department", "valid_until")
+    }
     _check_role_fields(membership.organisation, **merged)
     if membership.role == Role.ADMIN and merged["role"] != Role.ADMIN:
         _keep_an_admin(membership.organisation, {membership.pk})
@@ -190,8 +257,7 @@ def member_deactivate(*, actor: User, organisation: Organisation, user: User) ->
 @service
 def member_reactivate(*, actor: User, organisation: Organisation, user: User) -> int:
     require(actor, "core.manage_members", organisation)
-    mine = list(Membership.objects.filter(user=user, organisation=organisation,
-                                          is_active=False))
+    mine = list(Membership.objects.filter(user=user, organisation=organisation, is_active=False))
     for membership in mine:
         membership.is_active = True
         membership.save()

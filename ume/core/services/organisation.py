@@ -12,8 +12,9 @@ from .base import service, update_fields
 
 
 @service
-def organisation_create(*, actor: User | None, name: str, admin: User,
-                        **profile: Any) -> Organisation:
+def organisation_create(
+    *, actor: User | None, name: str, admin: User, **profile: Any
+) -> Organisation:
     """Create an organisation and make ``admin`` its first administrator (setup and demo)."""
     org = Organisation(name=name, **profile)
     org.full_clean()
@@ -23,14 +24,16 @@ def organisation_create(*, actor: User | None, name: str, admin: User,
 
 
 @service
-def organisation_update(*, actor: User, organisation: Organisation, data: dict[str, Any],
-                        version: int | None = None) -> Organisation:
+def organisation_update(
+    *, actor: User, organisation: Organisation, data: dict[str, Any], version: int | None = None
+) -> Organisation:
     require(actor, "core.change_organisation", organisation)
     return update_fields(organisation, data, version=version)
 
 
-def _check_unique_name(model, organisation: Organisation, name: str, message: str,
-                       exclude_pk: int | None = None) -> None:
+def _check_unique_name(
+    model, organisation: Organisation, name: str, message: str, exclude_pk: int | None = None
+) -> None:
     """Names are unique per organisation, ignoring case and surrounding spaces."""
     clash = model.objects.filter(organisation=organisation, name__iexact=name.strip())
     if exclude_pk:
@@ -40,13 +43,19 @@ def _check_unique_name(model, organisation: Organisation, name: str, message: st
 
 
 def _check_scope_name(organisation, name: str, exclude_pk: int | None = None) -> None:
-    _check_unique_name(Scope, organisation, name, _(
-        "An ISMS scope named “{name}” already exists. Choose another name."), exclude_pk)
+    _check_unique_name(
+        Scope,
+        organisation,
+        name,
+        _("An ISMS scope named “{name}” already exists. Choose another name."),
+        exclude_pk,
+    )
 
 
 def _check_department_name(organisation, name: str, exclude_pk: int | None = None) -> None:
-    _check_unique_name(Department, organisation, name, _(
-        "A department named “{name}” already exists."), exclude_pk)
+    _check_unique_name(
+        Department, organisation, name, _("A department named “{name}” already exists."), exclude_pk
+    )
 
 
 @service
@@ -61,8 +70,9 @@ def scope_create(*, actor: User, organisation: Organisation, data: dict[str, Any
 
 
 @service
-def scope_update(*, actor: User, scope: Scope, data: dict[str, Any],
-                 version: int | None = None) -> Scope:
+def scope_update(
+    *, actor: User, scope: Scope, data: dict[str, Any], version: int | None = None
+) -> Scope:
     require(actor, "core.change_scope", scope)
     if "name" in data:
         _check_scope_name(scope.organisation, data["name"], exclude_pk=scope.pk)
@@ -72,10 +82,14 @@ def scope_update(*, actor: User, scope: Scope, data: dict[str, Any],
 
 
 def _check_certificate_dates(scope: Scope) -> None:
-    if (scope.certified_on and scope.certificate_expires_on
-            and scope.certificate_expires_on <= scope.certified_on):
-        raise ValidationError({"certificate_expires_on": _(
-            "The expiry date must be after the certification date.")})
+    if (
+        scope.certified_on
+        and scope.certificate_expires_on
+        and scope.certificate_expires_on <= scope.certified_on
+    ):
+        raise ValidationError(
+            {"certificate_expires_on": _("The expiry date must be after the certification date.")}
+        )
 
 
 def _check_department_refs(organisation, data: dict[str, Any]) -> None:
@@ -83,15 +97,19 @@ def _check_department_refs(organisation, data: dict[str, Any]) -> None:
     if any(s.organisation_id != organisation.pk for s in scopes):
         raise ValidationError({"scopes": _("Choose ISMS scopes of this organisation.")})
     head = data.get("head")
-    if head is not None and not Membership.objects.filter(
-            user=head, organisation=organisation).exists():
-        raise ValidationError({"head": _("The department head must be a member of this "
-                                         "organisation.")})
+    if (
+        head is not None
+        and not Membership.objects.filter(user=head, organisation=organisation).exists()
+    ):
+        raise ValidationError(
+            {"head": _("The department head must be a member of this organisation.")}
+        )
 
 
 @service
-def department_create(*, actor: User, organisation: Organisation,
-                      data: dict[str, Any]) -> Department:
+def department_create(
+    *, actor: User, organisation: Organisation, data: dict[str, Any]
+) -> Department:
     require(actor, "core.add_department", organisation)
     _check_department_name(organisation, data.get("name", ""))
     _check_department_refs(organisation, data)
@@ -104,8 +122,9 @@ def department_create(*, actor: User, organisation: Organisation,
 
 
 @service
-def department_update(*, actor: User, department: Department, data: dict[str, Any],
-                      version: int | None = None) -> Department:
+def department_update(
+    *, actor: User, department: Department, data: dict[str, Any], version: int | None = None
+) -> Department:
     require(actor, "core.change_department", department)
     if "name" in data:
         _check_department_name(department.organisation, data["name"], exclude_pk=department.pk)
@@ -117,6 +136,7 @@ def department_update(*, actor: User, department: Department, data: dict[str, An
 def department_delete(*, actor: User, department: Department) -> None:
     require(actor, "core.delete_department", department)
     if department.memberships.exists():
-        raise ValidationError(_("Members still belong to this department. Move them to another "
-                                "department first."))
+        raise ValidationError(
+            _("Members still belong to this department. Move them to another department first.")
+        )
     department.delete()

@@ -12,8 +12,12 @@ register = template.Library()
 @register.simple_tag
 def icon(name: str, css: str = "") -> str:
     """An icon from the vendored Tabler sprite (no web font, no CDN)."""
-    return format_html('<svg class="icon {}" aria-hidden="true"><use href="{}#ti-{}"></use></svg>',
-                       css, static("vendor/tabler-icons/sprite.svg"), name)
+    return format_html(
+        '<svg class="icon {}" aria-hidden="true"><use href="{}#ti-{}"></use></svg>',
+        css,
+        static("vendor/tabler-icons/sprite.svg"),
+        name,
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -55,7 +59,11 @@ def audit_changes(entry) -> list[tuple[str, object, object]]:
         before, after = values
         if entry.action == "create" and after in ("", None, [], False):
             continue  # a new record's empty fields say nothing
-        rows.append((field_label(entry.model_label, name),
-                     choice_label(entry.model_label, name, before),
-                     choice_label(entry.model_label, name, after)))
+        rows.append(
+            (
+                field_label(entry.model_label, name),
+                choice_label(entry.model_label, name, before),
+                choice_label(entry.model_label, name, after),
+            )
+        )
     return rows

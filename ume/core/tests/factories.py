@@ -15,8 +15,9 @@ PASSWORD = "correct-horse-battery-9"
 
 
 def make_user(email: str, **extra) -> User:
-    return User.objects.create_user(email, PASSWORD, full_name=extra.pop("full_name", email),
-                                    **extra)
+    return User.objects.create_user(
+        email, PASSWORD, full_name=extra.pop("full_name", email), **extra
+    )
 
 
 @dataclass
@@ -42,8 +43,9 @@ def _make_org(name: str, domain: str) -> OrgWorld:
     org = services.organisation_create(actor=admin, name=name, admin=admin, employee_count=40)
     hq = services.scope_create(actor=admin, organisation=org, data={"name": "本社"})
     dev = services.scope_create(actor=admin, organisation=org, data={"name": "開発センター"})
-    dept = services.department_create(actor=admin, organisation=org,
-                                      data={"name": "総務部", "scopes": [hq]})
+    dept = services.department_create(
+        actor=admin, organisation=org, data={"name": "総務部", "scopes": [hq]}
+    )
     world = OrgWorld(org=org, hq=hq, dev=dev, dept=dept, users={Role.ADMIN: admin})
     with acting_as(admin):
         for role in Role.values:
@@ -52,9 +54,16 @@ def _make_org(name: str, domain: str) -> OrgWorld:
             user = make_user(f"{role}@{domain}")
             scoped = role in (Role.EXTERNAL_AUDITOR, Role.STAFF)
             Membership.objects.create(
-                user=user, organisation=org, role=role, scope=hq if scoped else None,
+                user=user,
+                organisation=org,
+                role=role,
+                scope=hq if scoped else None,
                 department=dept if role in (Role.STAFF, Role.DEPARTMENT_HEAD) else None,
-                valid_until=(timezone.localdate() + dt.timedelta(days=30)
-                             if role == Role.EXTERNAL_AUDITOR else None))
+                valid_until=(
+                    timezone.localdate() + dt.timedelta(days=30)
+                    if role == Role.EXTERNAL_AUDITOR
+                    else None
+                ),
+            )
             world.users[role] = user
     return world

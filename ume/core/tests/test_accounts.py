@@ -50,16 +50,16 @@ def test_wrong_password_is_refused_with_a_translated_message(client, world):
     assert LoginEvent.objects.filter(succeeded=False, user=world[Role.ADMIN]).count() == 1
 
 
-def test_totp_setup_then_login_requires_the_code(client, world,
-                                                 django_capture_on_commit_callbacks):
+def test_totp_setup_then_login_requires_the_code(client, world, django_capture_on_commit_callbacks):
     admin = world[Role.ADMIN]
     password_login(client, admin.email)
     with django_capture_on_commit_callbacks(execute=True):
         secret = activate_totp(client)
     types = set(Authenticator.objects.filter(user=admin).values_list("type", flat=True))
     assert types == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
-    assert AuditEntry.objects.filter(organisation=world.org, action="event",
-                                     changes__contains="mfa_added").exists()
+    assert AuditEntry.objects.filter(
+        organisation=world.org, action="event", changes__contains="mfa_added"
+    ).exists()
     client.post(reverse("account_logout"))
     response = password_login(client, admin.email)
     assert response.status_code == 302 and "authenticate" in response["Location"]
@@ -79,8 +79,9 @@ def test_recovery_code_logs_in_once(client, world):
     code = re.findall(r"\b[a-z0-9]{8}\b", codes)
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
-    unused = RecoveryCodes(Authenticator.objects.get(
-        user=admin, type=Authenticator.Type.RECOVERY_CODES)).get_unused_codes()
+    unused = RecoveryCodes(
+        Authenticator.objects.get(user=admin, type=Authenticator.Type.RECOVERY_CODES)
+    ).get_unused_codes()
     assert unused and (not code or unused[0] in codes)
     client.post(reverse("account_logout"))
     step = password_login(client, admin.email)["Location"]
@@ -90,12 +91,15 @@ def test_recovery_code_logs_in_once(client, world):
     assert client.post(step, {"code": unused[0]}).status_code == 200  # used up
 
 
-@pytest.mark.parametrize(("requirement", "role", "forced"), [
-    (MfaRequirement.EVERYONE, Role.STAFF, True),
-    (MfaRequirement.ADMINS, Role.ADMIN, True),
-    (MfaRequirement.ADMINS, Role.STAFF, False),
-    (MfaRequirement.NONE, Role.ADMIN, False),
-])
+@pytest.mark.parametrize(
+    ("requirement", "role", "forced"),
+    [
+        (MfaRequirement.EVERYONE, Role.STAFF, True),
+        (MfaRequirement.ADMINS, Role.ADMIN, True),
+        (MfaRequirement.ADMINS, Role.STAFF, False),
+        (MfaRequirement.NONE, Role.ADMIN, False),
+    ],
+)
 def test_organisation_mfa_requirement(client, world, requirement, role, forced):
     Organisation.objects.filter(pk=world.org.pk).update(require_mfa=requirement)
     password_login(client, world[role].email)
@@ -116,7 +120,7 @@ def test_previous_login_and_failed_attempts_are_shown(client, world):
     password_login(client, staff.email, "wrong-again")
     password_login(client, staff.email)
     page = client.get(reverse("core:dashboard")).content.decode()
-    notice = page[page.index('data-testid="login-notice"'):][:800]
+    notice = page[page.index('data-testid="login-notice"') :][:800]
     assert "2" in notice and ("失敗" in notice or "failed" in notice)
     security = client.get(reverse("core:account_security")).content.decode()
     assert security.count("badge bg-red-lt") == 2
@@ -130,13 +134,15 @@ def test_password_reset_by_email(client, world, mailoutbox):
     path = link.split("testserver", 1)[1]
     form_page = client.get(path, follow=True)
     assert form_page.status_code == 200
-    done = client.post(form_page.redirect_chain[-1][0] if form_page.redirect_chain else path,
-                       {"password1": "brand-new-passphrase-7", "password2":
-                        "brand-new-passphrase-7"})
+    done = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else path,
+        {"password1": "brand-new-passphrase-7", "password2": "brand-new-passphrase-7"},
+    )
     assert done.status_code == 302
     client.logout()
-    assert password_login(client, world[Role.STAFF].email,
-                          "brand-new-passphrase-7").status_code == 302
+    assert (
+        password_login(client, world[Role.STAFF].email, "brand-new-passphrase-7").status_code == 302
+    )
 
 
 def test_open_signup_is_closed(client):

@@ -17,8 +17,10 @@ def api(user=None, org=None) -> APIClient:
         token = services.api_token_rotate(actor=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     if org is not None:
-        client.credentials(HTTP_AUTHORIZATION=client._credentials["HTTP_AUTHORIZATION"],
-                           HTTP_X_UME_ORGANISATION=str(org.pk))
+        client.credentials(
+            HTTP_AUTHORIZATION=client._credentials["HTTP_AUTHORIZATION"],
+            HTTP_X_UME_ORGANISATION=str(org.pk),
+        )
     return client
 
 
@@ -50,12 +52,12 @@ def test_create_and_update_go_through_services_with_optimistic_locking(world):
     created = client.post("/api/v1/scopes/", {"name": "支社", "sites": "福岡"}, format="json")
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
-    assert AuditEntry.objects.filter(model_label="core.scope", object_id=str(pk),
-                                     actor=world[Role.ADMIN]).exists()
+    assert AuditEntry.objects.filter(
+        model_label="core.scope", object_id=str(pk), actor=world[Role.ADMIN]
+    ).exists()
     ok = client.patch(f"/api/v1/scopes/{pk}/", {"sites": "博多", "version": 1}, format="json")
     assert ok.status_code == 200 and ok.json()["version"] == 2
-    stale = client.patch(f"/api/v1/scopes/{pk}/", {"sites": "天神", "version": 1},
-                         format="json")
+    stale = client.patch(f"/api/v1/scopes/{pk}/", {"sites": "天神", "version": 1}, format="json")
     assert stale.status_code == 409 and stale.json()["code"] == "stale"
     assert Scope.objects.get(pk=pk).sites == "博多"
 
@@ -69,16 +71,22 @@ def test_read_only_roles_cannot_write(world):
     for role in (Role.EXTERNAL_AUDITOR, Role.STAFF):
         client = api(world[role])
         assert client.post("/api/v1/scopes/", {"name": "X"}, format="json").status_code == 403
-        assert client.patch(f"/api/v1/scopes/{world.hq.pk}/", {"sites": "x"},
-                            format="json").status_code == 403
+        assert (
+            client.patch(
+                f"/api/v1/scopes/{world.hq.pk}/", {"sites": "x"}, format="json"
+            ).status_code
+            == 403
+        )
     assert Scope.objects.filter(name="X").count() == 0
 
 
 def test_other_organisation_cannot_read_or_write_by_id_or_header(world, other_world):
     client = api(other_world[Role.ADMIN], org=world.org)  # asks for an org it is not in
     assert client.get(f"/api/v1/scopes/{world.hq.pk}/").status_code == 404
-    assert client.patch(f"/api/v1/scopes/{world.hq.pk}/", {"name": "x"},
-                        format="json").status_code == 404
+    assert (
+        client.patch(f"/api/v1/scopes/{world.hq.pk}/", {"name": "x"}, format="json").status_code
+        == 404
+    )
     names = {s["name"] for s in client.get("/api/v1/scopes/").json()["results"]}
     assert client.get("/api/v1/organisation/").json()["name"] == "他社株式会社"
     assert names == {"本社", "開発センター"}  # its own scopes, which share the names
@@ -99,8 +107,9 @@ def test_audit_entries_api_is_ordered_and_read_only(world):
 def test_me_lists_roles(world):
     me = api(world[Role.STAFF]).get("/api/v1/me/").json()
     assert me["email"] == "staff@example.jp"
-    assert me["organisations"] == [{"organisation": world.org.pk, "scope": world.hq.pk,
-                                    "role": "staff"}]
+    assert me["organisations"] == [
+        {"organisation": world.org.pk, "scope": world.hq.pk, "role": "staff"}
+    ]
 
 
 def test_token_page_issues_and_revokes(admin_client, world):

@@ -17,21 +17,29 @@ pytestmark = pytest.mark.django_db
 
 
 def entries_for(obj):
-    return list(AuditEntry.objects.filter(model_label=obj._meta.label_lower,
-                                          object_id=str(obj.pk)).order_by("seq"))
+    return list(
+        AuditEntry.objects.filter(
+            model_label=obj._meta.label_lower, object_id=str(obj.pk)
+        ).order_by("seq")
+    )
 
 
 def test_create_update_delete_and_m2m_are_recorded_with_actor_and_diff(world):
     admin = world[Role.ADMIN]
-    dept = services.department_create(actor=admin, organisation=world.org,
-                                      data={"name": "営業部", "scopes": [world.hq]})
-    services.department_update(actor=admin, department=dept,
-                               data={"name": "営業本部", "scopes": [world.hq, world.dev]},
-                               version=1)
+    dept = services.department_create(
+        actor=admin, organisation=world.org, data={"name": "営業部", "scopes": [world.hq]}
+    )
+    services.department_update(
+        actor=admin,
+        department=dept,
+        data={"name": "営業本部", "scopes": [world.hq, world.dev]},
+        version=1,
+    )
     pk = dept.pk
     services.department_delete(actor=admin, department=Department.objects.get(pk=pk))
-    rows = list(AuditEntry.objects.filter(model_label="core.department", object_id=str(pk))
-                .order_by("seq"))
+    rows = list(
+        AuditEntry.objects.filter(model_label="core.department", object_id=str(pk)).order_by("seq")
+    )
     actions = [r.action for r in rows]
     assert actions == ["create", "update", "update", "update", "delete"]
     assert all(r.actor_id == admin.pk and r.actor_label == admin.email for r in rows)
@@ -66,8 +74,9 @@ def test_write_outside_a_transaction_is_refused(world):
 def test_a_failed_service_leaves_neither_change_nor_entry(world):
     before = AuditEntry.objects.count()
     with pytest.raises(Exception):  # noqa: B017 - the duplicate name is refused
-        services.scope_create(actor=world[Role.ADMIN], organisation=world.org,
-                              data={"name": "本社"})
+        services.scope_create(
+            actor=world[Role.ADMIN], organisation=world.org, data={"name": "本社"}
+        )
     assert AuditEntry.objects.count() == before
     assert Scope.objects.filter(organisation=world.org).count() == 2
 
@@ -87,8 +96,7 @@ def test_entries_are_append_only(world):
 
 def test_chain_verifies_and_links_each_entry_to_the_previous(world):
     report = audit.verify_chain(world.org.pk)
-    assert report.ok and report.entries == AuditEntry.objects.filter(
-        organisation=world.org).count()
+    assert report.ok and report.entries == AuditEntry.objects.filter(organisation=world.org).count()
     rows = list(AuditEntry.objects.filter(organisation=world.org).order_by("seq"))
     assert rows[0].prev_hash == "0" * 64
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
@@ -140,8 +148,12 @@ def test_verify_audit_rejects_unknown_organisation(world):
 
 def test_security_events_are_recorded(world):
     with transaction.atomic():
-        entry = audit.record_event(organisation_id=world.org.pk, name="audit_exported",
-                                   details={"format": "csv"}, actor=world[Role.ADMIN])
+        entry = audit.record_event(
+            organisation_id=world.org.pk,
+            name="audit_exported",
+            details={"format": "csv"},
+            actor=world[Role.ADMIN],
+        )
     assert entry.action == "event" and json.loads(entry.changes)["event"] == "audit_exported"
     assert audit.verify_chain(world.org.pk).ok
 
@@ -156,8 +168,9 @@ def test_twenty_concurrent_writers_never_fork_the_chain(world):
     def writer(n: int) -> None:
         try:
             barrier.wait(timeout=30)
-            services.department_create(actor=admin, organisation=world.org,
-                                       data={"name": f"部署{n:02d}"})
+            services.department_create(
+                actor=admin, organisation=world.org, data={"name": f"部署{n:02d}"}
+            )
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -179,5 +192,12 @@ def test_twenty_concurrent_writers_never_fork_the_chain(world):
 def test_sequence_numbers_are_unique_per_organisation(world):
     first = AuditEntry.objects.filter(organisation=world.org).order_by("seq").first()
     with pytest.raises(IntegrityError), transaction.atomic():
-        AuditEntry(organisation=world.org, seq=first.seq, at=first.at, action="event",
-                   model_label="x", prev_hash="0", hash="0").save()
+        AuditEntry(
+            organisation=world.org,
+            seq=first.seq,
+            at=first.at,
+            action="event",
+            model_label="x",
+            prev_hash="0",
+            hash="0",
+        ).save()

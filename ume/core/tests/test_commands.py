@@ -26,7 +26,9 @@ def test_seed_demo_builds_a_realistic_organisation_once(settings, tmp_path):
     org = Organisation.objects.get(name="梅商事株式会社")
     assert Organisation.objects.count() == 1 and org.employee_count == 40
     assert set(Scope.objects.filter(organisation=org).values_list("name", flat=True)) == {
-        "本社", "開発センター"}
+        "本社",
+        "開発センター",
+    }
     roles = set(Membership.objects.filter(organisation=org).values_list("role", flat=True))
     assert roles == set(Role.values)
     soa = org.soas.get(scope__name="本社")  # the SoA app's demo hook

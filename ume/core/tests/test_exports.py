@@ -55,19 +55,22 @@ def sample_table(**kwargs) -> Table:
 
 # --- neutralise_cell ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("formula", FORMULAS)
 def test_formula_prefixes_are_neutralised(formula):
     assert neutralise_cell(formula) == "'" + formula
 
 
-@pytest.mark.parametrize("value", ["", "梅", "ISMS", "'=already", " =1", 42, -5, 1.5, None,
-                                   date(2026, 11, 24)])
+@pytest.mark.parametrize(
+    "value", ["", "梅", "ISMS", "'=already", " =1", 42, -5, 1.5, None, date(2026, 11, 24)]
+)
 def test_safe_values_are_unchanged(value):
     assert neutralise_cell(value) == value
 
 
-dangerous_text = st.builds(lambda head, tail: head + tail,
-                           st.sampled_from(sorted(DANGEROUS_PREFIXES)), st.text())
+dangerous_text = st.builds(
+    lambda head, tail: head + tail, st.sampled_from(sorted(DANGEROUS_PREFIXES)), st.text()
+)
 
 
 @given(st.one_of(st.text(), dangerous_text))
@@ -90,6 +93,7 @@ def test_csv_round_trips_any_text_neutralised(text):
 
 # --- xlsx -----------------------------------------------------------------------------------
 
+
 def read_xlsx(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
 
@@ -109,8 +113,9 @@ def test_xlsx_neutralises_text_and_keeps_types():
 
 
 def test_xlsx_header_is_frozen_filtered_and_styled():
-    data = write_xlsx([sample_table()], meta={"組織": "梅商事株式会社", "出力者": "=cmd"},
-                      meta_title="情報")
+    data = write_xlsx(
+        [sample_table()], meta={"組織": "梅商事株式会社", "出力者": "=cmd"}, meta_title="情報"
+    )
     wb = read_xlsx(data)
     assert wb.sheetnames == ["情報", "管理策"]
     ws = wb["管理策"]
@@ -121,7 +126,9 @@ def test_xlsx_header_is_frozen_filtered_and_styled():
     assert ws.column_dimensions["A"].width >= 8
     meta = wb["情報"]
     assert [row for row in meta.iter_rows(values_only=True)] == [
-        ("組織", "梅商事株式会社"), ("出力者", "'=cmd")]
+        ("組織", "梅商事株式会社"),
+        ("出力者", "'=cmd"),
+    ]
     assert wb.properties.creator == "Ume"
     assert wb.properties.title == "管理策"
 
@@ -167,13 +174,14 @@ def test_xlsx_streams_rows_in_bounded_memory():
 
 # --- csv ------------------------------------------------------------------------------------
 
+
 def test_csv_has_bom_crlf_and_neutralised_cells():
     data = write_csv(sample_table())
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.count(b"\r\n") == len(FORMULAS) + 3
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert rows[0] == ["値", "数"]
-    assert [row[0] for row in rows[1:len(FORMULAS) + 1]] == ["'" + f for f in FORMULAS]
+    assert [row[0] for row in rows[1 : len(FORMULAS) + 1]] == ["'" + f for f in FORMULAS]
     assert rows[len(FORMULAS) + 1] == ["梅商事株式会社", "-5"]  # an int is not prefixed
     assert rows[-1] == ["安全な文字列", ""]
 
@@ -186,6 +194,7 @@ def test_iter_csv_yields_chunks_equal_to_the_whole():
 
 
 # --- docx -----------------------------------------------------------------------------------
+
 
 def test_docx_has_japanese_title_table_font_and_a4():
     data = write_docx(
@@ -225,10 +234,12 @@ def embedded_fonts(data: bytes) -> dict[str, bool]:
         for ref in page["/Resources"].get_object().get("/Font", {}).values():
             font = ref.get_object()
             parts = [font, *(d.get_object() for d in font.get("/DescendantFonts", []))]
-            descriptors = [p["/FontDescriptor"].get_object() for p in parts
-                           if "/FontDescriptor" in p]
+            descriptors = [
+                p["/FontDescriptor"].get_object() for p in parts if "/FontDescriptor" in p
+            ]
             fonts[str(font["/BaseFont"])] = any(
-                key in d for d in descriptors for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+                key in d for d in descriptors for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
     return fonts
 
 
@@ -258,8 +269,9 @@ def test_pdf_embeds_ipaex_and_extracts_japanese(tmp_path):
     if pdffonts := shutil.which("pdffonts"):
         path = tmp_path / "soa.pdf"
         path.write_bytes(data)
-        listing = subprocess.run([pdffonts, str(path)], capture_output=True, text=True,
-                                 check=True).stdout
+        listing = subprocess.run(
+            [pdffonts, str(path)], capture_output=True, text=True, check=True
+        ).stdout
         ipaex_lines = [line for line in listing.splitlines() if "IPAex" in line]
         assert ipaex_lines, listing
         # Columns: name type encoding emb sub uni; "emb" must say yes.
@@ -278,18 +290,30 @@ def test_pdf_never_fetches_remote_urls(no_network):
     assert "適用宣言書" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert no_network == []
     assert set(fetcher.blocked) >= {
-        "https://example.com/evil.css", "https://example.com/x.css",
-        "http://example.com/x.png", "ftp://example.com/y.png", "file:///etc/passwd",
-        "file://example.com/etc/hosts"}
+        "https://example.com/evil.css",
+        "https://example.com/x.css",
+        "http://example.com/x.png",
+        "ftp://example.com/y.png",
+        "file:///etc/passwd",
+        "file://example.com/etc/hosts",
+    }
     assert FONT_PATH.as_uri() in fetcher.fetched
     assert any(url.startswith("data:image/gif") for url in fetcher.fetched)
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1/", "https://example.com/a.css", "ftp://example.com/a", "gopher://x/",
-    "file:///etc/passwd", f"{FONT_PATH.parent.as_uri()}/../../settings/base.py",
-    f"file://example.com{FONT_PATH}", "javascript:alert(1)",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/",
+        "https://example.com/a.css",
+        "ftp://example.com/a",
+        "gopher://x/",
+        "file:///etc/passwd",
+        f"{FONT_PATH.parent.as_uri()}/../../settings/base.py",
+        f"file://example.com{FONT_PATH}",
+        "javascript:alert(1)",
+    ],
+)
 def test_fetcher_blocks_everything_but_local_assets(url, no_network):
     fetcher = LocalOnlyURLFetcher()
     with pytest.raises(BlockedURLError):
@@ -298,17 +322,26 @@ def test_fetcher_blocks_everything_but_local_assets(url, no_network):
 
 
 def test_pdf_template_has_header_footer_and_content():
-    context = {"title": "適用宣言書", "organisation": "梅商事株式会社", "classification": "社外秘",
-               "meta": [("版", "1.2")], "exported_at": "2026-11-24 09:35"}
-    text = PdfReader(io.BytesIO(
-        render_pdf_template("core/pdf/base.html", context))).pages[0].extract_text()
+    context = {
+        "title": "適用宣言書",
+        "organisation": "梅商事株式会社",
+        "classification": "社外秘",
+        "meta": [("版", "1.2")],
+        "exported_at": "2026-11-24 09:35",
+    }
+    text = (
+        PdfReader(io.BytesIO(render_pdf_template("core/pdf/base.html", context)))
+        .pages[0]
+        .extract_text()
+    )
     assert "適用宣言書" in text and "梅商事株式会社" in text and "社外秘" in text
     assert "1 / 1" in text
     child = engines["django"].from_string(
         '{% extends "core/pdf/base.html" %}{% block content %}'
         "<table><thead><tr><th>管理策</th></tr></thead><tbody>"
         "{% for row in rows %}<tr><td>{{ row }}</td></tr>{% endfor %}</tbody></table>"
-        "{% endblock %}")
+        "{% endblock %}"
+    )
     rows = [f"5.{n} 情報セキュリティのための方針群" for n in range(80)]
     html = child.render({**context, "rows": rows})
     reader = PdfReader(io.BytesIO(render_pdf(html)))
@@ -317,6 +350,7 @@ def test_pdf_template_has_header_footer_and_content():
 
 
 # --- http -----------------------------------------------------------------------------------
+
 
 def test_filename_for_uses_japan_time_and_drops_unsafe_characters():
     at = datetime(2026, 11, 24, 0, 35, tzinfo=UTC)
@@ -328,18 +362,22 @@ def test_content_disposition_has_rfc5987_and_ascii_fallback():
     header = content_disposition("監査証跡_20261124-0935.xlsx")
     assert header == (
         'attachment; filename="export_20261124-0935.xlsx"; '
-        "filename*=UTF-8''%E7%9B%A3%E6%9F%BB%E8%A8%BC%E8%B7%A1_20261124-0935.xlsx")
+        "filename*=UTF-8''%E7%9B%A3%E6%9F%BB%E8%A8%BC%E8%B7%A1_20261124-0935.xlsx"
+    )
     assert 'filename="SoA_v2.pdf"' in content_disposition("SoA 適用宣言書 v2.pdf")
     hostile = content_disposition('a"\r\nSet-Cookie: x=1.csv')
     assert "\r" not in hostile and "\n" not in hostile and hostile.count('"') == 2
 
 
-@pytest.mark.parametrize(("kind", "content_type"), [
-    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("csv", "text/csv; charset=utf-8"),
-    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("pdf", "application/pdf"),
-])
+@pytest.mark.parametrize(
+    ("kind", "content_type"),
+    [
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("csv", "text/csv; charset=utf-8"),
+        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("pdf", "application/pdf"),
+    ],
+)
 def test_export_response_headers(kind, content_type):
     response = export_response(b"data", filename=f"適用宣言書.{kind}", kind=kind)
     assert response["Content-Type"] == content_type
@@ -356,15 +394,16 @@ def test_export_response_rejects_unknown_kind():
 
 
 def test_streaming_response_serves_iter_csv():
-    response = export_streaming_response(iter_csv(sample_table()), filename="台帳.csv",
-                                         kind="csv")
+    response = export_streaming_response(iter_csv(sample_table()), filename="台帳.csv", kind="csv")
     assert b"".join(response.streaming_content) == write_csv(sample_table())
     assert response["Content-Disposition"].startswith("attachment; ")
 
 
 def test_importing_exports_does_not_load_weasyprint():
-    code = ("import sys, ume.core.exports as e; assert 'weasyprint' not in sys.modules; "
-            "e.render_pdf; assert 'weasyprint' in sys.modules")
+    code = (
+        "import sys, ume.core.exports as e; assert 'weasyprint' not in sys.modules; "
+        "e.render_pdf; assert 'weasyprint' in sys.modules"
+    )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO, env=env)
 

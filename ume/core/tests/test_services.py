@@ -18,17 +18,24 @@ pytestmark = pytest.mark.django_db
 
 def test_duplicate_scope_name_is_refused_case_insensitively(world):
     with pytest.raises(ValidationError) as exc:
-        services.scope_create(actor=world[Role.ADMIN], organisation=world.org,
-                              data={"name": " 本社 "})
+        services.scope_create(
+            actor=world[Role.ADMIN], organisation=world.org, data={"name": " 本社 "}
+        )
     assert "name" in exc.value.message_dict
     assert Scope.objects.filter(organisation=world.org).count() == 2
 
 
 def test_certificate_expiry_must_follow_certification(world):
     with pytest.raises(ValidationError) as exc:
-        services.scope_update(actor=world[Role.ADMIN], scope=world.hq, version=1,
-                              data={"certified_on": dt.date(2025, 4, 1),
-                                    "certificate_expires_on": dt.date(2025, 3, 31)})
+        services.scope_update(
+            actor=world[Role.ADMIN],
+            scope=world.hq,
+            version=1,
+            data={
+                "certified_on": dt.date(2025, 4, 1),
+                "certificate_expires_on": dt.date(2025, 3, 31),
+            },
+        )
     assert "certificate_expires_on" in exc.value.message_dict
     assert Scope.objects.get(pk=world.hq.pk).certified_on is None
 
@@ -56,18 +63,26 @@ def test_scope_limited_secretariat_cannot_create_scopes(world):
 
 def test_other_organisation_cannot_use_services_on_this_one(world, other_world):
     with pytest.raises(PermissionDenied):
-        services.scope_update(actor=other_world[Role.ADMIN], scope=world.hq,
-                              data={"name": "乗っ取り"})
+        services.scope_update(
+            actor=other_world[Role.ADMIN], scope=world.hq, data={"name": "乗っ取り"}
+        )
     with pytest.raises(PermissionDenied):
-        services.invitation_create(actor=other_world[Role.ADMIN], organisation=world.org,
-                                   email="x@example.jp", role=Role.STAFF,
-                                   accept_url_base="http://t/")
+        services.invitation_create(
+            actor=other_world[Role.ADMIN],
+            organisation=world.org,
+            email="x@example.jp",
+            role=Role.STAFF,
+            accept_url_base="http://t/",
+        )
 
 
 def test_department_rejects_scopes_of_another_organisation(world, other_world):
     with pytest.raises(ValidationError):
-        services.department_create(actor=world[Role.ADMIN], organisation=world.org,
-                                   data={"name": "営業部", "scopes": [other_world.hq]})
+        services.department_create(
+            actor=world[Role.ADMIN],
+            organisation=world.org,
+            data={"name": "営業部", "scopes": [other_world.hq]},
+        )
 
 
 def test_department_with_members_cannot_be_deleted(world):
@@ -76,10 +91,14 @@ def test_department_with_members_cannot_be_deleted(world):
 
 
 def invite(world, **kwargs):
-    defaults = {"email": "new.person@example.jp", "role": Role.STAFF,
-                "accept_url_base": "http://testserver/"}
-    return services.invitation_create(actor=world[Role.ADMIN], organisation=world.org,
-                                      **{**defaults, **kwargs})
+    defaults = {
+        "email": "new.person@example.jp",
+        "role": Role.STAFF,
+        "accept_url_base": "http://testserver/",
+    }
+    return services.invitation_create(
+        actor=world[Role.ADMIN], organisation=world.org, **{**defaults, **kwargs}
+    )
 
 
 @pytest.mark.parametrize("email", ["", "not-an-email", "a@b", "山田@", "x" * 300 + "@e.jp"])
@@ -90,14 +109,16 @@ def test_invalid_invitation_emails_are_refused(world, email):
     assert not Invitation.objects.exists()
 
 
-def test_invitation_is_emailed_after_commit_and_accepted_once(world, mailoutbox,
-                                                              django_capture_on_commit_callbacks):
+def test_invitation_is_emailed_after_commit_and_accepted_once(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         invitation = invite(world, full_name="新人 花子")
     assert len(mailoutbox) == 1 and invitation.token in mailoutbox[0].body
     assert mailoutbox[0].to == ["new.person@example.jp"]
-    user = services.invitation_accept(actor=None, invitation=invitation,
-                                      password="a-long-passphrase-42")
+    user = services.invitation_accept(
+        actor=None, invitation=invitation, password="a-long-passphrase-42"
+    )
     assert user.full_name == "新人 花子" and user.check_password("a-long-passphrase-42")
     assert Membership.objects.filter(user=user, organisation=world.org, role=Role.STAFF).exists()
     with pytest.raises(ValidationError):
@@ -148,8 +169,12 @@ def test_external_auditor_needs_scope_and_end_date(world):
         invite(world, role=Role.EXTERNAL_AUDITOR)
     assert {"scope", "valid_until"} <= set(exc.value.message_dict)
     with pytest.raises(ValidationError):
-        invite(world, role=Role.EXTERNAL_AUDITOR, scope=world.hq,
-               valid_until=timezone.localdate() - dt.timedelta(days=1))
+        invite(
+            world,
+            role=Role.EXTERNAL_AUDITOR,
+            scope=world.hq,
+            valid_until=timezone.localdate() - dt.timedelta(days=1),
+        )
 
 
 def test_expired_external_auditor_loses_access(world):
@@ -157,7 +182,8 @@ def test_expired_external_auditor_loses_access(world):
     assert can(auditor, "core.view_scope", world.hq)
     assert not can(auditor, "core.view_scope", world.dev)
     Membership.objects.filter(user=auditor).update(
-        valid_until=timezone.localdate() - dt.timedelta(days=1))
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
     clear_cache(auditor)
     assert not can(auditor, "core.view_scope", world.hq)
     assert not can(auditor, "core.view_dashboard", world.org)
@@ -169,8 +195,9 @@ def test_deactivation_keeps_history_and_removes_access(world):
     clear_cache(staff)
     assert not can(staff, "core.view_dashboard", world.org)
     assert User.objects.filter(pk=staff.pk).exists()
-    assert AuditEntry.objects.filter(model_label="core.membership", action="update",
-                                     changes__contains='"is_active"').exists()
+    assert AuditEntry.objects.filter(
+        model_label="core.membership", action="update", changes__contains='"is_active"'
+    ).exists()
     services.member_reactivate(actor=admin, organisation=world.org, user=staff)
     clear_cache(staff)
     assert can(staff, "core.view_dashboard", world.org)
@@ -184,20 +211,24 @@ def test_last_administrator_cannot_be_removed_or_demoted(world):
     with pytest.raises(ValidationError):
         services.membership_remove(actor=admin, membership=own)
     with pytest.raises(ValidationError):
-        services.membership_update(actor=admin, membership=own, data={"role": Role.STAFF},
-                                   version=own.version)
+        services.membership_update(
+            actor=admin, membership=own, data={"role": Role.STAFF}, version=own.version
+        )
     assert Membership.objects.get(pk=own.pk).role == Role.ADMIN
 
 
 def test_roles_are_added_updated_and_removed(world):
     admin, staff = world[Role.ADMIN], world[Role.STAFF]
-    added = services.membership_add(actor=admin, organisation=world.org, user=staff,
-                                    role=Role.INTERNAL_AUDITOR)
+    added = services.membership_add(
+        actor=admin, organisation=world.org, user=staff, role=Role.INTERNAL_AUDITOR
+    )
     with pytest.raises(ValidationError):
-        services.membership_add(actor=admin, organisation=world.org, user=staff,
-                                role=Role.INTERNAL_AUDITOR)
-    updated = services.membership_update(actor=admin, membership=added,
-                                         data={"scope": world.dev}, version=added.version)
+        services.membership_add(
+            actor=admin, organisation=world.org, user=staff, role=Role.INTERNAL_AUDITOR
+        )
+    updated = services.membership_update(
+        actor=admin, membership=added, data={"scope": world.dev}, version=added.version
+    )
     assert updated.scope == world.dev and updated.version == 2
     services.membership_remove(actor=admin, membership=updated)
     assert not Membership.objects.filter(pk=added.pk).exists()

@@ -17,9 +17,16 @@ pytestmark = pytest.mark.django_db
 
 
 def scope_post(**overrides):
-    data = {"name": "支社", "boundaries": "", "sites": "", "certification_body": "",
-            "certificate_number": "", "certified_on": "", "certificate_expires_on": "",
-            "is_active": "on"}
+    data = {
+        "name": "支社",
+        "boundaries": "",
+        "sites": "",
+        "certification_body": "",
+        "certificate_number": "",
+        "certified_on": "",
+        "certificate_expires_on": "",
+        "is_active": "on",
+    }
     return {**data, **overrides}
 
 
@@ -40,8 +47,9 @@ def test_duplicate_scope_shows_a_translated_error_and_saves_nothing(admin_client
 
 def test_stale_edit_in_the_form_is_refused(admin_client, world):
     url = reverse("core:scope_edit", args=[world.hq.pk])
-    services.scope_update(actor=world[Role.ADMIN], scope=world.hq, data={"sites": "東京"},
-                          version=1)
+    services.scope_update(
+        actor=world[Role.ADMIN], scope=world.hq, data={"sites": "東京"}, version=1
+    )
     response = admin_client.post(url, scope_post(name="本社", sites="上書き", version="1"))
     assert response.status_code == 200
     assert b'data-testid="form-errors"' in response.content
@@ -49,35 +57,72 @@ def test_stale_edit_in_the_form_is_refused(admin_client, world):
 
 
 def test_tampered_hidden_and_choice_fields_are_rejected(admin_client, world):
-    response = admin_client.post(reverse("core:organisation_edit"), {
-        "name": "梅商事株式会社", "industry": "<script>", "employee_count": "-5",
-        "business_type": "b2b", "it_dependency": "high", "require_mfa": "nobody",
-        "version": "abc"})
+    response = admin_client.post(
+        reverse("core:organisation_edit"),
+        {
+            "name": "梅商事株式会社",
+            "industry": "<script>",
+            "employee_count": "-5",
+            "business_type": "b2b",
+            "it_dependency": "high",
+            "require_mfa": "nobody",
+            "version": "abc",
+        },
+    )
     assert response.status_code == 200
     org = Organisation.objects.get(pk=world.org.pk)
     assert org.industry == "other" and org.version == 1
 
 
 def test_invitation_form_rejects_other_organisations_scope(admin_client, world, other_world):
-    response = admin_client.post(reverse("core:member_invite"), {
-        "email": "x@example.jp", "role": Role.STAFF, "scope": other_world.hq.pk})
+    response = admin_client.post(
+        reverse("core:member_invite"),
+        {"email": "x@example.jp", "role": Role.STAFF, "scope": other_world.hq.pk},
+    )
     assert response.status_code == 200
     assert not world.org.invitations.exists()
 
 
-FORM_ROUTES = ["core:organisation_edit", "core:scope_create", "core:department_create",
-               "core:member_invite"]
+FORM_ROUTES = [
+    "core:organisation_edit",
+    "core:scope_create",
+    "core:department_create",
+    "core:member_invite",
+]
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.dictionaries(
-    st.sampled_from(["name", "email", "role", "scope", "department", "valid_until",
-                     "employee_count", "industry", "certified_on", "certificate_expires_on",
-                     "scopes", "head", "version", "require_mfa", "csrfmiddlewaretoken"]),
-    st.one_of(st.text(max_size=300), st.integers().map(str),
-              st.sampled_from(["", "0", "-1", "9" * 30, "2026-13-45", "\x00", "' OR 1=1"])),
-    max_size=10))
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.dictionaries(
+        st.sampled_from(
+            [
+                "name",
+                "email",
+                "role",
+                "scope",
+                "department",
+                "valid_until",
+                "employee_count",
+                "industry",
+                "certified_on",
+                "certificate_expires_on",
+                "scopes",
+                "head",
+                "version",
+                "require_mfa",
+                "csrfmiddlewaretoken",
+            ]
+        ),
+        st.one_of(
+            st.text(max_size=300),
+            st.integers().map(str),
+            st.sampled_from(["", "0", "-1", "9" * 30, "2026-13-45", "\x00", "' OR 1=1"]),
+        ),
+        max_size=10,
+    )
+)
 def test_garbage_posted_to_every_form_never_causes_a_server_error(admin_client, world, data):
     for name in FORM_ROUTES:
         response = admin_client.post(reverse(name), data)
@@ -100,8 +145,9 @@ def test_garbage_to_object_forms_and_actions(admin_client, world):
 
 
 def test_audit_export_xlsx_and_csv_carry_hashes_and_neutralise_formulas(admin_client, world):
-    services.department_create(actor=world[Role.ADMIN], organisation=world.org,
-                               data={"name": "=HYPERLINK(\"http://evil\")"})
+    services.department_create(
+        actor=world[Role.ADMIN], organisation=world.org, data={"name": '=HYPERLINK("http://evil")'}
+    )
     count = AuditEntry.objects.filter(organisation=world.org).count()
     response = admin_client.get(reverse("core:audit_export") + "?format=xlsx")
     assert response.status_code == 200
@@ -112,7 +158,7 @@ def test_audit_export_xlsx_and_csv_carry_hashes_and_neutralise_formulas(admin_cl
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) - 1 == count  # a header row, then every entry before the export
     reprs = [r[6] for r in rows[1:]]
-    assert "'=HYPERLINK(\"http://evil\")" in reprs
+    assert '\'=HYPERLINK("http://evil")' in reprs
     last = AuditEntry.objects.filter(organisation=world.org).order_by("-seq")[1]
     assert rows[-1][9] == last.hash
     csv_response = admin_client.get(reverse("core:audit_export") + "?format=csv&action=create")
@@ -143,8 +189,9 @@ def test_external_auditor_sees_only_their_scopes_entries(world, login):
 
 
 def test_record_history_tab_shows_changes(admin_client, world):
-    services.scope_update(actor=world[Role.ADMIN], scope=world.hq, data={"sites": "福岡"},
-                          version=1)
+    services.scope_update(
+        actor=world[Role.ADMIN], scope=world.hq, data={"sites": "福岡"}, version=1
+    )
     response = admin_client.get(reverse("core:scope_detail", args=[world.hq.pk]))
     assert "福岡".encode() in response.content and b'id="history"' in response.content
 
@@ -171,10 +218,19 @@ def test_empty_organisation_dashboard_explains_next_steps(login, outsider):
     assert reverse("core:scope_create") in page and reverse("core:member_invite") in page
 
 
-@pytest.mark.parametrize("name", ["core:audit_list", "core:member_list", "core:department_list",
-                                  "core:scope_list", "core:dashboard"])
-def test_list_query_count_does_not_grow_with_rows(admin_client, world, name,
-                                                  django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "name",
+    [
+        "core:audit_list",
+        "core:member_list",
+        "core:department_list",
+        "core:scope_list",
+        "core:dashboard",
+    ],
+)
+def test_list_query_count_does_not_grow_with_rows(
+    admin_client, world, name, django_assert_max_num_queries
+):
     def count_queries():
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
@@ -186,11 +242,17 @@ def test_list_query_count_does_not_grow_with_rows(admin_client, world, name,
     before = count_queries()
     admin = world[Role.ADMIN]
     for i in range(30):
-        dept = services.department_create(actor=admin, organisation=world.org,
-                                          data={"name": f"部{i}", "scopes": [world.hq]})
-        services.invitation_create(actor=admin, organisation=world.org,
-                                   email=f"p{i}@example.jp", role=Role.STAFF, department=dept,
-                                   accept_url_base="http://t/")
+        dept = services.department_create(
+            actor=admin, organisation=world.org, data={"name": f"部{i}", "scopes": [world.hq]}
+        )
+        services.invitation_create(
+            actor=admin,
+            organisation=world.org,
+            email=f"p{i}@example.jp",
+            role=Role.STAFF,
+            department=dept,
+            accept_url_base="http://t/",
+        )
     for i in range(10):
         services.scope_create(actor=admin, organisation=world.org, data={"name": f"拠点{i}"})
     after = count_queries()
@@ -199,12 +261,30 @@ def test_list_query_count_does_not_grow_with_rows(admin_client, world, name,
     assert Department.objects.filter(organisation=world.org).count() == 31
 
 
-@pytest.mark.parametrize("query", [
-    {"actor": "9223372036854775808"}, {"actor": "-1"}, {"page": "abc"}, {"page": "99999"},
-    {"date_from": "2026-13-45"}, {"model_label": "<script>"}, {"scope": "9" * 40},
-    {"sort": "nonexistent"}, {"format": "csv", "actor": "1" * 30}])
-@pytest.mark.parametrize("name", ["core:audit_list", "core:department_list",
-                                  "core:member_list", "core:scope_list", "core:audit_export"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"actor": "9223372036854775808"},
+        {"actor": "-1"},
+        {"page": "abc"},
+        {"page": "99999"},
+        {"date_from": "2026-13-45"},
+        {"model_label": "<script>"},
+        {"scope": "9" * 40},
+        {"sort": "nonexistent"},
+        {"format": "csv", "actor": "1" * 30},
+    ],
+)
+@pytest.mark.parametrize(
+    "name",
+    [
+        "core:audit_list",
+        "core:department_list",
+        "core:member_list",
+        "core:scope_list",
+        "core:audit_export",
+    ],
+)
 def test_garbage_query_strings_never_cause_a_server_error(admin_client, name, query):
     response = admin_client.get(reverse(name), query)
     assert response.status_code in (200, 302, 404)
@@ -217,9 +297,11 @@ def test_date_filters_use_whole_tokyo_days(admin_client, world):
 
     today = timezone.localdate()
     url = reverse("core:audit_list")
-    same_day = admin_client.get(url, {"date_from": today.isoformat(),
-                                      "date_to": today.isoformat(), "q": "総務部"})
+    same_day = admin_client.get(
+        url, {"date_from": today.isoformat(), "date_to": today.isoformat(), "q": "総務部"}
+    )
     assert "総務部".encode() in same_day.content
-    before = admin_client.get(url, {"date_to": (today - dt.timedelta(days=1)).isoformat(),
-                                    "q": "総務部"})
+    before = admin_client.get(
+        url, {"date_to": (today - dt.timedelta(days=1)).isoformat(), "q": "総務部"}
+    )
     assert "総務部".encode() not in before.content.split(b'id="list-results"')[1]

@@ -30,13 +30,19 @@ class AccountSecurityView(PageView):
         ctx["events"] = LoginEvent.objects.filter(user=self.request.user)[:30]
         from allauth.mfa.models import Authenticator
 
-        labels = {Authenticator.Type.TOTP: _("Authenticator app"),
-                  Authenticator.Type.WEBAUTHN: _("Security key"),
-                  Authenticator.Type.RECOVERY_CODES: _("Recovery codes")}
+        labels = {
+            Authenticator.Type.TOTP: _("Authenticator app"),
+            Authenticator.Type.WEBAUTHN: _("Security key"),
+            Authenticator.Type.RECOVERY_CODES: _("Recovery codes"),
+        }
         ctx["authenticators"] = [
-            {"label": labels.get(a.type, a.type), "name": (a.data or {}).get("name", ""),
-             "created_at": a.created_at}
-            for a in Authenticator.objects.filter(user=self.request.user).order_by("type")]
+            {
+                "label": labels.get(a.type, a.type),
+                "name": (a.data or {}).get("name", ""),
+                "created_at": a.created_at,
+            }
+            for a in Authenticator.objects.filter(user=self.request.user).order_by("type")
+        ]
         ctx["has_token"] = Token.objects.filter(user=self.request.user).exists()
         ctx["new_token"] = self.request.session.pop("ume_new_token", None)
         return ctx
@@ -49,8 +55,9 @@ class AccountSecurityView(PageView):
         else:
             token = services.api_token_rotate(actor=request.user)
             request.session["ume_new_token"] = token.key
-            messages.success(request, _("A new API token was issued. Copy it now: it is shown "
-                                        "only once."))
+            messages.success(
+                request, _("A new API token was issued. Copy it now: it is shown only once.")
+            )
         return redirect("core:account_security")
 
 

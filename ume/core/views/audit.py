@@ -48,9 +48,15 @@ class AuditEntryListView(ListView):
 
 
 EXPORT_HEADERS = [
-    gettext_lazy("Number"), gettext_lazy("date and time"), gettext_lazy("user"),
-    gettext_lazy("operation"), gettext_lazy("record type"), gettext_lazy("record ID"),
-    gettext_lazy("record"), gettext_lazy("changes"), gettext_lazy("previous hash"),
+    gettext_lazy("Number"),
+    gettext_lazy("date and time"),
+    gettext_lazy("user"),
+    gettext_lazy("operation"),
+    gettext_lazy("record type"),
+    gettext_lazy("record ID"),
+    gettext_lazy("record"),
+    gettext_lazy("changes"),
+    gettext_lazy("previous hash"),
     gettext_lazy("hash"),
 ]
 
@@ -73,32 +79,64 @@ class AuditExportView(PolicyMixin, View):
             return redirect("core:audit_list")
         rows = filterset.qs.order_by("seq")
         if exceeds_export_limit(rows):
-            messages.error(request, _("More than {limit} entries match. Narrow the period or "
-                                      "other conditions and export again.").format(
-                limit=settings.UME_EXPORT_MAX_ROWS))
+            messages.error(
+                request,
+                _(
+                    "More than {limit} entries match. Narrow the period or "
+                    "other conditions and export again."
+                ).format(limit=settings.UME_EXPORT_MAX_ROWS),
+            )
             return redirect("core:audit_list")
-        table = Table(title=_("Audit trail"), headers=[str(h) for h in EXPORT_HEADERS],
-                      rows=self._rows(rows))
+        table = Table(
+            title=_("Audit trail"), headers=[str(h) for h in EXPORT_HEADERS], rows=self._rows(rows)
+        )
         base = filename_for(_("audit-trail"), kind)
         if kind == "csv":
             content = write_csv(table)
         else:
-            meta = export_meta(request, **{_("Verification"): _(
-                "Each hash is SHA-256 over the previous hash and the entry; see the README "
-                "(verify_audit).")})
+            meta = export_meta(
+                request,
+                **{
+                    _("Verification"): _(
+                        "Each hash is SHA-256 over the previous hash and the entry; see the README "
+                        "(verify_audit)."
+                    )
+                },
+            )
             content = write_xlsx([table], meta=meta)
         # The export itself is a security event; it follows the entries it contains.
         with transaction.atomic():
-            audit.record_event(organisation_id=self.organisation.pk, name="audit_exported",
-                               details={"format": kind, "query": request.GET.urlencode()})
+            audit.record_event(
+                organisation_id=self.organisation.pk,
+                name="audit_exported",
+                details={"format": kind, "query": request.GET.urlencode()},
+            )
         return export_response(content, filename=base, kind=kind)
 
     @staticmethod
     def _rows(queryset):
-        for e in queryset.values_list("seq", "at", "actor_label", "action", "model_label",
-                                      "object_id", "object_repr", "changes", "prev_hash",
-                                      "hash").iterator(chunk_size=5000):
+        for e in queryset.values_list(
+            "seq",
+            "at",
+            "actor_label",
+            "action",
+            "model_label",
+            "object_id",
+            "object_repr",
+            "changes",
+            "prev_hash",
+            "hash",
+        ).iterator(chunk_size=5000):
             seq, at, actor, action, label, oid, orepr, changes, prev, digest = e
-            yield [seq, timezone.localtime(at).replace(tzinfo=None), actor, action,
-                   model_label_display(label), oid, orepr,
-                   json.dumps(json.loads(changes), ensure_ascii=False), prev, digest]
+            yield [
+                seq,
+                timezone.localtime(at).replace(tzinfo=None),
+                actor,
+                action,
+                model_label_display(label),
+                oid,
+                orepr,
+                json.dumps(json.loads(changes), ensure_ascii=False),
+                prev,
+                digest,
+            ]

@@ -19,13 +19,18 @@ class DashboardView(PageView):
         today = timezone.localdate()
         ctx.update(
             scopes=scopes,
-            expiring=[s for s in scopes if s.certificate_expires_on
-                      and (s.certificate_expires_on - today).days <= 90],
+            expiring=[
+                s
+                for s in scopes
+                if s.certificate_expires_on and (s.certificate_expires_on - today).days <= 90
+            ],
             today=today,
             login=login_summary(user=user),
-            recent=list(audit_entry_list(actor=user, organisation=org)
-                        .select_related(None).only("seq", "at", "actor_label", "action",
-                                                   "model_label", "object_repr")[:8]),
+            recent=list(
+                audit_entry_list(actor=user, organisation=org)
+                .select_related(None)
+                .only("seq", "at", "actor_label", "action", "model_label", "object_repr")[:8]
+            ),
             steps=self._next_steps(scopes),
         )
         return ctx
@@ -36,16 +41,25 @@ class DashboardView(PageView):
 
         org = self.organisation
         steps = [
-            {"done": bool(org.industry != "other" and org.employee_count > 1),
-             "label": _("Complete the organisation profile (industry, size, business type)"),
-             "url": reverse("core:organisation_edit")},
-            {"done": bool(scopes), "label": _("Define at least one ISMS scope (clause 4.3)"),
-             "url": reverse("core:scope_create")},
-            {"done": org.departments.exists(),
-             "label": _("Register the departments inside the scope"),
-             "url": reverse("core:department_create")},
-            {"done": org.memberships.exclude(role="admin").exists(),
-             "label": _("Invite the ISMS secretariat, top management and department heads"),
-             "url": reverse("core:member_invite")},
+            {
+                "done": bool(org.industry != "other" and org.employee_count > 1),
+                "label": _("Complete the organisation profile (industry, size, business type)"),
+                "url": reverse("core:organisation_edit"),
+            },
+            {
+                "done": bool(scopes),
+                "label": _("Define at least one ISMS scope (clause 4.3)"),
+                "url": reverse("core:scope_create"),
+            },
+            {
+                "done": org.departments.exists(),
+                "label": _("Register the departments inside the scope"),
+                "url": reverse("core:department_create"),
+            },
+            {
+                "done": org.memberships.exclude(role="admin").exists(),
+                "label": _("Invite the ISMS secretariat, top management and department heads"),
+                "url": reverse("core:member_invite"),
+            },
         ]
         return steps

@@ -37,8 +37,9 @@ class MemberListView(ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["invitations"] = selectors.invitation_list(actor=self.request.user,
-                                                       organisation=self.organisation)
+        ctx["invitations"] = selectors.invitation_list(
+            actor=self.request.user, organisation=self.organisation
+        )
         return ctx
 
 
@@ -57,10 +58,14 @@ class MemberInviteView(ServiceFormView):
 
     def perform(self, form):
         invitation = services.invitation_create(
-            actor=self.request.user, organisation=self.organisation,
-            accept_url_base=self.request.build_absolute_uri("/"), **form.cleaned_data)
-        messages.success(self.request, _("An invitation was sent to {email}.").format(
-            email=invitation.email))
+            actor=self.request.user,
+            organisation=self.organisation,
+            accept_url_base=self.request.build_absolute_uri("/"),
+            **form.cleaned_data,
+        )
+        messages.success(
+            self.request, _("An invitation was sent to {email}.").format(email=invitation.email)
+        )
         return invitation
 
 
@@ -84,9 +89,10 @@ class MemberDetailView(ObjectMixin, PolicyMixin, DetailView):
         ctx["page_title"] = str(member)
         ctx["add_form"] = kwargs.get("add_form") or self._add_form()
         ctx["history"] = selectors.audit_entry_list(
-            actor=self.request.user, organisation=self.organisation).filter(
-            model_label="core.membership",
-            object_id__in=[str(m.pk) for m in member.org_roles])[:50]
+            actor=self.request.user, organisation=self.organisation
+        ).filter(
+            model_label="core.membership", object_id__in=[str(m.pk) for m in member.org_roles]
+        )[:50]
         return ctx
 
     def _add_form(self, data=None):
@@ -100,20 +106,26 @@ class MemberDetailView(ObjectMixin, PolicyMixin, DetailView):
         action = request.POST.get("action")
         try:
             if action == "deactivate":
-                services.member_deactivate(actor=request.user, organisation=self.organisation,
-                                           user=member)
+                services.member_deactivate(
+                    actor=request.user, organisation=self.organisation, user=member
+                )
                 messages.success(request, _("The user was deactivated. Their history is kept."))
             elif action == "reactivate":
-                services.member_reactivate(actor=request.user, organisation=self.organisation,
-                                           user=member)
+                services.member_reactivate(
+                    actor=request.user, organisation=self.organisation, user=member
+                )
                 messages.success(request, _("The user was reactivated."))
             elif action == "add_role":
                 form = self._add_form(request.POST)
                 if not form.is_valid():
                     return self.render_to_response(self.get_context_data(add_form=form))
                 try:
-                    services.membership_add(actor=request.user, organisation=self.organisation,
-                                            user=member, **form.cleaned_data)
+                    services.membership_add(
+                        actor=request.user,
+                        organisation=self.organisation,
+                        user=member,
+                        **form.cleaned_data,
+                    )
                 except ValidationError as exc:
                     _attach_errors(form, exc)
                     return self.render_to_response(self.get_context_data(add_form=form))
@@ -139,21 +151,30 @@ class MembershipEditView(ObjectMixin, ServiceFormView):
         return self.organisation
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.get_object(),
-                "organisation": self.organisation}
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.get_object(),
+            "organisation": self.organisation,
+        }
 
     def get_breadcrumbs(self):
         m = self.get_object()
-        return [MEMBERS, (str(m.user), reverse("core:member_detail", args=[m.user_id])),
-                (_("Edit role"), None)]
+        return [
+            MEMBERS,
+            (str(m.user), reverse("core:member_detail", args=[m.user_id])),
+            (_("Edit role"), None),
+        ]
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "page_title": _("Edit role")}
 
     def perform(self, form):
-        return services.membership_update(actor=self.request.user, membership=self.get_object(),
-                                          data=form.changed_data_dict(),
-                                          version=form.cleaned_data.get("version"))
+        return services.membership_update(
+            actor=self.request.user,
+            membership=self.get_object(),
+            data=form.changed_data_dict(),
+            version=form.cleaned_data.get("version"),
+        )
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("action") == "remove":
@@ -195,8 +216,9 @@ class InvitationAcceptView(View):
     template_name = "core/invitation_accept.html"
 
     def get_invitation(self, token: str) -> Invitation:
-        invitation = Invitation.objects.select_related("organisation", "scope").filter(
-            token=token).first()
+        invitation = (
+            Invitation.objects.select_related("organisation", "scope").filter(token=token).first()
+        )
         if invitation is None:
             raise Http404
         return invitation
@@ -209,21 +231,27 @@ class InvitationAcceptView(View):
         from ..models import User
 
         existing = User.objects.filter(email__iexact=invitation.email).exists()
-        return {"invitation": invitation, "existing": existing,
-                "form": form or AcceptInvitationForm(initial={"full_name": invitation.full_name})}
+        return {
+            "invitation": invitation,
+            "existing": existing,
+            "form": form or AcceptInvitationForm(initial={"full_name": invitation.full_name}),
+        }
 
     def post(self, request, token):
         invitation = self.get_invitation(token)
         actor = request.user if request.user.is_authenticated else None
         form = AcceptInvitationForm(request.POST) if actor is None else None
         if form is not None and not form.is_valid():
-            return render(request, self.template_name, self._context(request, invitation, form),
-                          status=200)
+            return render(
+                request, self.template_name, self._context(request, invitation, form), status=200
+            )
         try:
             user = services.invitation_accept(
-                actor=actor, invitation=invitation,
+                actor=actor,
+                invitation=invitation,
                 password=form.cleaned_data["password1"] if form else "",
-                full_name=form.cleaned_data["full_name"] if form else "")
+                full_name=form.cleaned_data["full_name"] if form else "",
+            )
         except ValidationError as exc:
             form = form or AcceptInvitationForm()
             _attach_errors(form, exc)
@@ -231,6 +259,8 @@ class InvitationAcceptView(View):
         if actor is None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         request.session["ume_org"] = invitation.organisation_id
-        messages.success(request, _("Welcome to {organisation}.").format(
-            organisation=invitation.organisation.name))
+        messages.success(
+            request,
+            _("Welcome to {organisation}.").format(organisation=invitation.organisation.name),
+        )
         return redirect("core:dashboard")

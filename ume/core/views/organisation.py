@@ -31,10 +31,12 @@ class OrganisationEditView(ServiceFormView):
         return {**super().get_form_kwargs(), "instance": self.organisation}
 
     def perform(self, form):
-        return services.organisation_update(actor=self.request.user,
-                                            organisation=self.organisation,
-                                            data=form.changed_data_dict(),
-                                            version=form.cleaned_data.get("version"))
+        return services.organisation_update(
+            actor=self.request.user,
+            organisation=self.organisation,
+            data=form.changed_data_dict(),
+            version=form.cleaned_data.get("version"),
+        )
 
 
 class ScopeListView(ListView):
@@ -47,8 +49,9 @@ class ScopeListView(ListView):
     create_permission = "core.add_scope"
 
     def get_queryset(self):
-        return selectors.scope_list(actor=self.request.user, organisation=self.organisation,
-                                    include_inactive=True)
+        return selectors.scope_list(
+            actor=self.request.user, organisation=self.organisation, include_inactive=True
+        )
 
 
 class ScopeDetailView(ObjectMixin, PolicyMixin, DetailView):
@@ -57,8 +60,9 @@ class ScopeDetailView(ObjectMixin, PolicyMixin, DetailView):
     context_object_name = "scope"
 
     def get_queryset(self):
-        return selectors.scope_list(actor=self.request.user, organisation=self.organisation,
-                                    include_inactive=True)
+        return selectors.scope_list(
+            actor=self.request.user, organisation=self.organisation, include_inactive=True
+        )
 
     def get_breadcrumbs(self):
         return [SCOPES, (self.get_object().name, None)]
@@ -66,8 +70,7 @@ class ScopeDetailView(ObjectMixin, PolicyMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["page_title"] = self.object.name
-        ctx["history"] = selectors.record_history(actor=self.request.user,
-                                                  obj=self.object)[:50]
+        ctx["history"] = selectors.record_history(actor=self.request.user, obj=self.object)[:50]
         ctx["departments"] = self.object.departments.all()
         return ctx
 
@@ -82,8 +85,9 @@ class ScopeCreateView(ServiceFormView):
 
     def perform(self, form):
         data = form.changed_data_dict()
-        return services.scope_create(actor=self.request.user, organisation=self.organisation,
-                                     data=data)
+        return services.scope_create(
+            actor=self.request.user, organisation=self.organisation, data=data
+        )
 
     def get_success_url(self):
         return reverse("core:scope_detail", args=[self.saved.pk])
@@ -96,25 +100,34 @@ class ScopeEditView(ObjectMixin, ServiceFormView):
     success_message = gettext_lazy("The ISMS scope was saved.")
 
     def get_queryset(self):
-        return selectors.scope_list(actor=self.request.user, organisation=self.organisation,
-                                    include_inactive=True)
+        return selectors.scope_list(
+            actor=self.request.user, organisation=self.organisation, include_inactive=True
+        )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.get_object()}
 
     def get_breadcrumbs(self):
         scope = self.get_object()
-        return [SCOPES, (scope.name, reverse("core:scope_detail", args=[scope.pk])),
-                (_("Edit"), None)]
+        return [
+            SCOPES,
+            (scope.name, reverse("core:scope_detail", args=[scope.pk])),
+            (_("Edit"), None),
+        ]
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs),
-                "page_title": _("Edit {name}").format(name=self.get_object().name)}
+        return {
+            **super().get_context_data(**kwargs),
+            "page_title": _("Edit {name}").format(name=self.get_object().name),
+        }
 
     def perform(self, form):
-        return services.scope_update(actor=self.request.user, scope=self.get_object(),
-                                     data=form.changed_data_dict(),
-                                     version=form.cleaned_data.get("version"))
+        return services.scope_update(
+            actor=self.request.user,
+            scope=self.get_object(),
+            data=form.changed_data_dict(),
+            version=form.cleaned_data.get("version"),
+        )
 
     def get_success_url(self):
         return reverse("core:scope_detail", args=[self.saved.pk])
@@ -149,8 +162,9 @@ class DepartmentCreateView(DepartmentFormMixin, ServiceFormView):
     success_message = gettext_lazy("The department was created.")
 
     def perform(self, form):
-        return services.department_create(actor=self.request.user, organisation=self.organisation,
-                                          data=form.changed_data_dict())
+        return services.department_create(
+            actor=self.request.user, organisation=self.organisation, data=form.changed_data_dict()
+        )
 
 
 class DepartmentEditView(ObjectMixin, DepartmentFormMixin, ServiceFormView):
@@ -169,13 +183,20 @@ class DepartmentEditView(ObjectMixin, DepartmentFormMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         obj = self.get_object()
-        return {**super().get_context_data(**kwargs), "page_title": obj.name, "object": obj,
-                "history": selectors.record_history(actor=self.request.user, obj=obj)[:50]}
+        return {
+            **super().get_context_data(**kwargs),
+            "page_title": obj.name,
+            "object": obj,
+            "history": selectors.record_history(actor=self.request.user, obj=obj)[:50],
+        }
 
     def perform(self, form):
-        return services.department_update(actor=self.request.user, department=self.get_object(),
-                                          data=form.changed_data_dict(),
-                                          version=form.cleaned_data.get("version"))
+        return services.department_update(
+            actor=self.request.user,
+            department=self.get_object(),
+            data=form.changed_data_dict(),
+            version=form.cleaned_data.get("version"),
+        )
 
 
 class DepartmentDeleteView(ObjectMixin, PolicyMixin, DetailView):
@@ -191,11 +212,12 @@ class DepartmentDeleteView(ObjectMixin, PolicyMixin, DetailView):
         return [DEPARTMENTS, (self.get_object().name, None)]
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs),
-                "page_title": _("Delete department"),
-                "question": _("Delete the department “{name}”?").format(
-                    name=self.get_object().name),
-                "cancel_url": reverse("core:department_edit", args=[self.get_object().pk])}
+        return {
+            **super().get_context_data(**kwargs),
+            "page_title": _("Delete department"),
+            "question": _("Delete the department “{name}”?").format(name=self.get_object().name),
+            "cancel_url": reverse("core:department_edit", args=[self.get_object().pk]),
+        }
 
     def post(self, request, *args, **kwargs):
         try:

@@ -16,15 +16,28 @@ class ControlRefField(serializers.SlugRelatedField):
 
 class MeasureSerializer(serializers.ModelSerializer):
     controls = ControlRefField(many=True, required=False)
-    scope = serializers.PrimaryKeyRelatedField(queryset=Scope.objects.all(), required=False,
-                                               allow_null=True)
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False,
-                                               allow_null=True)
+    scope = serializers.PrimaryKeyRelatedField(
+        queryset=Scope.objects.all(), required=False, allow_null=True
+    )
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = Measure
-        fields = ["id", "title", "description", "scope", "owner", "status", "evidence_note",
-                  "controls", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "title",
+            "description",
+            "scope",
+            "owner",
+            "status",
+            "evidence_note",
+            "controls",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {"version": {"read_only": False, "required": False}}
 
@@ -32,19 +45,35 @@ class MeasureSerializer(serializers.ModelSerializer):
 class SoARowSerializer(serializers.ModelSerializer):
     control = serializers.SlugRelatedField(slug_field="ref", read_only=True)
     scope = serializers.PrimaryKeyRelatedField(read_only=True)
-    reasons = serializers.ListField(child=serializers.ChoiceField(InclusionReason.choices),
-                                    required=False)
-    current_variant = serializers.SlugRelatedField(slug_field="key", required=False,
-                                                   allow_null=True,
-                                                   queryset=LevelVariant.objects.all())
-    measures = serializers.PrimaryKeyRelatedField(many=True, required=False,
-                                                  queryset=Measure.objects.all())
+    reasons = serializers.ListField(
+        child=serializers.ChoiceField(InclusionReason.choices), required=False
+    )
+    current_variant = serializers.SlugRelatedField(
+        slug_field="key", required=False, allow_null=True, queryset=LevelVariant.objects.all()
+    )
+    measures = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Measure.objects.all()
+    )
 
     class Meta:
         model = SoARow
-        fields = ["id", "scope", "control", "applicable", "reasons", "exclusion_justification",
-                  "status", "target_level", "current_level", "current_variant", "procedure",
-                  "notes", "measures", "version", "updated_at"]
+        fields = [
+            "id",
+            "scope",
+            "control",
+            "applicable",
+            "reasons",
+            "exclusion_justification",
+            "status",
+            "target_level",
+            "current_level",
+            "current_variant",
+            "procedure",
+            "notes",
+            "measures",
+            "version",
+            "updated_at",
+        ]
         read_only_fields = ["id", "scope", "control", "updated_at"]
         extra_kwargs = {"version": {"read_only": False, "required": False}}
 
@@ -62,8 +91,16 @@ class SoAVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SoAVersion
-        fields = ["id", "scope", "number", "approved_by", "approved_at", "comment",
-                  "snapshot_sha256", "stale"]
+        fields = [
+            "id",
+            "scope",
+            "number",
+            "approved_by",
+            "approved_at",
+            "comment",
+            "snapshot_sha256",
+            "stale",
+        ]
         read_only_fields = fields
 
 

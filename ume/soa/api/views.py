@@ -16,8 +16,14 @@ from .serializers import (
 )
 
 
-class MeasureViewSet(ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                     mixins.CreateModelMixin, mixins.UpdateModelMixin, OrgViewSet):
+class MeasureViewSet(
+    ServiceWriteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    OrgViewSet,
+):
     """Measures (管理策の実施内容) with the controls they implement (by control number)."""
 
     serializer_class = MeasureSerializer
@@ -26,17 +32,20 @@ class MeasureViewSet(ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveMo
     model = Measure
 
     def select(self):
-        return selectors.measure_list(actor=self.request.user,
-                                      organisation=self.organisation).order_by("pk")
+        return selectors.measure_list(
+            actor=self.request.user, organisation=self.organisation
+        ).order_by("pk")
 
     def create_service(self, data):
         data.pop("version", None)
-        return services.measure_create(actor=self.request.user, organisation=self.organisation,
-                                       data=data)
+        return services.measure_create(
+            actor=self.request.user, organisation=self.organisation, data=data
+        )
 
     def update_service(self, measure, data, version):
-        return services.measure_update(actor=self.request.user, measure=measure, data=data,
-                                       version=version)
+        return services.measure_update(
+            actor=self.request.user, measure=measure, data=data, version=version
+        )
 
 
 def _scoped(queryset, request, organisation):
@@ -52,8 +61,13 @@ def _scoped(queryset, request, organisation):
 
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("scope", int)]))
-class SoARowViewSet(ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                    mixins.UpdateModelMixin, OrgViewSet):
+class SoARowViewSet(
+    ServiceWriteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    OrgViewSet,
+):
     """The rows of each scope's SoA (one per Annex A control); PATCH with ``version``."""
 
     serializer_class = SoARowSerializer
@@ -62,13 +76,15 @@ class SoARowViewSet(ServiceWriteMixin, mixins.ListModelMixin, mixins.RetrieveMod
     model = SoARow
 
     def select(self):
-        return (_scoped(SoARow.objects.all(), self.request, self.organisation)
-                .select_related("control", "current_variant").prefetch_related("measures")
-                .order_by("scope_id", "control__sort_key"))
+        return (
+            _scoped(SoARow.objects.all(), self.request, self.organisation)
+            .select_related("control", "current_variant")
+            .prefetch_related("measures")
+            .order_by("scope_id", "control__sort_key")
+        )
 
     def update_service(self, row, data, version):
-        return services.soa_row_update(actor=self.request.user, row=row, data=data,
-                                       version=version)
+        return services.soa_row_update(actor=self.request.user, row=row, data=data, version=version)
 
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("scope", int)]))
@@ -82,6 +98,9 @@ class SoAVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgVie
         return SoAVersionDetailSerializer if self.action == "retrieve" else SoAVersionSerializer
 
     def select(self):
-        return (_scoped(SoAVersion.objects.all(), self.request, self.organisation)
-                .select_related("approved_by").annotate(stale=selectors.stale_condition())
-                .order_by("scope_id", "-number"))
+        return (
+            _scoped(SoAVersion.objects.all(), self.request, self.organisation)
+            .select_related("approved_by")
+            .annotate(stale=selectors.stale_condition())
+            .order_by("scope_id", "-number")
+        )

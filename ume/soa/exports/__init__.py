@@ -46,30 +46,48 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("ref", gettext_lazy("Control number"), ("管理策番号", "番号", "No", "ID"),
-           required=True),
+    Column(
+        "ref", gettext_lazy("Control number"), ("管理策番号", "番号", "No", "ID"), required=True
+    ),
     Column("title", gettext_lazy("Control title"), ("管理策名", "管理策"), imported=False),
-    Column("applicable", gettext_lazy("Applicability"), ("適用可否", "適用", "適用／除外"),
-           required=True),
-    Column("reasons", gettext_lazy("Reasons for inclusion"),
-           ("理由", "管理策を含めた理由", "適用理由"), required=True),
-    Column("exclusion_justification", gettext_lazy("Justification for exclusion"),
-           ("除外した正当な理由", "除外理由", "除外の正当性"), required=True),
+    Column(
+        "applicable",
+        gettext_lazy("Applicability"),
+        ("適用可否", "適用", "適用／除外"),
+        required=True,
+    ),
+    Column(
+        "reasons",
+        gettext_lazy("Reasons for inclusion"),
+        ("理由", "管理策を含めた理由", "適用理由"),
+        required=True,
+    ),
+    Column(
+        "exclusion_justification",
+        gettext_lazy("Justification for exclusion"),
+        ("除外した正当な理由", "除外理由", "除外の正当性"),
+        required=True,
+    ),
     Column("status", gettext_lazy("Implementation status"), ("実施状況",), required=True),
     Column("target_level", gettext_lazy("Target level"), ("目標レベル",), required=True),
     Column("current_level", gettext_lazy("Current level"), ("現在レベル",), required=True),
-    Column("current_variant", gettext_lazy("Implementation example"),
-           ("実装例", "実装概要", "実装概要（事例）", "事例")),
-    Column("measures", gettext_lazy("Measures implemented"), ("実施内容", "対策"),
-           imported=False),
+    Column(
+        "current_variant",
+        gettext_lazy("Implementation example"),
+        ("実装例", "実装概要", "実装概要（事例）", "事例"),
+    ),
+    Column("measures", gettext_lazy("Measures implemented"), ("実施内容", "対策"), imported=False),
     Column("procedure", gettext_lazy("Procedure"), ("手順書", "手順")),
     Column("evidence", gettext_lazy("Evidence"), ("証拠", "エビデンス"), imported=False),
     Column("notes", gettext_lazy("Notes"), ("備考",)),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
-LEVEL_MARKS = {"ume": gettext_lazy("Plum"), "take": gettext_lazy("Bamboo"),
-               "matsu": gettext_lazy("Pine")}
+LEVEL_MARKS = {
+    "ume": gettext_lazy("Plum"),
+    "take": gettext_lazy("Bamboo"),
+    "matsu": gettext_lazy("Pine"),
+}
 APPLICABILITY_LABELS = {True: gettext_lazy("Included"), False: gettext_lazy("Excluded")}
 
 
@@ -107,14 +125,15 @@ def variant_label(key: str) -> str:
     if not key:
         return ""
     level = variant_level(key)
-    return f"{level_mark(level) or level}{key[len(level):]}"
+    return f"{level_mark(level) or level}{key[len(level) :]}"
 
 
 def evidence_label(evidence: Iterable[dict[str, Any]]) -> str:
     """One line per file: its name and the first 12 hex digits of its SHA-256."""
     return "\n".join(
         f"{e.get('name', '')} (SHA-256: {str(e.get('sha256', ''))[:EVIDENCE_HASH_CHARS]})"
-        for e in evidence)
+        for e in evidence
+    )
 
 
 def measures_label(measures: Iterable[dict[str, Any]]) -> str:
@@ -126,10 +145,38 @@ def measures_label(measures: Iterable[dict[str, Any]]) -> str:
 _REASON_SPLIT = re.compile(r"[、,，;；\n/／]+")
 # Fixed Japanese (and common hand-typed) forms accepted whatever the UI language.
 APPLICABLE_ALIASES = {
-    True: ("適用", "○", "〇", "◯", "●", "yes", "y", "true", "included", "applicable", "有",
-           "要", "適用する"),
-    False: ("除外", "×", "✕", "✖", "✗", "x", "no", "n", "false", "excluded", "適用外",
-            "非適用", "除外する", "不要", "無"),
+    True: (
+        "適用",
+        "○",
+        "〇",
+        "◯",
+        "●",
+        "yes",
+        "y",
+        "true",
+        "included",
+        "applicable",
+        "有",
+        "要",
+        "適用する",
+    ),
+    False: (
+        "除外",
+        "×",
+        "✕",
+        "✖",
+        "✗",
+        "x",
+        "no",
+        "n",
+        "false",
+        "excluded",
+        "適用外",
+        "非適用",
+        "除外する",
+        "不要",
+        "無",
+    ),
 }
 STATUS_ALIASES = {
     ImplementationStatus.IMPLEMENTED: ("実施済み", "実施済", "済"),
@@ -143,8 +190,7 @@ REASON_ALIASES = {
     InclusionReason.CONTRACT: ("契約", "契約上の要求"),
     InclusionReason.BUSINESS: ("事業上の要求", "事業", "業務上の要求"),
 }
-LEVEL_ALIASES = {Level.UME: ("梅", "ume"), Level.TAKE: ("竹", "take"),
-                 Level.MATSU: ("松", "matsu")}
+LEVEL_ALIASES = {Level.UME: ("梅", "ume"), Level.TAKE: ("竹", "take"), Level.MATSU: ("松", "matsu")}
 
 
 def norm(text: Any) -> str:
@@ -201,13 +247,40 @@ def value_label(name: str, value: Any) -> str:
 
 _LAZY = frozenset({"soa_xlsx", "soa_docx", "soa_pdf", "soa_document"})
 
-__all__ = ["APPLICABILITY_LABELS", "APPLICABLE_ALIASES", "COLUMNS", "COLUMN_BY_KEY",
-           "FORMAT_MARK", "LEVEL_ALIASES", "LEVEL_MARKS", "REASON_ALIASES", "SHEET_ALIASES",
-           "SHEET_TITLE", "STATUS_ALIASES", "Column", "applicability_label",
-           "applicability_lookup", "evidence_label", "level_lookup", "level_mark",
-           "list_separator", "measures_label", "norm", "reason_lookup", "reasons_label",
-           "soa_document", "soa_docx", "soa_pdf", "soa_xlsx", "split_reasons", "status_label",
-           "status_lookup", "value_label", "variant_label", "variant_level"]
+__all__ = [
+    "APPLICABILITY_LABELS",
+    "APPLICABLE_ALIASES",
+    "COLUMNS",
+    "COLUMN_BY_KEY",
+    "FORMAT_MARK",
+    "LEVEL_ALIASES",
+    "LEVEL_MARKS",
+    "REASON_ALIASES",
+    "SHEET_ALIASES",
+    "SHEET_TITLE",
+    "STATUS_ALIASES",
+    "Column",
+    "applicability_label",
+    "applicability_lookup",
+    "evidence_label",
+    "level_lookup",
+    "level_mark",
+    "list_separator",
+    "measures_label",
+    "norm",
+    "reason_lookup",
+    "reasons_label",
+    "soa_document",
+    "soa_docx",
+    "soa_pdf",
+    "soa_xlsx",
+    "split_reasons",
+    "status_label",
+    "status_lookup",
+    "value_label",
+    "variant_label",
+    "variant_level",
+]
 
 
 def __getattr__(name: str) -> Any:

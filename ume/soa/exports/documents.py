@@ -38,8 +38,18 @@ from . import (
 
 # Columns of the per-theme table in Word and PDF; measures, procedure and evidence of each
 # included control follow the table as text, so the table still fits an A4 landscape page.
-DOCUMENT_COLUMNS = ("ref", "title", "applicable", "reasons", "exclusion_justification",
-                    "status", "target_level", "current_display", "procedure", "notes")
+DOCUMENT_COLUMNS = (
+    "ref",
+    "title",
+    "applicable",
+    "reasons",
+    "exclusion_justification",
+    "status",
+    "target_level",
+    "current_display",
+    "procedure",
+    "notes",
+)
 PDF_COLUMN_WIDTHS = (5, 16, 6, 10, 15, 8, 6, 7, 12, 15)  # percent, in DOCUMENT_COLUMNS order
 PDF_TEMPLATE = "soa/pdf/soa.html"
 
@@ -67,17 +77,20 @@ class SoADocument:
     rows: list[dict]
 
     def meta(self, *, with_export_time: bool = True) -> list[tuple[str, str]]:
-        pairs = [(_("Organisation"), self.organisation), (_("ISMS scope"), self.scope),
-                 (_("Version"), self.version_label), (_("Approved by"), self.approver),
-                 (_("Approved at"), self.approved_at)]
+        pairs = [
+            (_("Organisation"), self.organisation),
+            (_("ISMS scope"), self.scope),
+            (_("Version"), self.version_label),
+            (_("Approved by"), self.approver),
+            (_("Approved at"), self.approved_at),
+        ]
         if with_export_time:
             pairs.append((_("Exported at"), self.exported_at))
         return pairs
 
     def themes(self) -> list[tuple[str, list[dict]]]:
         """(``5 組織的管理策``, rows) for each theme of Annex A, in order."""
-        labels = {number: str(dict(Theme.choices)[theme])
-                  for theme, number in THEME_NUMBER.items()}
+        labels = {number: str(dict(Theme.choices)[theme]) for theme, number in THEME_NUMBER.items()}
         out = []
         for number in sorted(labels):
             rows = [r for r in self.rows if r["theme"] == number]
@@ -114,8 +127,9 @@ def _display_row(row: dict) -> dict:
     }
 
 
-def soa_document(*, soa: StatementOfApplicability,
-                 version: SoAVersion | None = None) -> SoADocument:
+def soa_document(
+    *, soa: StatementOfApplicability, version: SoAVersion | None = None
+) -> SoADocument:
     """The document of an approved ``version`` of ``soa``, or of its current draft."""
     if version is None:
         snapshot = snapshot_of(soa)
@@ -128,64 +142,87 @@ def soa_document(*, soa: StatementOfApplicability,
         approver, approved_at = str(version.approved_by), _moment(version.approved_at)
     return SoADocument(
         organisation=snapshot.get("organisation") or soa.organisation.name,
-        scope=snapshot.get("scope") or soa.scope.name, version_label=label,
-        approver=approver, approved_at=approved_at, exported_at=_moment(timezone.now()),
-        rows=[_display_row(r) for r in snapshot.get("rows", [])])
+        scope=snapshot.get("scope") or soa.scope.name,
+        version_label=label,
+        approver=approver,
+        approved_at=approved_at,
+        exported_at=_moment(timezone.now()),
+        rows=[_display_row(r) for r in snapshot.get("rows", [])],
+    )
 
 
-def soa_xlsx(*, soa: StatementOfApplicability, version: SoAVersion | None = None,
-             language: str | None = None) -> bytes:
+def soa_xlsx(
+    *, soa: StatementOfApplicability, version: SoAVersion | None = None, language: str | None = None
+) -> bytes:
     """Sheet 「情報」 (meta) and sheet 「適用宣言書」: one row per control, ``COLUMNS`` order.
 
     The file is the import format: upload it again and only the edited cells change."""
     with _language(language):
         doc = soa_document(soa=soa, version=version)
-        table = Table(title=str(SHEET_TITLE), headers=[str(c.label) for c in COLUMNS],
-                      rows=[[row[c.key] for c in COLUMNS] for row in doc.rows])
+        table = Table(
+            title=str(SHEET_TITLE),
+            headers=[str(c.label) for c in COLUMNS],
+            rows=[[row[c.key] for c in COLUMNS] for row in doc.rows],
+        )
         ignored = list_separator().join(str(c.label) for c in COLUMNS if not c.imported)
         meta = dict(doc.meta())
         meta[_("File format")] = FORMAT_MARK
         meta[_("Import")] = _(
             "Edit the sheet and import it again to update the Statement of Applicability. "
-            "These columns are for reference and are not imported: {columns}.").format(
-            columns=ignored)
-        return write_xlsx([table], meta=meta, meta_title=_("Information"),
-                          title=f"{SHEET_TITLE} {doc.scope}")
+            "These columns are for reference and are not imported: {columns}."
+        ).format(columns=ignored)
+        return write_xlsx(
+            [table], meta=meta, meta_title=_("Information"), title=f"{SHEET_TITLE} {doc.scope}"
+        )
 
 
 def _detail(row: dict) -> str:
     sep = list_separator()
     evidence = sep.join(row["evidence"].splitlines())
-    return "\n".join([
-        f"{row['ref']} {row['title']}",
-        f"{COLUMN_BY_KEY['measures'].label}: {sep.join(row['measures'].splitlines()) or '—'}",
-        f"{COLUMN_BY_KEY['procedure'].label}: {row['procedure'] or '—'}",
-        f"{COLUMN_BY_KEY['evidence'].label}: {evidence or '—'}",
-    ])
+    return "\n".join(
+        [
+            f"{row['ref']} {row['title']}",
+            f"{COLUMN_BY_KEY['measures'].label}: {sep.join(row['measures'].splitlines()) or '—'}",
+            f"{COLUMN_BY_KEY['procedure'].label}: {row['procedure'] or '—'}",
+            f"{COLUMN_BY_KEY['evidence'].label}: {evidence or '—'}",
+        ]
+    )
 
 
 def _document_headers() -> list[str]:
-    return [str(COLUMN_BY_KEY["current_level" if key == "current_display" else key].label)
-            for key in DOCUMENT_COLUMNS]
+    return [
+        str(COLUMN_BY_KEY["current_level" if key == "current_display" else key].label)
+        for key in DOCUMENT_COLUMNS
+    ]
 
 
-def soa_docx(*, soa: StatementOfApplicability, version: SoAVersion | None = None,
-             language: str | None = None) -> bytes:
+def soa_docx(
+    *, soa: StatementOfApplicability, version: SoAVersion | None = None, language: str | None = None
+) -> bytes:
     """Word, A4 landscape: title, meta, then per theme a table and the included controls'
     measures, procedure and evidence."""
     with _language(language):
         doc = soa_document(soa=soa, version=version)
         sections: list[Section] = []
         for heading, rows in doc.themes():
-            sections.append(Section(heading=heading, table=Table(
-                title=heading, headers=_document_headers(),
-                rows=[[r[key] for key in DOCUMENT_COLUMNS] for r in rows])))
+            sections.append(
+                Section(
+                    heading=heading,
+                    table=Table(
+                        title=heading,
+                        headers=_document_headers(),
+                        rows=[[r[key] for key in DOCUMENT_COLUMNS] for r in rows],
+                    ),
+                )
+            )
             details = [_detail(r) for r in rows if r["is_applicable"]]
             if details:
-                sections.append(Section(heading=_("Measures, procedures and evidence"),
-                                        paragraphs=details, level=2))
-        data = write_docx(title=_("Statement of Applicability"), meta=doc.meta(),
-                          sections=sections)
+                sections.append(
+                    Section(
+                        heading=_("Measures, procedures and evidence"), paragraphs=details, level=2
+                    )
+                )
+        data = write_docx(title=_("Statement of Applicability"), meta=doc.meta(), sections=sections)
     return _landscape(data)
 
 
@@ -206,21 +243,32 @@ def _landscape(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def soa_pdf(*, soa: StatementOfApplicability, version: SoAVersion | None = None,
-            language: str | None = None) -> bytes:
+def soa_pdf(
+    *, soa: StatementOfApplicability, version: SoAVersion | None = None, language: str | None = None
+) -> bytes:
     """PDF, A4 landscape, IPAexGothic embedded by the core layer."""
     from ume.core.exports import render_pdf_template
 
     with _language(language):
         doc = soa_document(soa=soa, version=version)
         context = {
-            "LANGUAGE_CODE": get_language(), "title": _("Statement of Applicability"),
-            "organisation": doc.organisation, "subtitle": doc.scope,
-            "meta": doc.meta(with_export_time=False), "exported_at": doc.exported_at,
-            "headers": _document_headers(), "widths": PDF_COLUMN_WIDTHS,
-            "themes": [{"heading": h, "rows": [{**r, "cells": [r[k] for k in DOCUMENT_COLUMNS]}
-                                               for r in rows]} for h, rows in doc.themes()],
-            "detail_labels": {k: COLUMN_BY_KEY[k].label for k in
-                              ("measures", "procedure", "evidence")},
+            "LANGUAGE_CODE": get_language(),
+            "title": _("Statement of Applicability"),
+            "organisation": doc.organisation,
+            "subtitle": doc.scope,
+            "meta": doc.meta(with_export_time=False),
+            "exported_at": doc.exported_at,
+            "headers": _document_headers(),
+            "widths": PDF_COLUMN_WIDTHS,
+            "themes": [
+                {
+                    "heading": h,
+                    "rows": [{**r, "cells": [r[k] for k in DOCUMENT_COLUMNS]} for r in rows],
+                }
+                for h, rows in doc.themes()
+            ],
+            "detail_labels": {
+                k: COLUMN_BY_KEY[k].label for k in ("measures", "procedure", "evidence")
+            },
         }
         return render_pdf_template(PDF_TEMPLATE, context)

@@ -53,9 +53,12 @@ def cell_text(value: Any) -> str:
 
 def read_upload(uploaded: Any) -> bytes:
     limit = settings.UME_IMPORT_MAX_BYTES
-    too_big = ImportFileError(_("The file is larger than {size} MB. Split it or remove "
-                                "unneeded sheets and upload it again.").format(
-        size=round(limit / 1024 / 1024, 1)))
+    too_big = ImportFileError(
+        _(
+            "The file is larger than {size} MB. Split it or remove "
+            "unneeded sheets and upload it again."
+        ).format(size=round(limit / 1024 / 1024, 1))
+    )
     if (getattr(uploaded, "size", None) or 0) > limit:
         raise too_big
     data = uploaded.read(limit + 1)
@@ -70,12 +73,20 @@ def open_workbook(data: bytes):
     """An openpyxl read-only workbook, or ImportFileError with what to do instead."""
     from openpyxl import load_workbook
 
-    not_xlsx = ImportFileError(_("The file is not an Excel workbook (.xlsx). Upload the .xlsx "
-                                 "file exported from Ume, or save your file in Excel as "
-                                 "“Excel Workbook (*.xlsx)”."))
+    not_xlsx = ImportFileError(
+        _(
+            "The file is not an Excel workbook (.xlsx). Upload the .xlsx "
+            "file exported from Ume, or save your file in Excel as "
+            "“Excel Workbook (*.xlsx)”."
+        )
+    )
     if data.startswith(_OLE_SIGNATURE):
-        raise ImportFileError(_("This is an old Excel file (.xls). Open it in Excel, save it as "
-                                "“Excel Workbook (*.xlsx)” and upload it again."))
+        raise ImportFileError(
+            _(
+                "This is an old Excel file (.xls). Open it in Excel, save it as "
+                "“Excel Workbook (*.xlsx)” and upload it again."
+            )
+        )
     if not data.startswith(_ZIP_SIGNATURE):
         raise not_xlsx
     try:
@@ -96,9 +107,12 @@ def sheet_rows(worksheet) -> list[tuple]:
     for values in worksheet.iter_rows(values_only=True):
         rows.append(values)
         if len(rows) > MAX_ROWS:
-            raise ImportFileError(_("The sheet “{sheet}” has more than {count} rows; an SoA "
-                                    "has far fewer. Remove unrelated rows.").format(
-                sheet=worksheet.title, count=MAX_ROWS))
+            raise ImportFileError(
+                _(
+                    "The sheet “{sheet}” has more than {count} rows; an SoA "
+                    "has far fewer. Remove unrelated rows."
+                ).format(sheet=worksheet.title, count=MAX_ROWS)
+            )
     return rows
 
 
@@ -185,8 +199,13 @@ class ImportPreview:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ImportPreview":
-        nested = {"rows": RowChange, "errors": RowError, "warnings": RowError,
-                  "review": ReviewItem, "mapped": MappedRow}
+        nested = {
+            "rows": RowChange,
+            "errors": RowError,
+            "warnings": RowError,
+            "review": ReviewItem,
+            "mapped": MappedRow,
+        }
         values = dict(data)
         for name, kind in nested.items():
             values[name] = [kind(**item) for item in values.get(name, [])]
@@ -220,8 +239,9 @@ def _plain(name: str, value: Any) -> Any:
     return str(value) if isinstance(value, str) else value  # choices members as plain text
 
 
-def _differences(row: SoARow, raw: dict[str, Any],
-                 variants: dict[str, LevelVariant]) -> dict[str, Any]:
+def _differences(
+    row: SoARow, raw: dict[str, Any], variants: dict[str, LevelVariant]
+) -> dict[str, Any]:
     """The raw values that differ from the row, with examples as instances. A changed
     current level drops an unchanged example of another level (validate_row would otherwise
     put the example's level back)."""
@@ -230,20 +250,31 @@ def _differences(row: SoARow, raw: dict[str, Any],
         values["current_variant"] = variants.get(values["current_variant"])
     values = {k: v for k, v in values.items() if not _same(k, getattr(row, k), v)}
     variant = values.get("current_variant", row.current_variant)
-    if ("current_level" in values and "current_variant" not in values and variant is not None
-            and variant.level != values["current_level"]):
+    if (
+        "current_level" in values
+        and "current_variant" not in values
+        and variant is not None
+        and variant.level != values["current_level"]
+    ):
         values["current_variant"] = None
     return values
 
 
-def plan_changes(preview: ImportPreview, soa: StatementOfApplicability,
-                 parsed: dict[str, tuple[int, str, dict[str, Any]]]) -> None:
+def plan_changes(
+    preview: ImportPreview,
+    soa: StatementOfApplicability,
+    parsed: dict[str, tuple[int, str, dict[str, Any]]],
+) -> None:
     """Diff each parsed row (ref → (row number, label for the report, raw values)) with the
     current row, validate those that differ with ``validate_row`` and record the changes."""
     from ..services.soa import EDITABLE, validate_row
 
-    rows = {r.control.ref: r for r in SoARow.objects.filter(soa=soa, control__ref__in=parsed)
-            .select_related("control", "current_variant")}
+    rows = {
+        r.control.ref: r
+        for r in SoARow.objects.filter(soa=soa, control__ref__in=parsed).select_related(
+            "control", "current_variant"
+        )
+    }
     variants = variants_by_ref(parsed)
     max_procedure = SoARow._meta.get_field("procedure").max_length
     for ref, (row_number, label, raw) in parsed.items():
@@ -253,15 +284,24 @@ def plan_changes(preview: ImportPreview, soa: StatementOfApplicability,
             continue
         example = values.get("current_variant")
         if example is not None and raw.get("current_level") not in ("", None, example.level):
-            preview.error(row_number, label, _(
-                "The implementation example {example} is of level {level}; correct the "
-                "current level or the example.").format(example=variant_label(example.key),
-                                                        level=value_label("current_level",
-                                                                      example.level)))
+            preview.error(
+                row_number,
+                label,
+                _(
+                    "The implementation example {example} is of level {level}; correct the "
+                    "current level or the example."
+                ).format(
+                    example=variant_label(example.key),
+                    level=value_label("current_level", example.level),
+                ),
+            )
             continue
         if len(str(values.get("procedure", ""))) > max_procedure:
-            preview.error(row_number, label, _("The procedure is longer than {count} "
-                                               "characters.").format(count=max_procedure))
+            preview.error(
+                row_number,
+                label,
+                _("The procedure is longer than {count} characters.").format(count=max_procedure),
+            )
             continue
         try:
             merged = validate_row(row, values)
@@ -274,9 +314,16 @@ def plan_changes(preview: ImportPreview, soa: StatementOfApplicability,
             continue
         title = row.control.tr("title")
         for name, value in changed.items():
-            preview.rows.append(RowChange(ref, title, name, str(COLUMN_BY_KEY[name].label),
-                                          value_label(name, getattr(row, name)),
-                                          value_label(name, value)))
+            preview.rows.append(
+                RowChange(
+                    ref,
+                    title,
+                    name,
+                    str(COLUMN_BY_KEY[name].label),
+                    value_label(name, getattr(row, name)),
+                    value_label(name, value),
+                )
+            )
         preview.changes[ref] = {k: _plain(k, v) for k, v in changed.items()}
         preview.versions[ref] = row.version
     if preview.errors:  # all or nothing: a file with errors plans no change at all
@@ -293,8 +340,11 @@ def resolve_changes(changes: dict[str, dict[str, Any]]) -> dict[str, dict[str, A
             key = values["current_variant"]
             values["current_variant"] = variants.get(ref, {}).get(key) if key else None
             if key and values["current_variant"] is None:
-                raise ValidationError(_("{ref}: the implementation example {key} no longer "
-                                        "exists.").format(ref=ref, key=key))
+                raise ValidationError(
+                    _("{ref}: the implementation example {key} no longer exists.").format(
+                        ref=ref, key=key
+                    )
+                )
         out[ref] = values
     return out
 
@@ -305,18 +355,24 @@ def apply(*, actor, soa: StatementOfApplicability, preview: ImportPreview) -> in
     from ..services import soa_rows_import
 
     if preview.soa_id != soa.pk:
-        raise StalePreviewError(_("This preview belongs to another Statement of "
-                                  "Applicability."), code="stale")
+        raise StalePreviewError(
+            _("This preview belongs to another Statement of Applicability."), code="stale"
+        )
     if preview.errors:
         raise ValidationError(_("The file has errors; nothing was imported."))
     with transaction.atomic():
-        seen = dict(SoARow.objects.select_for_update().filter(
-            soa=soa, control__ref__in=list(preview.versions)).values_list("control__ref",
-                                                                          "version"))
-        stale = sorted(ref for ref, version in preview.versions.items()
-                       if seen.get(ref) != version)
+        seen = dict(
+            SoARow.objects.select_for_update()
+            .filter(soa=soa, control__ref__in=list(preview.versions))
+            .values_list("control__ref", "version")
+        )
+        stale = sorted(ref for ref, version in preview.versions.items() if seen.get(ref) != version)
         if stale:
-            raise StalePreviewError(_("{refs} changed after the preview was made. Upload the "
-                                      "file again to see the current differences.").format(
-                refs=", ".join(stale)), code="stale")
+            raise StalePreviewError(
+                _(
+                    "{refs} changed after the preview was made. Upload the "
+                    "file again to see the current differences."
+                ).format(refs=", ".join(stale)),
+                code="stale",
+            )
         return soa_rows_import(actor=actor, soa=soa, changes=resolve_changes(preview.changes))

@@ -54,8 +54,17 @@ _ID = re.compile(r"^a?\.?(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?\.?(?=$|[^\d.]
 _ID_PREFIX = re.compile(r"^\s*[Aa]?\s*\.?\s*\d{1,2}(?:\s*\.\s*\d{1,2}){0,2}\.?\s*")
 REASON_KEYWORDS = {
     InclusionReason.RISK: ("リスク", "risk"),
-    InclusionReason.LEGAL: ("法令", "法律", "法的", "法規", "条例", "規制", "legal", "law",
-                            "regulat"),
+    InclusionReason.LEGAL: (
+        "法令",
+        "法律",
+        "法的",
+        "法規",
+        "条例",
+        "規制",
+        "legal",
+        "law",
+        "regulat",
+    ),
     InclusionReason.CONTRACT: ("契約", "contract"),
     InclusionReason.BUSINESS: ("事業", "業務", "business"),
 }
@@ -84,7 +93,7 @@ def inline_title(value: Any) -> str:
     """The title written after the number in the id cell (「A.5.1.1 情報セキュリティ…」)."""
     text = unicodedata.normalize("NFKC", cell_text(value))
     match = _ID_PREFIX.match(text)
-    return text[match.end():].strip() if match else ""
+    return text[match.end() :].strip() if match else ""
 
 
 def reasons_from_text(text: str) -> list[str]:
@@ -124,8 +133,12 @@ def _classify(headers: list[str], skip: set[int]) -> dict[str, int]:
     for i, text in enumerate(headers):
         if i in skip or not text:
             continue
-        if ("除外" in text and ("理由" in text or "正当" in text)) or "正当" in text \
-                or "justif" in text or "exclusion" in text:
+        if (
+            ("除外" in text and ("理由" in text or "正当" in text))
+            or "正当" in text
+            or "justif" in text
+            or "exclusion" in text
+        ):
             found.setdefault("justification", i)
         elif "理由" in text or "reason" in text:
             found.setdefault("reason", i)
@@ -138,14 +151,14 @@ def _mark_column(rows, controls: list[int], skip: set[int], marks: dict) -> int 
     width = max((len(rows[i]) for i in controls), default=0)
     for column in range(width):
         values = [norm(cell_text(rows[i][column])) for i in controls if column < len(rows[i])]
-        if column not in skip and values and all(v in marks for v in values if v) \
-                and any(values):
+        if column not in skip and values and all(v in marks for v in values if v) and any(values):
             return column
     return None
 
 
-def _read_rows(preview: ImportPreview, rows, id_col: int, cols: dict[str, int],
-               known: set[str]) -> dict[str, Row2013]:
+def _read_rows(
+    preview: ImportPreview, rows, id_col: int, cols: dict[str, int], known: set[str]
+) -> dict[str, Row2013]:
     marks = applicability_lookup()
     found: dict[str, Row2013] = {}
 
@@ -158,32 +171,46 @@ def _read_rows(preview: ImportPreview, rows, id_col: int, cols: dict[str, int],
         if parts != 3:
             continue  # blank, heading (A.5 / A.5.1) or an unrelated row
         if ref not in known:
-            preview.error(number, ref, _("{ref} is not a control of ISO/IEC 27001:2013 Annex "
-                                         "A.").format(ref=ref))
+            preview.error(
+                number,
+                ref,
+                _("{ref} is not a control of ISO/IEC 27001:2013 Annex A.").format(ref=ref),
+            )
             continue
         if ref in found:
-            preview.error(number, ref, _("{ref} appears more than once (rows {first} and "
-                                         "{row}). Keep one row per control.").format(
-                ref=ref, first=found[ref].number, row=number))
+            preview.error(
+                number,
+                ref,
+                _(
+                    "{ref} appears more than once (rows {first} and "
+                    "{row}). Keep one row per control."
+                ).format(ref=ref, first=found[ref].number, row=number),
+            )
             continue
         value = text(row, "applicable")
         applicable = marks.get(norm(value))
         if applicable is None:
-            preview.error(number, ref, _("Enter whether {ref} is included: {yes} (○) or {no} "
-                                         "(×).").format(ref=ref, yes=applicability_label(True),
-                                                        no=applicability_label(False)))
+            preview.error(
+                number,
+                ref,
+                _("Enter whether {ref} is included: {yes} (○) or {no} (×).").format(
+                    ref=ref, yes=applicability_label(True), no=applicability_label(False)
+                ),
+            )
             continue
         title = inline_title(row[id_col]) or text(row, "title")
-        justification = text(row, "justification") if "justification" in cols \
-            else text(row, "reason")
+        justification = (
+            text(row, "justification") if "justification" in cols else text(row, "reason")
+        )
         found[ref] = Row2013(number, ref, title, applicable, text(row, "reason"), justification)
     return found
 
 
 def preview_2013(*, soa: StatementOfApplicability, uploaded: Any) -> ImportPreview:
     """Parse a 2013 SoA workbook into changes of ``soa`` (2022); never writes."""
-    preview = ImportPreview(format="2013", soa_id=soa.pk,
-                            filename=PurePath(getattr(uploaded, "name", "") or "").name)
+    preview = ImportPreview(
+        format="2013", soa_id=soa.pk, filename=PurePath(getattr(uploaded, "name", "") or "").name
+    )
     try:
         workbook = open_workbook(read_upload(uploaded))
         try:
@@ -195,8 +222,14 @@ def preview_2013(*, soa: StatementOfApplicability, uploaded: Any) -> ImportPrevi
         return preview
     located = _locate(sheets)
     if located is None:
-        preview.error(None, "", _("No ISO/IEC 27001:2013 control numbers (A.5.1.1 … A.18.2.3) "
-                                  "were found in the first columns of the workbook."))
+        preview.error(
+            None,
+            "",
+            _(
+                "No ISO/IEC 27001:2013 control numbers (A.5.1.1 … A.18.2.3) "
+                "were found in the first columns of the workbook."
+            ),
+        )
         return preview
     sheet, rows, id_col = located
     controls = [i for i, r in enumerate(rows) if id_col < len(r) and parse_id(r[id_col])[1] == 3]
@@ -206,71 +239,126 @@ def preview_2013(*, soa: StatementOfApplicability, uploaded: Any) -> ImportPrevi
     if "applicable" not in cols:
         column = _mark_column(rows, controls, skip, applicability_lookup())
         if column is None:
-            preview.error(None, "", _("No applicability column was found. Name it “適用可否” "
-                                      "and enter 適用 or 除外 (○ or ×) in each control row."))
+            preview.error(
+                None,
+                "",
+                _(
+                    "No applicability column was found. Name it “適用可否” "
+                    "and enter 適用 or 除外 (○ or ×) in each control row."
+                ),
+            )
             return preview
         cols["applicable"] = column
     if not inline:
         cols["title"] = id_col + 1
     _describe_columns(preview, sheet, id_col, cols)
-    targets = {c.ref: sorted((t.ref for t in c.targets.all()),
-                             key=lambda r: tuple(int(p) for p in r.split(".")))
-               for c in Control2013.objects.prefetch_related("targets").order_by("sort_key")}
+    targets = {
+        c.ref: sorted(
+            (t.ref for t in c.targets.all()), key=lambda r: tuple(int(p) for p in r.split("."))
+        )
+        for c in Control2013.objects.prefetch_related("targets").order_by("sort_key")
+    }
     found = _read_rows(preview, rows, id_col, cols, set(targets))
     preview.row_count = len(found)
     _migrate(preview, soa, found, targets)
     return preview
 
 
-def _describe_columns(preview: ImportPreview, sheet: str, id_col: int,
-                      cols: dict[str, int]) -> None:
+def _describe_columns(
+    preview: ImportPreview, sheet: str, id_col: int, cols: dict[str, int]
+) -> None:
     def letter(key):
         return get_column_letter(cols[key] + 1) if key in cols else "—"
 
-    preview.notes.append(_(
-        "Sheet “{sheet}”: control number in column {id}, applicability in {applicable}, "
-        "reason in {reason}, justification for exclusion in {justification}.").format(
-        sheet=sheet, id=get_column_letter(id_col + 1), applicable=letter("applicable"),
-        reason=letter("reason"), justification=letter("justification")))
+    preview.notes.append(
+        _(
+            "Sheet “{sheet}”: control number in column {id}, applicability in {applicable}, "
+            "reason in {reason}, justification for exclusion in {justification}."
+        ).format(
+            sheet=sheet,
+            id=get_column_letter(id_col + 1),
+            applicable=letter("applicable"),
+            reason=letter("reason"),
+            justification=letter("justification"),
+        )
+    )
     if "justification" not in cols and "reason" in cols:
-        preview.notes.append(_("No column for the justification for exclusion was found; the "
-                               "reason column is used for excluded controls."))
+        preview.notes.append(
+            _(
+                "No column for the justification for exclusion was found; the "
+                "reason column is used for excluded controls."
+            )
+        )
 
 
-def _migrate(preview: ImportPreview, soa: StatementOfApplicability,
-             found: dict[str, Row2013], targets: dict[str, list[str]]) -> None:
+def _migrate(
+    preview: ImportPreview,
+    soa: StatementOfApplicability,
+    found: dict[str, Row2013],
+    targets: dict[str, list[str]],
+) -> None:
     sources: dict[str, list[str]] = defaultdict(list)
     for old, new_refs in targets.items():
         for ref in new_refs:
             sources[ref].append(old)
     sep = list_separator()
     for old in sorted(found.values(), key=lambda r: r.number):
-        preview.mapped.append(MappedRow(old.number, old.ref, old.title,
-                                        applicability_label(old.applicable),
-                                        sep.join(targets[old.ref])))
+        preview.mapped.append(
+            MappedRow(
+                old.number,
+                old.ref,
+                old.title,
+                applicability_label(old.applicable),
+                sep.join(targets[old.ref]),
+            )
+        )
         if old.applicable and old.reason and not reasons_from_text(old.reason):
-            preview.warn(old.number, old.ref, _("The reason “{text}” matches none of the "
-                                                "reasons for inclusion; check them after the "
-                                                "import.").format(text=old.reason))
+            preview.warn(
+                old.number,
+                old.ref,
+                _(
+                    "The reason “{text}” matches none of the "
+                    "reasons for inclusion; check them after the "
+                    "import."
+                ).format(text=old.reason),
+            )
     for old in targets:
         if old not in found:
-            preview.warn(None, old, _("Not in the file. It maps to {refs}.").format(
-                refs=sep.join(targets[old])))
+            preview.warn(
+                None,
+                old,
+                _("Not in the file. It maps to {refs}.").format(refs=sep.join(targets[old])),
+            )
     parsed: dict[str, tuple] = {}
-    for row in SoARow.objects.filter(soa=soa).select_related("control").order_by(
-            "control__sort_key"):
+    for row in (
+        SoARow.objects.filter(soa=soa).select_related("control").order_by("control__sort_key")
+    ):
         ref = row.control.ref
         title = row.control.tr("title")
         if not sources[ref]:
-            preview.review.append(ReviewItem(ref, title, "new", pgettext("annex a", "New"), _(
-                "New in 2022; no 2013 control maps to it. It keeps its current values.")))
+            preview.review.append(
+                ReviewItem(
+                    ref,
+                    title,
+                    "new",
+                    pgettext("annex a", "New"),
+                    _("New in 2022; no 2013 control maps to it. It keeps its current values."),
+                )
+            )
             continue
         present = [found[s] for s in sources[ref] if s in found]
         if not present:
             continue
         if len(sources[ref]) > 1:
-            preview.review.append(ReviewItem(ref, title, "merged", pgettext("annex a", "Merged"),
-                                             _merged_detail(sources[ref], found)))
+            preview.review.append(
+                ReviewItem(
+                    ref,
+                    title,
+                    "merged",
+                    pgettext("annex a", "Merged"),
+                    _merged_detail(sources[ref], found),
+                )
+            )
         label = f"{sep.join(r.ref for r in present)} → {ref}"
         parsed[ref] = (present[0].number, label, _values(row, present))
     plan_changes(preview, soa, parsed)
@@ -279,8 +367,12 @@ def _migrate(preview: ImportPreview, soa: StatementOfApplicability,
 def _values(row: SoARow, present: list[Row2013]) -> dict[str, Any]:
     included = [r for r in present if r.applicable]
     if not included:
-        return {"applicable": False, "exclusion_justification": "\n".join(
-            f"{r.ref}: {r.justification}" for r in present if r.justification)}
+        return {
+            "applicable": False,
+            "exclusion_justification": "\n".join(
+                f"{r.ref}: {r.justification}" for r in present if r.justification
+            ),
+        }
     values: dict[str, Any] = {"applicable": True}
     reasons = {reason for r in included for reason in reasons_from_text(r.reason)}
     if reasons:
@@ -297,8 +389,11 @@ def _merged_detail(refs: list[str], found: dict[str, Row2013]) -> str:
         if row is None:
             parts.append(_("{ref}: not in the file").format(ref=ref))
         elif not row.applicable and row.justification:
-            parts.append(_("{ref}: {decision} ({text})").format(
-                ref=ref, decision=applicability_label(False), text=row.justification))
+            parts.append(
+                _("{ref}: {decision} ({text})").format(
+                    ref=ref, decision=applicability_label(False), text=row.justification
+                )
+            )
         else:
             parts.append(f"{ref}: {applicability_label(row.applicable)}")
     return list_separator().join(parts)

@@ -71,8 +71,9 @@ def _read_sheets(uploaded: Any) -> list[tuple[str, list[tuple]]]:
             with translation.override(language):
                 names.add(norm(SHEET_TITLE))
         names |= {norm(a) for a in SHEET_ALIASES}
-        sheets = sorted(workbook.worksheets[:MAX_SHEETS],
-                        key=lambda ws: norm(ws.title) not in names)
+        sheets = sorted(
+            workbook.worksheets[:MAX_SHEETS], key=lambda ws: norm(ws.title) not in names
+        )
         return [(ws.title, sheet_rows(ws)) for ws in sheets]
     finally:
         workbook.close()
@@ -130,19 +131,26 @@ def _variant(text: str, choices: dict[str, LevelVariant], levels: dict[str, str]
 
 def _bad(value: str, column: str, allowed: list[str]) -> str:
     return _("“{value}” is not a valid {column}. Use one of: {allowed}.").format(
-        value=value, column=column, allowed=", ".join(allowed))
+        value=value, column=column, allowed=", ".join(allowed)
+    )
 
 
-def _values(cells: dict[str, str], lookups: dict[str, dict],
-            choices: dict[str, LevelVariant]) -> tuple[dict[str, Any], list[str]]:
+def _values(
+    cells: dict[str, str], lookups: dict[str, dict], choices: dict[str, LevelVariant]
+) -> tuple[dict[str, Any], list[str]]:
     """The row's importable values (only the columns present) and its value errors."""
     raw: dict[str, Any] = {}
     errors: list[str] = []
     labels = {k: str(c.label) for k, c in COLUMN_BY_KEY.items()}
     applicable = lookups["applicable"].get(norm(cells["applicable"]))
     if applicable is None:
-        errors.append(_bad(cells["applicable"], labels["applicable"],
-                           [applicability_label(True), applicability_label(False)]))
+        errors.append(
+            _bad(
+                cells["applicable"],
+                labels["applicable"],
+                [applicability_label(True), applicability_label(False)],
+            )
+        )
     raw["applicable"] = applicable
     reasons = []
     for part in split_reasons(cells["reasons"]):
@@ -156,8 +164,13 @@ def _values(cells: dict[str, str], lookups: dict[str, dict],
     if not cells["status"] and applicable is False:
         raw["status"] = ImplementationStatus.NOT_APPLICABLE
     elif (status := lookups["status"].get(norm(cells["status"]))) is None:
-        errors.append(_bad(cells["status"], labels["status"],
-                           [str(label) for label in ImplementationStatus.labels]))
+        errors.append(
+            _bad(
+                cells["status"],
+                labels["status"],
+                [str(label) for label in ImplementationStatus.labels],
+            )
+        )
     else:
         raw["status"] = status
     for name in ("target_level", "current_level"):
@@ -168,11 +181,19 @@ def _values(cells: dict[str, str], lookups: dict[str, dict],
         else:
             raw[name] = level
     if "current_variant" in cells:
-        key = _variant(cells["current_variant"], choices, lookups["levels"]) \
-            if cells["current_variant"] else ""
+        key = (
+            _variant(cells["current_variant"], choices, lookups["levels"])
+            if cells["current_variant"]
+            else ""
+        )
         if key is None:
-            errors.append(_bad(cells["current_variant"], labels["current_variant"],
-                               [variant_label(k) for k in choices]))
+            errors.append(
+                _bad(
+                    cells["current_variant"],
+                    labels["current_variant"],
+                    [variant_label(k) for k in choices],
+                )
+            )
         else:
             raw["current_variant"] = key
     for name in ("procedure", "notes"):
@@ -182,16 +203,21 @@ def _values(cells: dict[str, str], lookups: dict[str, dict],
 
 
 def _lookups() -> dict[str, Any]:
-    return {"applicable": applicability_lookup(), "status": status_lookup(),
-            "reasons": reason_lookup(), "levels": level_lookup(),
-            "reason_labels": [str(label) for label in InclusionReason.labels],
-            "level_marks": [str(m) for m in LEVEL_MARKS.values()]}
+    return {
+        "applicable": applicability_lookup(),
+        "status": status_lookup(),
+        "reasons": reason_lookup(),
+        "levels": level_lookup(),
+        "reason_labels": [str(label) for label in InclusionReason.labels],
+        "level_marks": [str(m) for m in LEVEL_MARKS.values()],
+    }
 
 
 def preview_2022(*, soa: StatementOfApplicability, uploaded: Any) -> ImportPreview:
     """Parse ``uploaded`` (an xlsx written by ``soa_xlsx``) against ``soa``; never writes."""
-    preview = ImportPreview(format="2022", soa_id=soa.pk,
-                            filename=PurePath(getattr(uploaded, "name", "") or "").name)
+    preview = ImportPreview(
+        format="2022", soa_id=soa.pk, filename=PurePath(getattr(uploaded, "name", "") or "").name
+    )
     try:
         sheets = _read_sheets(uploaded)
     except ImportFileError as exc:
@@ -204,26 +230,48 @@ def preview_2022(*, soa: StatementOfApplicability, uploaded: Any) -> ImportPrevi
     rows, header, columns, unknown, duplicates = found
     missing = [str(c.label) for c in COLUMNS if c.required and c.key not in columns]
     if missing:
-        preview.error(header + 1, "", _("Required columns are missing: {columns}. Keep the "
-                                        "header row of the exported file.").format(
-            columns=", ".join(missing)))
+        preview.error(
+            header + 1,
+            "",
+            _(
+                "Required columns are missing: {columns}. Keep the header row of the exported file."
+            ).format(columns=", ".join(missing)),
+        )
         return preview
     for key in sorted(duplicates):
-        preview.error(header + 1, "", _("The column “{column}” appears more than once.").format(
-            column=next(str(c.label) for c in COLUMNS if c.key == key)))
+        preview.error(
+            header + 1,
+            "",
+            _("The column “{column}” appears more than once.").format(
+                column=next(str(c.label) for c in COLUMNS if c.key == key)
+            ),
+        )
     if unknown:
-        preview.warn(header + 1, "", _("These columns were not recognised and were ignored: "
-                                       "{columns}.").format(columns=", ".join(unknown)))
-    parsed = _parse_rows(preview, soa, rows[header + 1:], header + 2, columns)
+        preview.warn(
+            header + 1,
+            "",
+            _("These columns were not recognised and were ignored: {columns}.").format(
+                columns=", ".join(unknown)
+            ),
+        )
+    parsed = _parse_rows(preview, soa, rows[header + 1 :], header + 2, columns)
     plan_changes(preview, soa, parsed)
-    preview.notes.append(_("The columns {columns} are for reference and are not imported; "
-                           "link measures and evidence in Ume.").format(
-        columns=", ".join(str(c.label) for c in COLUMNS if not c.imported)))
+    preview.notes.append(
+        _(
+            "The columns {columns} are for reference and are not imported; "
+            "link measures and evidence in Ume."
+        ).format(columns=", ".join(str(c.label) for c in COLUMNS if not c.imported))
+    )
     return preview
 
 
-def _parse_rows(preview: ImportPreview, soa: StatementOfApplicability, rows: list[tuple],
-                first_number: int, columns: dict[str, int]) -> dict[str, tuple]:
+def _parse_rows(
+    preview: ImportPreview,
+    soa: StatementOfApplicability,
+    rows: list[tuple],
+    first_number: int,
+    columns: dict[str, int],
+) -> dict[str, tuple]:
     refs = set(SoARow.objects.filter(soa=soa).values_list("control__ref", flat=True))
     titles: dict[str, set[str]] = {}
     for ref, title_ja, title_en in Control.objects.values_list("ref", "title_ja", "title_en"):
@@ -233,24 +281,34 @@ def _parse_rows(preview: ImportPreview, soa: StatementOfApplicability, rows: lis
     parsed: dict[str, tuple] = {}
     seen: dict[str, int] = {}
     for number, values in enumerate(rows, start=first_number):
-        cells = {key: cell_text(values[i]) if i < len(values) else ""
-                 for key, i in columns.items()}
+        cells = {key: cell_text(values[i]) if i < len(values) else "" for key, i in columns.items()}
         if not any(cells.values()):
             continue
         preview.row_count += 1
-        ref = _ref(values[columns["ref"]] if columns["ref"] < len(values) else None,
-                   cells.get("title", ""), titles)
+        ref = _ref(
+            values[columns["ref"]] if columns["ref"] < len(values) else None,
+            cells.get("title", ""),
+            titles,
+        )
         if not ref:
             preview.error(number, "", _("Enter the control number (for example 5.7)."))
             continue
         if ref not in refs:
-            preview.error(number, ref, _("{ref} is not a control of ISO/IEC 27001:2022 "
-                                         "Annex A.").format(ref=ref))
+            preview.error(
+                number,
+                ref,
+                _("{ref} is not a control of ISO/IEC 27001:2022 Annex A.").format(ref=ref),
+            )
             continue
         if ref in seen:
-            preview.error(number, ref, _("{ref} appears more than once (rows {first} and "
-                                         "{row}). Keep one row per control.").format(
-                ref=ref, first=seen[ref], row=number))
+            preview.error(
+                number,
+                ref,
+                _(
+                    "{ref} appears more than once (rows {first} and "
+                    "{row}). Keep one row per control."
+                ).format(ref=ref, first=seen[ref], row=number),
+            )
             continue
         seen[ref] = number
         raw, errors = _values(cells, lookups, choices.get(ref, {}))
@@ -260,8 +318,13 @@ def _parse_rows(preview: ImportPreview, soa: StatementOfApplicability, rows: lis
             parsed[ref] = (number, ref, raw)
     missing = sorted(refs - set(seen), key=lambda r: tuple(int(p) for p in r.split(".")))
     if missing:
-        preview.warn(None, "", ngettext(
-            "{count} control is not in the file and stays as it is: {refs}.",
-            "{count} controls are not in the file and stay as they are: {refs}.",
-            len(missing)).format(count=len(missing), refs=", ".join(missing)))
+        preview.warn(
+            None,
+            "",
+            ngettext(
+                "{count} control is not in the file and stays as it is: {refs}.",
+                "{count} controls are not in the file and stay as they are: {refs}.",
+                len(missing),
+            ).format(count=len(missing), refs=", ".join(missing)),
+        )
     return parsed

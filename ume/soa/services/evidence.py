@@ -15,8 +15,26 @@ from ume.core.services import service
 from ..models import EvidenceFile, Measure, SoARow
 
 ALLOWED_EXTENSIONS = {
-    ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".txt", ".csv", ".log", ".xlsx", ".xls", ".docx",
-    ".doc", ".pptx", ".ppt", ".zip", ".eml", ".msg", ".json", ".xml", ".md",
+    ".pdf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".txt",
+    ".csv",
+    ".log",
+    ".xlsx",
+    ".xls",
+    ".docx",
+    ".doc",
+    ".pptx",
+    ".ppt",
+    ".zip",
+    ".eml",
+    ".msg",
+    ".json",
+    ".xml",
+    ".md",
 }
 
 
@@ -24,21 +42,36 @@ def check_upload(uploaded) -> None:
     limit = settings.UME_EVIDENCE_MAX_BYTES
     suffix = PurePath(uploaded.name or "").suffix.lower()
     if suffix not in ALLOWED_EXTENSIONS:
-        raise ValidationError({"file": _("Files of this type cannot be kept as evidence. "
-                                         "Allowed: {types}.").format(
-            types=", ".join(sorted(ALLOWED_EXTENSIONS)))})
+        raise ValidationError(
+            {
+                "file": _(
+                    "Files of this type cannot be kept as evidence. Allowed: {types}."
+                ).format(types=", ".join(sorted(ALLOWED_EXTENSIONS)))
+            }
+        )
     if uploaded.size > limit:
-        raise ValidationError({"file": _("The file is larger than {mb} MB. Split it or keep it "
-                                         "elsewhere and describe where.").format(
-            mb=limit // (1024 * 1024))})
+        raise ValidationError(
+            {
+                "file": _(
+                    "The file is larger than {mb} MB. Split it or keep it "
+                    "elsewhere and describe where."
+                ).format(mb=limit // (1024 * 1024))
+            }
+        )
     if uploaded.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
 
 
 @service
-def evidence_upload(*, actor: User, organisation: Organisation, scope: Scope | None, uploaded,
-                    description: str = "", attach_to: SoARow | Measure | None = None
-                    ) -> EvidenceFile:
+def evidence_upload(
+    *,
+    actor: User,
+    organisation: Organisation,
+    scope: Scope | None,
+    uploaded,
+    description: str = "",
+    attach_to: SoARow | Measure | None = None,
+) -> EvidenceFile:
     require(actor, "soa.upload_evidence", scope or organisation)
     check_upload(uploaded)
     digest = hashlib.sha256()
@@ -46,11 +79,18 @@ def evidence_upload(*, actor: User, organisation: Organisation, scope: Scope | N
         digest.update(chunk)
     uploaded.seek(0)
     evidence = EvidenceFile(
-        organisation=organisation, scope=scope, name=PurePath(uploaded.name).name[:255],
-        description=description[:300], size=uploaded.size, sha256=digest.hexdigest(),
-        content_type=(getattr(uploaded, "content_type", "") or "")[:100], uploaded_by=actor)
-    evidence.file.save(f"{digest.hexdigest()[:16]}{PurePath(uploaded.name).suffix.lower()}",
-                       uploaded, save=False)
+        organisation=organisation,
+        scope=scope,
+        name=PurePath(uploaded.name).name[:255],
+        description=description[:300],
+        size=uploaded.size,
+        sha256=digest.hexdigest(),
+        content_type=(getattr(uploaded, "content_type", "") or "")[:100],
+        uploaded_by=actor,
+    )
+    evidence.file.save(
+        f"{digest.hexdigest()[:16]}{PurePath(uploaded.name).suffix.lower()}", uploaded, save=False
+    )
     evidence.save()
     if attach_to is not None:
         _attach(attach_to, evidence)

@@ -27,8 +27,7 @@ def _check(organisation: Organisation, data: dict[str, Any]) -> None:
 
 
 @service
-def measure_create(*, actor: User, organisation: Organisation,
-                   data: dict[str, Any]) -> Measure:
+def measure_create(*, actor: User, organisation: Organisation, data: dict[str, Any]) -> Measure:
     require(actor, "soa.change_measure", organisation)
     _check(organisation, data)
     controls = data.pop("controls", [])
@@ -40,8 +39,9 @@ def measure_create(*, actor: User, organisation: Organisation,
 
 
 @service
-def measure_update(*, actor: User, measure: Measure, data: dict[str, Any],
-                   version: int | None = None) -> Measure:
+def measure_update(
+    *, actor: User, measure: Measure, data: dict[str, Any], version: int | None = None
+) -> Measure:
     require(actor, "soa.change_measure", measure)
     _check(measure.organisation, data)
     return update_fields(measure, data, version=version)
@@ -52,6 +52,10 @@ def measure_delete(*, actor: User, measure: Measure) -> None:
     """Delete a measure that no approved SoA version refers to; retire it otherwise."""
     require(actor, "soa.change_measure", measure)
     if measure.soa_versions.exists():
-        raise ValidationError(_("An approved Statement of Applicability refers to this measure. "
-                                "Set its status to retired instead of deleting it."))
+        raise ValidationError(
+            _(
+                "An approved Statement of Applicability refers to this measure. "
+                "Set its status to retired instead of deleting it."
+            )
+        )
     measure.delete()

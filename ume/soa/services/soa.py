@@ -23,8 +23,17 @@ from ume.core.services import service
 from ..choices import ImplementationStatus, InclusionReason
 from ..models import Measure, SoARow, SoAVersion, StatementOfApplicability
 
-EDITABLE = ("applicable", "reasons", "exclusion_justification", "status", "target_level",
-            "current_level", "current_variant", "procedure", "notes")
+EDITABLE = (
+    "applicable",
+    "reasons",
+    "exclusion_justification",
+    "status",
+    "target_level",
+    "current_level",
+    "current_variant",
+    "procedure",
+    "notes",
+)
 
 
 @service
@@ -37,8 +46,13 @@ def soa_get_or_create(*, actor: User, scope: Scope) -> StatementOfApplicability:
     soa = StatementOfApplicability.objects.create(organisation=scope.organisation, scope=scope)
     profile = profile_of(scope.organisation)
     for control in Control.objects.order_by("sort_key"):
-        SoARow.objects.create(soa=soa, organisation=scope.organisation, scope=scope,
-                              control=control, target_level=recommend(control, profile).level)
+        SoARow.objects.create(
+            soa=soa,
+            organisation=scope.organisation,
+            scope=scope,
+            control=control,
+            target_level=recommend(control, profile).level,
+        )
     return soa
 
 
@@ -55,20 +69,24 @@ def validate_row(row: SoARow, data: dict[str, Any]) -> dict[str, Any]:
         errors["reasons"] = _("Choose reasons from the list.")
     if merged["applicable"]:
         if merged["status"] == ImplementationStatus.NOT_APPLICABLE:
-            errors["status"] = _("An included control cannot be “not applicable”. Exclude it, "
-                                 "or choose its implementation status.")
+            errors["status"] = _(
+                "An included control cannot be “not applicable”. Exclude it, "
+                "or choose its implementation status."
+            )
         merged["exclusion_justification"] = merged["exclusion_justification"] or ""
     else:
         if not str(merged["exclusion_justification"] or "").strip():
             errors["exclusion_justification"] = _(
-                "Enter the justification for excluding {ref}.").format(ref=row.control.ref)
+                "Enter the justification for excluding {ref}."
+            ).format(ref=row.control.ref)
         merged["status"] = ImplementationStatus.NOT_APPLICABLE
         reasons = []
     variant = merged["current_variant"]
     if variant is not None:
         if variant.control_id != row.control_id:
             errors["current_variant"] = _("Choose an implementation example of {ref}.").format(
-                ref=row.control.ref)
+                ref=row.control.ref
+            )
         else:
             merged["current_level"] = variant.level
     if errors:
@@ -84,18 +102,24 @@ def _apply(row: SoARow, values: dict[str, Any], measures=None) -> SoARow:
     row.full_clean(exclude=["soa", "organisation", "scope", "control"])
     row.save()
     if measures is not None:
-        bad = [m for m in measures if m.organisation_id != row.organisation_id
-               or (m.scope_id and m.scope_id != row.scope_id)]
+        bad = [
+            m
+            for m in measures
+            if m.organisation_id != row.organisation_id
+            or (m.scope_id and m.scope_id != row.scope_id)
+        ]
         if bad:
-            raise ValidationError({"measures": _("Choose measures of this organisation and "
-                                                 "ISMS scope.")})
+            raise ValidationError(
+                {"measures": _("Choose measures of this organisation and ISMS scope.")}
+            )
         row.measures.set(measures)
     return row
 
 
 @service
-def soa_row_update(*, actor: User, row: SoARow, data: dict[str, Any],
-                   version: int | None = None) -> SoARow:
+def soa_row_update(
+    *, actor: User, row: SoARow, data: dict[str, Any], version: int | None = None
+) -> SoARow:
     require(actor, "soa.change_soa", row.scope)
     locked = SoARow.objects.select_for_update().select_related("control").get(pk=row.pk)
     check_version(locked, version)
@@ -104,15 +128,20 @@ def soa_row_update(*, actor: User, row: SoARow, data: dict[str, Any],
 
 
 @service
-def soa_rows_bulk_update(*, actor: User, soa: StatementOfApplicability,
-                         versions: dict[int, int], data: dict[str, Any]) -> int:
+def soa_rows_bulk_update(
+    *, actor: User, soa: StatementOfApplicability, versions: dict[int, int], data: dict[str, Any]
+) -> int:
     """Give several rows the same values, all or nothing; ``versions`` maps each row id to the
     version the user saw (a stale row refuses the whole change)."""
     require(actor, "soa.change_soa", soa.scope)
     if not versions or not data:
         raise ValidationError(_("Choose at least one row and one value to change."))
-    rows = list(SoARow.objects.select_for_update().select_related("control")
-                .filter(soa=soa, pk__in=list(versions)).order_by("control__sort_key"))
+    rows = list(
+        SoARow.objects.select_for_update()
+        .select_related("control")
+        .filter(soa=soa, pk__in=list(versions))
+        .order_by("control__sort_key")
+    )
     if len(rows) != len(versions):
         raise ValidationError(_("Some of the chosen rows do not belong to this SoA."))
     stale = []
@@ -122,9 +151,13 @@ def soa_rows_bulk_update(*, actor: User, soa: StatementOfApplicability,
         except StaleEditError:
             stale.append(row.control.ref)
     if stale:
-        raise StaleEditError(_("{refs} were changed by someone else after you opened the "
-                               "list. Reload the page and apply your change again.").format(
-            refs=", ".join(stale)), code="stale")
+        raise StaleEditError(
+            _(
+                "{refs} were changed by someone else after you opened the "
+                "list. Reload the page and apply your change again."
+            ).format(refs=", ".join(stale)),
+            code="stale",
+        )
     errors, planned = [], []
     for row in rows:
         try:
@@ -139,13 +172,16 @@ def soa_rows_bulk_update(*, actor: User, soa: StatementOfApplicability,
 
 
 @service
-def soa_rows_import(*, actor: User, soa: StatementOfApplicability,
-                    changes: dict[str, dict[str, Any]]) -> int:
+def soa_rows_import(
+    *, actor: User, soa: StatementOfApplicability, changes: dict[str, dict[str, Any]]
+) -> int:
     """Apply an import (control ref → new values); every row is validated first, so an error
     anywhere changes nothing. Returns the number of rows changed."""
     require(actor, "soa.change_soa", soa.scope)
-    rows = {r.control.ref: r for r in SoARow.objects.select_for_update()
-            .select_related("control").filter(soa=soa)}
+    rows = {
+        r.control.ref: r
+        for r in SoARow.objects.select_for_update().select_related("control").filter(soa=soa)
+    }
     errors, planned = [], []
     for ref, values in changes.items():
         row = rows.get(ref)
@@ -165,23 +201,35 @@ def soa_rows_import(*, actor: User, soa: StatementOfApplicability,
 
 def snapshot_of(soa: StatementOfApplicability) -> dict:
     """Every row as approved: control, decisions, levels, measures and evidence hashes."""
-    rows = (soa.rows.select_related("control", "current_variant")
-            .prefetch_related("measures", "evidence_files", "measures__evidence_files")
-            .order_by("control__sort_key"))
+    rows = (
+        soa.rows.select_related("control", "current_variant")
+        .prefetch_related("measures", "evidence_files", "measures__evidence_files")
+        .order_by("control__sort_key")
+    )
     out = []
     for r in rows:
-        out.append({
-            "control": r.control.ref, "title_ja": r.control.title_ja,
-            "title_en": r.control.title_en, "applicable": r.applicable, "reasons": r.reasons,
-            "exclusion_justification": r.exclusion_justification, "status": r.status,
-            "target_level": r.target_level, "current_level": r.current_level,
-            "variant": r.current_variant.key if r.current_variant else "",
-            "procedure": r.procedure, "notes": r.notes,
-            "measures": [{"id": m.pk, "title": m.title, "version": m.version}
-                         for m in r.measures.all()],
-            "evidence": [{"id": e.pk, "name": e.name, "sha256": e.sha256}
-                         for e in r.evidence_files.all()],
-        })
+        out.append(
+            {
+                "control": r.control.ref,
+                "title_ja": r.control.title_ja,
+                "title_en": r.control.title_en,
+                "applicable": r.applicable,
+                "reasons": r.reasons,
+                "exclusion_justification": r.exclusion_justification,
+                "status": r.status,
+                "target_level": r.target_level,
+                "current_level": r.current_level,
+                "variant": r.current_variant.key if r.current_variant else "",
+                "procedure": r.procedure,
+                "notes": r.notes,
+                "measures": [
+                    {"id": m.pk, "title": m.title, "version": m.version} for m in r.measures.all()
+                ],
+                "evidence": [
+                    {"id": e.pk, "name": e.name, "sha256": e.sha256} for e in r.evidence_files.all()
+                ],
+            }
+        )
     return {"scope": soa.scope.name, "organisation": soa.organisation.name, "rows": out}
 
 
@@ -191,19 +239,30 @@ def soa_approve(*, actor: User, soa: StatementOfApplicability, comment: str = ""
     require(actor, "soa.approve_soa", soa.scope)
     StatementOfApplicability.objects.select_for_update().get(pk=soa.pk)
     snapshot = snapshot_of(soa)
-    missing = [r["control"] for r in snapshot["rows"]
-               if not r["applicable"] and not r["exclusion_justification"].strip()]
+    missing = [
+        r["control"]
+        for r in snapshot["rows"]
+        if not r["applicable"] and not r["exclusion_justification"].strip()
+    ]
     if missing:
-        raise ValidationError(_("Justify the exclusion of {refs} before approving.").format(
-            refs=", ".join(missing)))
+        raise ValidationError(
+            _("Justify the exclusion of {refs} before approving.").format(refs=", ".join(missing))
+        )
     last = soa.versions.order_by("-number").first()
-    digest = hashlib.sha256(json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
-                            .encode()).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps(snapshot, ensure_ascii=False, sort_keys=True).encode()
+    ).hexdigest()
     version = SoAVersion.objects.create(
-        soa=soa, organisation=soa.organisation, scope=soa.scope,
-        number=(last.number + 1) if last else 1, approved_by=actor,
-        approved_at=timezone.now(), comment=comment.strip(), snapshot=snapshot,
-        snapshot_sha256=digest)
+        soa=soa,
+        organisation=soa.organisation,
+        scope=soa.scope,
+        number=(last.number + 1) if last else 1,
+        approved_by=actor,
+        approved_at=timezone.now(),
+        comment=comment.strip(),
+        snapshot=snapshot,
+        snapshot_sha256=digest,
+    )
     measure_ids = {m["id"] for r in snapshot["rows"] for m in r["measures"]}
     version.measures.set(Measure.objects.filter(pk__in=measure_ids))
     version.evidence_files.set([e["id"] for r in snapshot["rows"] for e in r["evidence"]])
@@ -211,5 +270,6 @@ def soa_approve(*, actor: User, soa: StatementOfApplicability, comment: str = ""
 
 
 def level_gap(row) -> bool:
-    return bool(row.applicable and (LEVEL_RANK.get(row.current_level, 0)
-                                    < LEVEL_RANK[row.target_level]))
+    return bool(
+        row.applicable and (LEVEL_RANK.get(row.current_level, 0) < LEVEL_RANK[row.target_level])
+    )

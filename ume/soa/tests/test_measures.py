@@ -35,28 +35,42 @@ def control(ref: str) -> Control:
 
 def make_measure(world, title="毎晩NASにバックアップを取得する", refs=("8.13",), **data):
     return services.measure_create(
-        actor=world[Role.ADMIN], organisation=world.org,
-        data={"title": title, "controls": [control(r) for r in refs], **data})
+        actor=world[Role.ADMIN],
+        organisation=world.org,
+        data={"title": title, "controls": [control(r) for r in refs], **data},
+    )
 
 
 def measure_post(**overrides):
-    data = {"title": "毎晩NASにバックアップを取得する", "description": "月1回復元テストを行う",
-            "scope": "", "owner": "", "status": MeasureStatus.IN_OPERATION,
-            "evidence_note": "バックアップログ", "controls": []}
+    data = {
+        "title": "毎晩NASにバックアップを取得する",
+        "description": "月1回復元テストを行う",
+        "scope": "",
+        "owner": "",
+        "status": MeasureStatus.IN_OPERATION,
+        "evidence_note": "バックアップログ",
+        "controls": [],
+    }
     return {**data, **overrides}
 
 
 def test_create_through_the_form_is_audited_and_maps_controls(admin_client, world, catalogue):
-    response = admin_client.post(reverse("soa:measure_create"), measure_post(
-        scope=world.hq.pk, owner=world[Role.DEPARTMENT_HEAD].pk,
-        controls=[control("8.13").pk, control("5.30").pk]))
+    response = admin_client.post(
+        reverse("soa:measure_create"),
+        measure_post(
+            scope=world.hq.pk,
+            owner=world[Role.DEPARTMENT_HEAD].pk,
+            controls=[control("8.13").pk, control("5.30").pk],
+        ),
+    )
     measure = Measure.objects.get(organisation=world.org)
     assert response.status_code == 302
     assert response["Location"] == reverse("soa:measure_edit", args=[measure.pk])
     assert sorted(measure.controls.values_list("ref", flat=True)) == ["5.30", "8.13"]
     assert measure.scope == world.hq and measure.owner == world[Role.DEPARTMENT_HEAD]
-    entry = AuditEntry.objects.get(model_label="soa.measure", object_id=str(measure.pk),
-                                   action="create")
+    entry = AuditEntry.objects.get(
+        model_label="soa.measure", object_id=str(measure.pk), action="create"
+    )
     assert entry.actor == world[Role.ADMIN]
 
 
@@ -66,23 +80,31 @@ def test_edit_saves_with_the_version_and_is_audited(admin_client, world, catalog
     page = admin_client.get(url)
     assert page.status_code == 200 and b'name="version"' in page.content
     assert b'id="history"' in page.content and b'data-testid="measure-save"' in page.content
-    response = admin_client.post(url, measure_post(
-        title="バックアップを取得する", version=measure.version, controls=[control("8.13").pk,
-                                                                      control("8.15").pk]))
+    response = admin_client.post(
+        url,
+        measure_post(
+            title="バックアップを取得する",
+            version=measure.version,
+            controls=[control("8.13").pk, control("8.15").pk],
+        ),
+    )
     assert response.status_code == 302
     measure.refresh_from_db()
     assert measure.title == "バックアップを取得する" and measure.version == 2
     assert set(measure.controls.values_list("ref", flat=True)) == {"8.13", "8.15"}
-    assert AuditEntry.objects.filter(model_label="soa.measure", object_id=str(measure.pk),
-                                     action="update").exists()
+    assert AuditEntry.objects.filter(
+        model_label="soa.measure", object_id=str(measure.pk), action="update"
+    ).exists()
 
 
 def test_stale_edit_is_refused_and_changes_nothing(admin_client, world, catalogue):
     measure = make_measure(world)
-    services.measure_update(actor=world[Role.ADMIN], measure=measure,
-                            data={"title": "他の人の変更"}, version=1)
-    response = admin_client.post(reverse("soa:measure_edit", args=[measure.pk]),
-                                 measure_post(title="上書き", version="1"))
+    services.measure_update(
+        actor=world[Role.ADMIN], measure=measure, data={"title": "他の人の変更"}, version=1
+    )
+    response = admin_client.post(
+        reverse("soa:measure_edit", args=[measure.pk]), measure_post(title="上書き", version="1")
+    )
     assert response.status_code == 200 and b'data-testid="form-errors"' in response.content
     assert Measure.objects.get(pk=measure.pk).title == "他の人の変更"
 
@@ -94,12 +116,14 @@ def test_delete_through_the_confirmation_is_audited(admin_client, world, catalog
     response = admin_client.post(url)
     assert response.status_code == 302 and response["Location"] == reverse("soa:measure_list")
     assert not Measure.objects.filter(pk=measure.pk).exists()
-    assert AuditEntry.objects.filter(model_label="soa.measure", object_id=str(measure.pk),
-                                     action="delete").exists()
+    assert AuditEntry.objects.filter(
+        model_label="soa.measure", object_id=str(measure.pk), action="delete"
+    ).exists()
 
 
 def test_delete_of_a_measure_in_an_approved_soa_is_refused_with_a_message(
-        admin_client, world, catalogue):
+    admin_client, world, catalogue
+):
     from ume.soa.services import soa_approve, soa_get_or_create
 
     measure = make_measure(world, scope=world.hq)
@@ -109,22 +133,28 @@ def test_delete_of_a_measure_in_an_approved_soa_is_refused_with_a_message(
         version.measures.add(measure)
     response = admin_client.post(reverse("soa:measure_delete", args=[measure.pk]), follow=True)
     assert Measure.objects.filter(pk=measure.pk).exists()
-    assert any("retired" in str(m) or "廃止" in str(m) or "承認" in str(m)
-               for m in response.context["messages"])
+    assert any(
+        "retired" in str(m) or "廃止" in str(m) or "承認" in str(m)
+        for m in response.context["messages"]
+    )
 
 
 def test_form_offers_the_93_controls_and_only_this_organisations_scopes_and_members(
-        world, other_world, catalogue):
+    world, other_world, catalogue
+):
     form = MeasureForm(organisation=world.org, actor=world[Role.ADMIN])
     labels = [label for _, label in form.fields["controls"].choices]
     assert len(labels) == 93 and labels[0].startswith("5.1 ")
     assert "5.7 脅威インテリジェンス" in labels
     assert set(form.fields["scope"].queryset) == {world.hq, world.dev}
     assert other_world[Role.ADMIN] not in form.fields["owner"].queryset
-    bound = MeasureForm(measure_post(scope=other_world.hq.pk,
-                                     owner=other_world[Role.ADMIN].pk,
-                                     controls=["999999", "9" * 30]),
-                        organisation=world.org, actor=world[Role.ADMIN])
+    bound = MeasureForm(
+        measure_post(
+            scope=other_world.hq.pk, owner=other_world[Role.ADMIN].pk, controls=["999999", "9" * 30]
+        ),
+        organisation=world.org,
+        actor=world[Role.ADMIN],
+    )
     assert not bound.is_valid()
     assert {"scope", "owner", "controls"} <= set(bound.errors)
 
@@ -138,9 +168,15 @@ def test_title_and_description_ask_for_suggestions_while_typing(admin_client, ca
 def test_suggestion_endpoint_returns_the_backup_control(admin_client, catalogue):
     url = reverse("soa:measure_suggest")
     backup = control("8.13")
-    response = admin_client.get(url, {"title": "毎晩NASにバックアップを取得する",
-                                      "description": "月1回復元テストを行う",
-                                      "controls": [str(backup.pk)]}, HTTP_HX_REQUEST="true")
+    response = admin_client.get(
+        url,
+        {
+            "title": "毎晩NASにバックアップを取得する",
+            "description": "月1回復元テストを行う",
+            "controls": [str(backup.pk)],
+        },
+        HTTP_HX_REQUEST="true",
+    )
     content = response.content.decode()
     assert response.status_code == 200 and "<html" not in content
     assert 'data-testid="suggestion-8.13"' in content and "バックアップ" in content
@@ -150,8 +186,9 @@ def test_suggestion_endpoint_returns_the_backup_control(admin_client, catalogue)
     assert "data-suggest-control" not in empty
 
 
-@pytest.mark.parametrize("query", [{"text": "x" * 50_000}, {"controls": ["-1", "9" * 40]},
-                                   {"title": "\x00"}, {}])
+@pytest.mark.parametrize(
+    "query", [{"text": "x" * 50_000}, {"controls": ["-1", "9" * 40]}, {"title": "\x00"}, {}]
+)
 def test_suggestion_endpoint_survives_garbage(admin_client, catalogue, query):
     assert admin_client.get(reverse("soa:measure_suggest"), query).status_code == 200
 
@@ -172,9 +209,11 @@ def test_unmapped_filter_and_its_count(admin_client, world, catalogue):
 
 
 def upload(client, measure, name, content):
-    return client.post(reverse("soa:measure_evidence_upload", args=[measure.pk]),
-                       {"file": SimpleUploadedFile(name, content), "description": "取得ログ"},
-                       follow=True)
+    return client.post(
+        reverse("soa:measure_evidence_upload", args=[measure.pk]),
+        {"file": SimpleUploadedFile(name, content), "description": "取得ログ"},
+        follow=True,
+    )
 
 
 def test_evidence_upload_stores_the_sha256_and_lists_it(admin_client, world, catalogue):
@@ -188,8 +227,9 @@ def test_evidence_upload_stores_the_sha256_and_lists_it(admin_client, world, cat
 
 
 @pytest.mark.parametrize(("name", "size"), [("tool.exe", 10), ("big.pdf", 2048)])
-def test_refused_uploads_show_a_message_and_store_nothing(admin_client, world, catalogue,
-                                                          settings, media, name, size):
+def test_refused_uploads_show_a_message_and_store_nothing(
+    admin_client, world, catalogue, settings, media, name, size
+):
     settings.UME_EVIDENCE_MAX_BYTES = 1024
     measure = make_measure(world)
     response = upload(admin_client, measure, name, b"x" * size)
@@ -205,8 +245,12 @@ def test_staff_cannot_create_or_change_measures(world, login, catalogue):
     assert client.get(reverse("soa:measure_list")).status_code == 200
     assert client.get(reverse("soa:measure_create")).status_code == 403
     assert client.post(reverse("soa:measure_create"), measure_post()).status_code == 403
-    assert client.post(reverse("soa:measure_edit", args=[measure.pk]),
-                       measure_post(version=1)).status_code == 403
+    assert (
+        client.post(
+            reverse("soa:measure_edit", args=[measure.pk]), measure_post(version=1)
+        ).status_code
+        == 403
+    )
     assert Measure.objects.count() == 1
 
 
@@ -232,8 +276,7 @@ def test_external_auditor_reads_but_cannot_write(world, login, catalogue):
 def test_external_auditor_does_not_see_measures_of_other_scopes(world, login, catalogue):
     other_scope = make_measure(world, title="開発センターの入館管理", scope=world.dev)
     client = login(world[Role.EXTERNAL_AUDITOR])
-    assert "開発センターの入館管理" not in client.get(
-        reverse("soa:measure_list")).content.decode()
+    assert "開発センターの入館管理" not in client.get(reverse("soa:measure_list")).content.decode()
     assert client.get(reverse("soa:measure_edit", args=[other_scope.pk])).status_code == 404
 
 
@@ -258,53 +301,73 @@ def count_list_queries(client) -> int:
 def test_list_query_count_does_not_grow_with_measures(admin_client, world, catalogue):
     refs = ["5.7", "8.13", "8.8", "7.2", "6.7"]
     for i in range(5):
-        make_measure(world, title=f"対策{i}", refs=refs[: i % 4 + 1], scope=world.hq,
-                     owner=world[Role.DEPARTMENT_HEAD])
+        make_measure(
+            world,
+            title=f"対策{i}",
+            refs=refs[: i % 4 + 1],
+            scope=world.hq,
+            owner=world[Role.DEPARTMENT_HEAD],
+        )
     few = count_list_queries(admin_client)
     for i in range(5, 40):
-        make_measure(world, title=f"対策{i}", refs=refs[: i % 4 + 1],
-                     owner=world[Role.SECRETARIAT])
+        make_measure(world, title=f"対策{i}", refs=refs[: i % 4 + 1], owner=world[Role.SECRETARIAT])
     many = count_list_queries(admin_client)
     assert few <= 15 and many <= 15, (few, many)
     assert many == few
 
 
 def test_export_xlsx_opens_with_the_filtered_measures(admin_client, world, catalogue):
-    make_measure(world, title="=HYPERLINK(\"http://evil\")", refs=("8.13", "5.30"))
+    make_measure(world, title='=HYPERLINK("http://evil")', refs=("8.13", "5.30"))
     make_measure(world, title="朝礼で注意喚起する", refs=())
     response = admin_client.get(reverse("soa:measure_export"), {"unmapped": ""})
     assert response.status_code == 200
     assert "filename*=UTF-8''" in response["Content-Disposition"]
-    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[-1].iter_rows(
-        values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(response.content)).worksheets[-1].iter_rows(values_only=True)
+    )
     assert len(rows) == 3
     exported = {r[0]: r for r in rows[1:]}
-    assert exported["'=HYPERLINK(\"http://evil\")"][2] == "5.30, 8.13"
+    assert exported['\'=HYPERLINK("http://evil")'][2] == "5.30, 8.13"
     filtered = admin_client.get(reverse("soa:measure_export"), {"unmapped": "1"})
-    rows = list(load_workbook(io.BytesIO(filtered.content)).worksheets[-1].iter_rows(
-        values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(filtered.content)).worksheets[-1].iter_rows(values_only=True)
+    )
     assert [r[0] for r in rows[1:]] == ["朝礼で注意喚起する"]
 
 
-@pytest.mark.parametrize("data", [
-    {"title": "", "version": "abc"}, {"controls": ["x", "-1", "9" * 30]},
-    {"scope": "9" * 40, "owner": "-5", "status": "<script>"}, {"title": "\x00" * 3},
-    {"title": "a" * 500, "version": "9" * 30}])
-def test_garbage_posted_to_the_forms_never_causes_a_server_error(admin_client, world,
-                                                                 catalogue, data):
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"title": "", "version": "abc"},
+        {"controls": ["x", "-1", "9" * 30]},
+        {"scope": "9" * 40, "owner": "-5", "status": "<script>"},
+        {"title": "\x00" * 3},
+        {"title": "a" * 500, "version": "9" * 30},
+    ],
+)
+def test_garbage_posted_to_the_forms_never_causes_a_server_error(
+    admin_client, world, catalogue, data
+):
     measure = make_measure(world)
-    for url in (reverse("soa:measure_create"),
-                reverse("soa:measure_edit", args=[measure.pk])):
+    for url in (reverse("soa:measure_create"), reverse("soa:measure_edit", args=[measure.pk])):
         assert admin_client.post(url, measure_post(**data)).status_code in (200, 302), url
     assert Measure.objects.get(pk=measure.pk).version == 1
 
 
-@pytest.mark.parametrize("query", [
-    {"control": "<script>"}, {"owner": "-1"}, {"scope": "9" * 40}, {"unmapped": "2"},
-    {"sort": "nonexistent"}, {"page": "abc"}, {"status": "x", "q": "\x00"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"control": "<script>"},
+        {"owner": "-1"},
+        {"scope": "9" * 40},
+        {"unmapped": "2"},
+        {"sort": "nonexistent"},
+        {"page": "abc"},
+        {"status": "x", "q": "\x00"},
+    ],
+)
 @pytest.mark.parametrize("name", ["soa:measure_list", "soa:measure_export"])
-def test_garbage_query_strings_never_cause_a_server_error(admin_client, catalogue, name,
-                                                           query):
+def test_garbage_query_strings_never_cause_a_server_error(admin_client, catalogue, name, query):
     assert admin_client.get(reverse(name), query).status_code in (200, 302, 404)
 
 

@@ -38,8 +38,9 @@ def test_staff_cannot_create_or_edit(world, soa, catalogue):
     with pytest.raises(PermissionDenied):
         services.soa_get_or_create(actor=world[Role.STAFF], scope=world.dev)
     with pytest.raises(PermissionDenied):
-        services.soa_row_update(actor=world[Role.EXTERNAL_AUDITOR], row=row(soa, "5.1"),
-                                data={"notes": "x"})
+        services.soa_row_update(
+            actor=world[Role.EXTERNAL_AUDITOR], row=row(soa, "5.1"), data={"notes": "x"}
+        )
 
 
 def test_exclusion_needs_a_justification_and_sets_not_applicable(world, soa):
@@ -48,25 +49,35 @@ def test_exclusion_needs_a_justification_and_sets_not_applicable(world, soa):
     with pytest.raises(ValidationError) as exc:
         services.soa_row_update(actor=admin, row=r, data={"applicable": False}, version=1)
     assert "exclusion_justification" in exc.value.message_dict
-    saved = services.soa_row_update(actor=admin, row=r, version=1, data={
-        "applicable": False, "exclusion_justification": "物理的な拠点を持たないため"})
+    saved = services.soa_row_update(
+        actor=admin,
+        row=r,
+        version=1,
+        data={"applicable": False, "exclusion_justification": "物理的な拠点を持たないため"},
+    )
     assert saved.status == "not_applicable" and saved.reasons == []
     with pytest.raises(ValidationError):
-        services.soa_row_update(actor=admin, row=saved, version=saved.version,
-                                data={"applicable": True, "status": "not_applicable"})
+        services.soa_row_update(
+            actor=admin,
+            row=saved,
+            version=saved.version,
+            data={"applicable": True, "status": "not_applicable"},
+        )
 
 
 def test_variant_sets_the_level_and_must_belong_to_the_control(world, soa):
     admin = world[Role.ADMIN]
     r = row(soa, "5.7")
     ume2 = LevelVariant.objects.get(control__ref="5.7", key="ume2")
-    saved = services.soa_row_update(actor=admin, row=r, version=1,
-                                    data={"current_variant": ume2, "reasons": ["risk", "risk"]})
+    saved = services.soa_row_update(
+        actor=admin, row=r, version=1, data={"current_variant": ume2, "reasons": ["risk", "risk"]}
+    )
     assert saved.current_level == "ume" and saved.reasons == ["risk"]
     other = LevelVariant.objects.get(control__ref="8.9", key="take1")
     with pytest.raises(ValidationError):
-        services.soa_row_update(actor=admin, row=saved, version=saved.version,
-                                data={"current_variant": other})
+        services.soa_row_update(
+            actor=admin, row=saved, version=saved.version, data={"current_variant": other}
+        )
 
 
 def test_stale_row_edit_is_refused(world, soa):
@@ -83,23 +94,31 @@ def test_bulk_update_is_all_or_nothing(world, soa):
     rows = list(soa.rows.filter(control__theme="physical"))
     versions = {r.pk: r.version for r in rows}
     with pytest.raises(ValidationError):  # excluded without justification
-        services.soa_rows_bulk_update(actor=admin, soa=soa, versions=versions,
-                                      data={"applicable": False})
+        services.soa_rows_bulk_update(
+            actor=admin, soa=soa, versions=versions, data={"applicable": False}
+        )
     assert not soa.rows.filter(applicable=False).exists()
-    count = services.soa_rows_bulk_update(actor=admin, soa=soa, versions=versions,
-                                          data={"status": "implemented", "reasons": ["legal"]})
+    count = services.soa_rows_bulk_update(
+        actor=admin,
+        soa=soa,
+        versions=versions,
+        data={"status": "implemented", "reasons": ["legal"]},
+    )
     assert count == 14
     assert set(soa.rows.filter(control__theme="physical").values_list("status", flat=True)) == {
-        "implemented"}
+        "implemented"
+    }
     with pytest.raises(StaleEditError):
-        services.soa_rows_bulk_update(actor=admin, soa=soa, versions=versions,
-                                      data={"status": "partial"})
+        services.soa_rows_bulk_update(
+            actor=admin, soa=soa, versions=versions, data={"status": "partial"}
+        )
 
 
 def test_approval_freezes_a_version_and_later_changes_make_it_stale(world, soa):
     admin, top = world[Role.ADMIN], world[Role.TOP_MANAGEMENT]
-    measure = services.measure_create(actor=admin, organisation=world.org,
-                                      data={"title": "IPA 10大脅威の確認", "scope": world.hq})
+    measure = services.measure_create(
+        actor=admin, organisation=world.org, data={"title": "IPA 10大脅威の確認", "scope": world.hq}
+    )
     r = row(soa, "5.7")
     services.soa_row_update(actor=admin, row=r, version=1, data={"measures": [measure]})
     with pytest.raises(PermissionDenied):
@@ -110,8 +129,9 @@ def test_approval_freezes_a_version_and_later_changes_make_it_stale(world, soa):
     assert rows["5.7"]["measures"][0]["title"] == "IPA 10大脅威の確認"
     assert AuditEntry.objects.filter(model_label="soa.soaversion").exists()
     assert not selectors.version_list(actor=admin, soa=soa).get().stale
-    services.measure_update(actor=admin, measure=measure, data={"description": "年1回"},
-                            version=measure.version)
+    services.measure_update(
+        actor=admin, measure=measure, data={"description": "年1回"}, version=measure.version
+    )
     assert selectors.version_list(actor=admin, soa=soa).get().stale
     v2 = services.soa_approve(actor=admin, soa=soa)
     versions = list(selectors.version_list(actor=admin, soa=soa))
@@ -122,9 +142,13 @@ def test_approval_freezes_a_version_and_later_changes_make_it_stale(world, soa):
 def test_new_evidence_on_a_linked_row_makes_the_version_stale(world, soa):
     admin = world[Role.ADMIN]
     services.soa_approve(actor=admin, soa=soa)
-    services.evidence_upload(actor=admin, organisation=world.org, scope=world.hq,
-                             uploaded=SimpleUploadedFile("log.txt", b"x"),
-                             attach_to=row(soa, "8.15"))
+    services.evidence_upload(
+        actor=admin,
+        organisation=world.org,
+        scope=world.hq,
+        uploaded=SimpleUploadedFile("log.txt", b"x"),
+        attach_to=row(soa, "8.15"),
+    )
     version = selectors.version_list(actor=admin, soa=soa).get()
     assert version.number == 1 and version.stale
 
@@ -132,8 +156,9 @@ def test_new_evidence_on_a_linked_row_makes_the_version_stale(world, soa):
 def test_measure_referenced_by_an_approved_version_cannot_be_deleted(world, soa):
     admin = world[Role.ADMIN]
     measure = services.measure_create(actor=admin, organisation=world.org, data={"title": "m"})
-    services.soa_row_update(actor=admin, row=row(soa, "5.1"), version=1,
-                            data={"measures": [measure]})
+    services.soa_row_update(
+        actor=admin, row=row(soa, "5.1"), version=1, data={"measures": [measure]}
+    )
     services.soa_approve(actor=admin, soa=soa)
     with pytest.raises(ValidationError):
         services.measure_delete(actor=admin, measure=measure)
@@ -142,8 +167,12 @@ def test_measure_referenced_by_an_approved_version_cannot_be_deleted(world, soa)
 def test_gap_summary_counts(world, soa):
     admin = world[Role.ADMIN]
     r = row(soa, "8.9")
-    services.soa_row_update(actor=admin, row=r, version=1, data={
-        "target_level": "take", "current_level": "matsu", "procedure": "構成管理手順"})
+    services.soa_row_update(
+        actor=admin,
+        row=r,
+        version=1,
+        data={"target_level": "take", "current_level": "matsu", "procedure": "構成管理手順"},
+    )
     summary = selectors.gap_summary(actor=admin, soa=soa)
     assert summary.total_applicable == 93
     assert summary.below_target == 92 and summary.without_procedure == 92
@@ -160,12 +189,16 @@ def test_soa_page_filters_bulk_edit_and_query_count(admin_client, world, soa):
     people = admin_client.get(url, {"theme": "people"})
     assert people.content.count(b'data-ref="') == 8
     rows = list(soa.rows.filter(control__theme="people"))
-    data = {"rows": [r.pk for r in rows], "bulk-status": "partial",
-            **{f"v_{r.pk}": r.version for r in rows}}
+    data = {
+        "rows": [r.pk for r in rows],
+        "bulk-status": "partial",
+        **{f"v_{r.pk}": r.version for r in rows},
+    }
     response = admin_client.post(reverse("soa:bulk_edit", args=[world.hq.pk]), data)
     assert response.status_code == 302
     assert set(soa.rows.filter(control__theme="people").values_list("status", flat=True)) == {
-        "partial"}
+        "partial"
+    }
 
 
 def test_row_edit_form_and_history(admin_client, world, soa):
@@ -173,15 +206,30 @@ def test_row_edit_form_and_history(admin_client, world, soa):
     url = reverse("soa:row_edit", args=[world.hq.pk, r.pk])
     page = admin_client.get(url).content.decode()
     assert "10大脅威" in page and 'id="history"' in page
-    response = admin_client.post(url, {
-        "version": "1", "applicable": "0", "exclusion_justification": "", "status":
-        "not_implemented", "target_level": "ume"})
+    response = admin_client.post(
+        url,
+        {
+            "version": "1",
+            "applicable": "0",
+            "exclusion_justification": "",
+            "status": "not_implemented",
+            "target_level": "ume",
+        },
+    )
     assert response.status_code == 200 and b"form-errors" not in response.content
     assert row(soa, "5.7").applicable  # the invalid exclusion changed nothing
-    response = admin_client.post(url, {
-        "version": "1", "applicable": "1", "reasons": ["risk", "contract"],
-        "status": "partial", "target_level": "take", "current_level": "ume",
-        "procedure": "脅威情報手順"})
+    response = admin_client.post(
+        url,
+        {
+            "version": "1",
+            "applicable": "1",
+            "reasons": ["risk", "contract"],
+            "status": "partial",
+            "target_level": "take",
+            "current_level": "ume",
+            "procedure": "脅威情報手順",
+        },
+    )
     assert response.status_code == 302
     saved = row(soa, "5.7")
     assert saved.reasons == ["risk", "contract"] and saved.status == "partial"
@@ -192,8 +240,9 @@ def test_approve_versions_compare_and_gap_pages(world, soa, login):
     response = client.post(reverse("soa:approve", args=[world.hq.pk]), {"comment": "承認"})
     assert response.status_code == 302
     admin = world[Role.ADMIN]
-    services.soa_row_update(actor=admin, row=row(soa, "6.3"), version=1,
-                            data={"status": "implemented"})
+    services.soa_row_update(
+        actor=admin, row=row(soa, "6.3"), version=1, data={"status": "implemented"}
+    )
     versions = client.get(reverse("soa:versions", args=[world.hq.pk]))
     assert "承認".encode() in versions.content
     compare = client.get(reverse("soa:compare", args=[world.hq.pk]), {"a": "1", "b": "draft"})
@@ -238,21 +287,25 @@ def test_soa_api_rows_and_versions(world, soa, client):
     rows = api.get("/api/v1/soa-rows/", {"scope": world.hq.pk}).json()
     assert rows["count"] == 93 and rows["results"][0]["control"] == "5.1"
     pk = rows["results"][6]["id"]
-    ok = api.patch(f"/api/v1/soa-rows/{pk}/", {"status": "partial", "version": 1,
-                                               "current_variant": "ume2"}, format="json")
+    ok = api.patch(
+        f"/api/v1/soa-rows/{pk}/",
+        {"status": "partial", "version": 1, "current_variant": "ume2"},
+        format="json",
+    )
     assert ok.status_code == 200, ok.content
     assert ok.json()["current_level"] == "ume"
-    stale = api.patch(f"/api/v1/soa-rows/{pk}/", {"status": "implemented", "version": 1},
-                      format="json")
+    stale = api.patch(
+        f"/api/v1/soa-rows/{pk}/", {"status": "implemented", "version": 1}, format="json"
+    )
     assert stale.status_code == 409
-    bad = api.patch(f"/api/v1/soa-rows/{pk}/", {"applicable": False, "version": 2},
-                    format="json")
+    bad = api.patch(f"/api/v1/soa-rows/{pk}/", {"applicable": False, "version": 2}, format="json")
     assert bad.status_code == 400 and "exclusion_justification" in bad.json()
     services.soa_approve(actor=world[Role.ADMIN], soa=soa)
     versions = api.get("/api/v1/soa-versions/").json()["results"]
     assert versions[0]["number"] == 1 and versions[0]["stale"] is False
-    created = api.post("/api/v1/measures/", {"title": "夜間バックアップ", "controls": ["8.13"]},
-                       format="json")
+    created = api.post(
+        "/api/v1/measures/", {"title": "夜間バックアップ", "controls": ["8.13"]}, format="json"
+    )
     assert created.status_code == 201 and created.json()["controls"] == ["8.13"]
 
 
@@ -267,11 +320,16 @@ def test_soa_page_queries_do_not_grow_with_measures_and_evidence(admin_client, w
         return len(ctx.captured_queries)
 
     before = count()
-    measures = Measure.objects.bulk_create([Measure(organisation=world.org, title=f"m{i}")
-                                            for i in range(3)])
+    measures = Measure.objects.bulk_create(
+        [Measure(organisation=world.org, title=f"m{i}") for i in range(3)]
+    )
     for r in soa.rows.all()[:40]:
         r.measures.set(measures)
-    services.evidence_upload(actor=world[Role.ADMIN], organisation=world.org, scope=world.hq,
-                             uploaded=SimpleUploadedFile("a.txt", b"a"),
-                             attach_to=row(soa, "5.1"))
+    services.evidence_upload(
+        actor=world[Role.ADMIN],
+        organisation=world.org,
+        scope=world.hq,
+        uploaded=SimpleUploadedFile("a.txt", b"a"),
+        attach_to=row(soa, "5.1"),
+    )
     assert count() == before

@@ -30,13 +30,25 @@ pytestmark = pytest.mark.django_db
 def soa(world, catalogue):
     admin = world[Role.ADMIN]
     soa = services.soa_get_or_create(actor=admin, scope=world.hq)
-    measure = services.measure_create(actor=admin, organisation=world.org, data={
-        "title": "脅威情報の収集と共有", "scope": world.hq})
+    measure = services.measure_create(
+        actor=admin,
+        organisation=world.org,
+        data={"title": "脅威情報の収集と共有", "scope": world.hq},
+    )
     row = soa.rows.get(control__ref="5.7")
-    services.soa_row_update(actor=admin, row=row, data={
-        "reasons": ["risk", "contract"], "status": "implemented", "current_level": "ume",
-        "current_variant": row.control.variants.get(key="ume2"), "procedure": "脅威情報収集手順",
-        "notes": "=1+1 は数式ではない", "measures": [measure]})
+    services.soa_row_update(
+        actor=admin,
+        row=row,
+        data={
+            "reasons": ["risk", "contract"],
+            "status": "implemented",
+            "current_level": "ume",
+            "current_variant": row.control.variants.get(key="ume2"),
+            "procedure": "脅威情報収集手順",
+            "notes": "=1+1 は数式ではない",
+            "measures": [measure],
+        },
+    )
     return soa
 
 
@@ -63,6 +75,7 @@ def edit(data: bytes, edits: dict[str, dict[str, object]]) -> bytes:
 
 
 # --- export ----------------------------------------------------------------------------------
+
 
 def test_xlsx_has_info_and_soa_sheets_with_the_shared_header(soa, world):
     wb, ws = sheet_of(soa_xlsx(soa=soa))
@@ -134,6 +147,7 @@ def test_english_export_uses_english_titles(soa):
 
 # --- 2022 import -----------------------------------------------------------------------------
 
+
 def test_round_trip_export_then_import_changes_nothing(soa):
     preview = preview_2022(soa=soa, uploaded=upload(soa_xlsx(soa=soa)))
     assert preview.errors == [] and preview.changes == {} and preview.rows == []
@@ -143,21 +157,34 @@ def test_round_trip_export_then_import_changes_nothing(soa):
 
 
 def test_edited_cells_become_exactly_those_changes_and_apply(soa, world):
-    data = edit(soa_xlsx(soa=soa), {
-        "7.4": {"applicable": "除外", "exclusion_justification": "監視対象の物理的区域がないため",
-                "status": "対象外"},
-        "8.9": {"status": "一部実施"},
-        "5.1": {"applicable": "○", "notes": None},  # same values written differently
-    })
+    data = edit(
+        soa_xlsx(soa=soa),
+        {
+            "7.4": {
+                "applicable": "除外",
+                "exclusion_justification": "監視対象の物理的区域がないため",
+                "status": "対象外",
+            },
+            "8.9": {"status": "一部実施"},
+            "5.1": {"applicable": "○", "notes": None},  # same values written differently
+        },
+    )
     preview = preview_2022(soa=soa, uploaded=upload(data))
     assert preview.errors == []
     assert preview.changes == {
-        "7.4": {"applicable": False, "exclusion_justification": "監視対象の物理的区域がないため",
-                "status": "not_applicable"},
-        "8.9": {"status": "partial"}}
+        "7.4": {
+            "applicable": False,
+            "exclusion_justification": "監視対象の物理的区域がないため",
+            "status": "not_applicable",
+        },
+        "8.9": {"status": "partial"},
+    }
     assert {(c.ref, c.field) for c in preview.rows} == {
-        ("7.4", "applicable"), ("7.4", "exclusion_justification"), ("7.4", "status"),
-        ("8.9", "status")}
+        ("7.4", "applicable"),
+        ("7.4", "exclusion_justification"),
+        ("7.4", "status"),
+        ("8.9", "status"),
+    }
     change = next(c for c in preview.rows if c.ref == "8.9")
     assert (change.before, change.after) == (_("Not implemented"), _("Partially implemented"))
     assert any(_("Measures implemented") in note for note in preview.notes)
@@ -167,13 +194,15 @@ def test_edited_cells_become_exactly_those_changes_and_apply(soa, world):
     row = soa.rows.get(control__ref="7.4")
     assert not row.applicable and row.exclusion_justification.startswith("監視対象")
     assert soa.rows.get(control__ref="8.9").status == "partial"
-    assert AuditEntry.objects.filter(model_label="soa.soarow", object_id=str(row.pk),
-                                     actor=world[Role.ADMIN]).exists()
+    assert AuditEntry.objects.filter(
+        model_label="soa.soarow", object_id=str(row.pk), actor=world[Role.ADMIN]
+    ).exists()
 
 
 def test_apply_refuses_a_preview_whose_rows_changed_since(soa, world):
-    preview = preview_2022(soa=soa, uploaded=upload(edit(soa_xlsx(soa=soa),
-                                                         {"8.9": {"status": "実施済み"}})))
+    preview = preview_2022(
+        soa=soa, uploaded=upload(edit(soa_xlsx(soa=soa), {"8.9": {"status": "実施済み"}}))
+    )
     row = soa.rows.get(control__ref="8.9")
     services.soa_row_update(actor=world[Role.ADMIN], row=row, data={"notes": "別の編集"})
     with pytest.raises(StalePreviewError):
@@ -182,9 +211,14 @@ def test_apply_refuses_a_preview_whose_rows_changed_since(soa, world):
 
 
 def test_level_and_example_are_read_in_any_spelling(soa):
-    data = edit(soa_xlsx(soa=soa), {"5.7": {"current_level": "竹", "current_variant": None},
-                                    "8.9": {"current_level": "Pine", "current_variant": "matsu1"},
-                                    "8.10": {"target_level": "松"}})
+    data = edit(
+        soa_xlsx(soa=soa),
+        {
+            "5.7": {"current_level": "竹", "current_variant": None},
+            "8.9": {"current_level": "Pine", "current_variant": "matsu1"},
+            "8.10": {"target_level": "松"},
+        },
+    )
     preview = preview_2022(soa=soa, uploaded=upload(data))
     assert preview.errors == []
     assert preview.changes["5.7"] == {"current_level": "take", "current_variant": ""}
@@ -197,13 +231,16 @@ def _errors(preview) -> str:
     return "\n".join(f"{e.row_number} {e.ref} {e.message}" for e in preview.errors)
 
 
-@pytest.mark.parametrize(("data", "name", "expected"), [
-    (b"this is not a workbook", "soa.xlsx", "(.xlsx)"),
-    ("管理策番号,適用可否\n5.1,適用\n".encode(), "soa.xlsx", "(.xlsx)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "soa.xls", "(.xls)"),
-    (b"PK\x03\x04 broken zip", "soa.xlsx", "(.xlsx)"),
-    (b"", "soa.xlsx", "empty"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "expected"),
+    [
+        (b"this is not a workbook", "soa.xlsx", "(.xlsx)"),
+        ("管理策番号,適用可否\n5.1,適用\n".encode(), "soa.xlsx", "(.xlsx)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "soa.xls", "(.xls)"),
+        (b"PK\x03\x04 broken zip", "soa.xlsx", "(.xlsx)"),
+        (b"", "soa.xlsx", "empty"),
+    ],
+)
 def test_files_that_are_not_xlsx_are_refused_clearly(soa, data, name, expected):
     before = snapshot_of(soa)
     with translation.override("en"):
@@ -230,10 +267,16 @@ def test_wrong_columns_are_named(soa):
 
 
 def test_row_errors_are_reported_row_by_row(soa):
-    data = edit(soa_xlsx(soa=soa), {
-        "5.3": {"ref": "9.99"}, "5.2": {"applicable": "除外"},
-        "6.1": {"status": "たぶん"}, "6.2": {"reasons": "リスク対応、気分"},
-        "6.3": {"current_variant": "梅9"}})
+    data = edit(
+        soa_xlsx(soa=soa),
+        {
+            "5.3": {"ref": "9.99"},
+            "5.2": {"applicable": "除外"},
+            "6.1": {"status": "たぶん"},
+            "6.2": {"reasons": "リスク対応、気分"},
+            "6.3": {"current_variant": "梅9"},
+        },
+    )
     wb, ws = sheet_of(data)
     ws.append([cell.value for cell in ws[2]])  # 5.1 a second time
     buffer = io.BytesIO()
@@ -267,8 +310,7 @@ def workbook_2013(*, overrides=None, omit=(), extra=()) -> bytes:
     ws.append([])
     ws.append(["管理策番号", "管理策", "適用可否", "適用理由", "除外の理由"])
     clause = category = None
-    for i, ref in enumerate(Control2013.objects.order_by("sort_key").values_list("ref",
-                                                                                 flat=True)):
+    for i, ref in enumerate(Control2013.objects.order_by("sort_key").values_list("ref", flat=True)):
         a, b, c = ref[2:].split(".")
         if clause != a:
             clause = a
@@ -278,10 +320,12 @@ def workbook_2013(*, overrides=None, omit=(), extra=()) -> bytes:
             ws.append([f"A.{a}.{b}", "カテゴリーの見出し"])
         if ref in omit:
             continue
-        spelled = SPELLINGS[i % 4].format(a=a, b=b, c=c, fa=a.translate(FULL),
-                                          fb=b.translate(FULL), fc=c.translate(FULL))
-        mark, reason, justification = overrides.get(ref, (["○", "〇", "Yes", "適用"][i % 4],
-                                                          "リスクアセスメントの結果", ""))
+        spelled = SPELLINGS[i % 4].format(
+            a=a, b=b, c=c, fa=a.translate(FULL), fb=b.translate(FULL), fc=c.translate(FULL)
+        )
+        mark, reason, justification = overrides.get(
+            ref, (["○", "〇", "Yes", "適用"][i % 4], "リスクアセスメントの結果", "")
+        )
         ws.append([spelled, f"{ref} の管理策", mark, reason, justification])
     for row in extra:
         ws.append(row)
@@ -291,10 +335,13 @@ def workbook_2013(*, overrides=None, omit=(), extra=()) -> bytes:
 
 
 def test_2013_migration_maps_merges_and_flags(soa, world):
-    data = workbook_2013(overrides={
-        "A.5.1.2": ("×", "", "基本方針に統合したため"),
-        "A.14.2.7": ("✕", "", "開発を外部委託していないため"),
-    }, omit=("A.12.7.1",))
+    data = workbook_2013(
+        overrides={
+            "A.5.1.2": ("×", "", "基本方針に統合したため"),
+            "A.14.2.7": ("✕", "", "開発を外部委託していないため"),
+        },
+        omit=("A.12.7.1",),
+    )
     preview = preview_2013(soa=soa, uploaded=upload(data))
     assert preview.errors == [], preview.errors
     assert len(preview.mapped) == 113 and preview.row_count == 113
@@ -304,8 +351,10 @@ def test_2013_migration_maps_merges_and_flags(soa, world):
     assert review["5.1"].reason == "merged" and "A.5.1.2" in review["5.1"].detail
     assert "基本方針に統合したため" in review["5.1"].detail
     assert preview.changes["8.30"] == {
-        "applicable": False, "exclusion_justification": "A.14.2.7: 開発を外部委託していないため",
-        "status": "not_applicable"}
+        "applicable": False,
+        "exclusion_justification": "A.14.2.7: 開発を外部委託していないため",
+        "status": "not_applicable",
+    }
     assert preview.changes["5.1"] == {"reasons": ["risk"]}  # included: A.5.1.1 was ○
     assert "8.34" not in preview.changes and not any(c in preview.changes for c in new)
     assert any(w.ref == "A.12.7.1" and "8.34" in w.message for w in preview.warnings)
@@ -318,9 +367,14 @@ def test_2013_migration_maps_merges_and_flags(soa, world):
 
 
 def test_2013_errors_unknown_ids_duplicates_and_missing_justification(soa):
-    data = workbook_2013(overrides={"A.6.2.2": ("×", "", "")},
-                         extra=[["A.5.1.3", "存在しない管理策", "○"], ["A.5.1.1", "重複", "○"],
-                                ["A.7.1.1", "値なし", "たぶん"]])
+    data = workbook_2013(
+        overrides={"A.6.2.2": ("×", "", "")},
+        extra=[
+            ["A.5.1.3", "存在しない管理策", "○"],
+            ["A.5.1.1", "重複", "○"],
+            ["A.7.1.1", "値なし", "たぶん"],
+        ],
+    )
     preview = preview_2013(soa=soa, uploaded=upload(data))
     message = _errors(preview)
     assert "A.5.1.3" in message and "A.5.1.1" in message and "A.7.1.1" in message
@@ -338,7 +392,9 @@ def test_2013_inline_titles_and_an_applicability_column_found_by_its_marks(soa):
     preview = preview_2013(soa=soa, uploaded=upload(buffer.getvalue()))
     assert preview.errors == []
     assert [(m.row_number, m.ref_2013, m.title) for m in preview.mapped] == [
-        (3, "A.5.1.1", "情報セキュリティのための方針群"), (4, "A.5.1.2", "方針群のレビュー")]
+        (3, "A.5.1.1", "情報セキュリティのための方針群"),
+        (4, "A.5.1.2", "方針群のレビュー"),
+    ]
     assert len(preview.warnings) == 112 and preview.changes == {}
 
 
@@ -348,6 +404,7 @@ def test_2013_file_without_control_numbers_is_refused(soa):
 
 
 # --- command ---------------------------------------------------------------------------------
+
 
 def test_import_soa_command_dry_run_and_apply(soa, world, tmp_path):
     path = tmp_path / "soa.xlsx"
@@ -359,24 +416,24 @@ def test_import_soa_command_dry_run_and_apply(soa, world, tmp_path):
     assert soa.rows.get(control__ref="8.9").status == "partial"
 
 
-def test_import_soa_command_fails_on_errors_and_ambiguous_scope(soa, world, other_world,
-                                                                tmp_path):
+def test_import_soa_command_fails_on_errors_and_ambiguous_scope(soa, world, other_world, tmp_path):
     path = tmp_path / "bad.xlsx"
     path.write_bytes(edit(soa_xlsx(soa=soa), {"5.2": {"ref": "9.99"}}))
     with pytest.raises(CommandError):
         call_command("import_soa", str(path), "--scope", str(world.hq.pk), stdout=io.StringIO())
     with pytest.raises(CommandError) as excinfo:
-        call_command("import_soa", str(path), "--scope", "本社", "--dry-run",
-                     stdout=io.StringIO())
+        call_command("import_soa", str(path), "--scope", "本社", "--dry-run", stdout=io.StringIO())
     assert str(world.hq.pk) in str(excinfo.value) and str(other_world.hq.pk) in str(excinfo.value)
     with pytest.raises(CommandError):
         call_command("import_soa", str(Path(tmp_path, "missing.xlsx")), "--scope", "本社")
     with pytest.raises(CommandError):
-        call_command("import_soa", str(path), "--scope", str(world.hq.pk), "--actor",
-                     "nobody@example.jp")
+        call_command(
+            "import_soa", str(path), "--scope", str(world.hq.pk), "--actor", "nobody@example.jp"
+        )
 
 
 # --- views -----------------------------------------------------------------------------------
+
 
 def export_url(scope, **query):
     params = "&".join(f"{k}={v}" for k, v in query.items())
@@ -388,8 +445,7 @@ def test_viewers_may_export_and_the_export_is_audited(soa, world, login, role):
     response = login(world[role]).get(export_url(world.hq, format="xlsx"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert AuditEntry.objects.filter(changes__contains="soa_exported",
-                                     actor=world[role]).exists()
+    assert AuditEntry.objects.filter(changes__contains="soa_exported", actor=world[role]).exists()
 
 
 def test_export_formats_and_versions(soa, world, admin_client):
@@ -439,8 +495,7 @@ def test_import_preview_then_apply_through_the_views(soa, world, admin_client):
 
 def test_import_view_shows_errors_and_keeps_nothing(soa, world, admin_client):
     url = reverse("soa:soa_import", args=[world.hq.pk])
-    response = admin_client.post(url, {"format": "2022",
-                                       "file": upload(b"garbage", "soa.xlsx")})
+    response = admin_client.post(url, {"format": "2022", "file": upload(b"garbage", "soa.xlsx")})
     assert response.status_code == 200 and b"import-errors" in response.content
     assert f"soa_import_preview_{soa.pk}" not in admin_client.session
 
@@ -458,7 +513,10 @@ def test_import_2013_preview_page_and_an_expired_preview(soa, world, admin_clien
     stored["created_at"] = "2000-01-01T00:00:00+00:00"
     session[key] = stored
     session.save()
-    response = admin_client.post(reverse("soa:soa_import_apply", args=[world.hq.pk]),
-                                 {"preview": stored["preview_id"]}, follow=True)
+    response = admin_client.post(
+        reverse("soa:soa_import_apply", args=[world.hq.pk]),
+        {"preview": stored["preview_id"]},
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == url
     assert soa.rows.get(control__ref="8.30").applicable

@@ -15,9 +15,15 @@ class ScopeMixin:
 
     def get_scope(self):
         if not hasattr(self, "_scope"):
-            self._scope = core_selectors.scope_list(
-                actor=self.request.user, organisation=self.request.organisation,
-                include_inactive=True).filter(pk=self.kwargs["scope_pk"]).first()
+            self._scope = (
+                core_selectors.scope_list(
+                    actor=self.request.user,
+                    organisation=self.request.organisation,
+                    include_inactive=True,
+                )
+                .filter(pk=self.kwargs["scope_pk"])
+                .first()
+            )
             if self._scope is None:
                 raise Http404
         return self._scope
@@ -34,5 +40,8 @@ class ScopeMixin:
 
     def soa_breadcrumbs(self, *more):
         scope = self.get_scope()
-        return [(_("Statement of Applicability"), reverse("soa:index")),
-                (scope.name, reverse("soa:detail", args=[scope.pk]) if more else None), *more]
+        return [
+            (_("Statement of Applicability"), reverse("soa:index")),
+            (scope.name, reverse("soa:detail", args=[scope.pk]) if more else None),
+            *more,
+        ]

@@ -18,8 +18,7 @@ from .base import ScopeMixin
 
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("file"))
-    description = forms.CharField(label=gettext_lazy("description"), required=False,
-                                  max_length=300)
+    description = forms.CharField(label=gettext_lazy("description"), required=False, max_length=300)
 
 
 class RowEvidenceUploadView(ScopeMixin, PolicyMixin, View):
@@ -27,24 +26,30 @@ class RowEvidenceUploadView(ScopeMixin, PolicyMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, scope_pk, pk):
-        row = get_object_or_404(selectors.soa_rows(actor=request.user, soa=self.get_soa()),
-                                pk=pk)
+        row = get_object_or_404(selectors.soa_rows(actor=request.user, soa=self.get_soa()), pk=pk)
         form = EvidenceForm(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, _("Choose a file to upload."))
         else:
             try:
                 evidence = services.evidence_upload(
-                    actor=request.user, organisation=request.organisation,
-                    scope=self.get_scope(), uploaded=form.cleaned_data["file"],
-                    description=form.cleaned_data["description"], attach_to=row)
+                    actor=request.user,
+                    organisation=request.organisation,
+                    scope=self.get_scope(),
+                    uploaded=form.cleaned_data["file"],
+                    description=form.cleaned_data["description"],
+                    attach_to=row,
+                )
             except ValidationError as exc:
                 for msg in exc.messages:
                     messages.error(request, msg)
             else:
-                messages.success(request, _("“{name}” was added as evidence (SHA-256 {digest}…)."
-                                            ).format(name=evidence.name,
-                                                     digest=evidence.sha256[:12]))
+                messages.success(
+                    request,
+                    _("“{name}” was added as evidence (SHA-256 {digest}…).").format(
+                        name=evidence.name, digest=evidence.sha256[:12]
+                    ),
+                )
         return redirect("soa:row_edit", scope_pk, pk)
 
 

@@ -24,13 +24,24 @@ class GapView(ScopeMixin, PageView):
         rows = list(selectors.soa_rows(actor=self.request.user, soa=soa).filter(applicable=True))
         below = [r for r in rows if level_gap(r)]
         chart_max = max([t["applicable"] for t in summary.themes] + [1])
-        bars = [{**t, "ok": t["applicable"] - t["below"],
-                 "ok_width": round(300 * (t["applicable"] - t["below"]) / chart_max),
-                 "below_width": round(300 * t["below"] / chart_max), "y": 10 + i * 34}
-                for i, t in enumerate(summary.themes)]
-        return {**super().get_context_data(**kwargs), "scope": self.get_scope(),
-                "page_title": _("Gaps: {scope}").format(scope=self.get_scope().name),
-                "summary": summary, "bars": bars, "below": below,
-                "no_measure": [r for r in rows if not r.measures.all()],
-                "no_procedure": [r for r in rows if not r.procedure],
-                "detail_url": reverse("soa:detail", args=[self.get_scope().pk])}
+        bars = [
+            {
+                **t,
+                "ok": t["applicable"] - t["below"],
+                "ok_width": round(300 * (t["applicable"] - t["below"]) / chart_max),
+                "below_width": round(300 * t["below"] / chart_max),
+                "y": 10 + i * 34,
+            }
+            for i, t in enumerate(summary.themes)
+        ]
+        return {
+            **super().get_context_data(**kwargs),
+            "scope": self.get_scope(),
+            "page_title": _("Gaps: {scope}").format(scope=self.get_scope().name),
+            "summary": summary,
+            "bars": bars,
+            "below": below,
+            "no_measure": [r for r in rows if not r.measures.all()],
+            "no_procedure": [r for r in rows if not r.procedure],
+            "detail_url": reverse("soa:detail", args=[self.get_scope().pk]),
+        }

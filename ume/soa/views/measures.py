@@ -42,10 +42,16 @@ SUGGEST_MAX_TEXT = 2000
 
 def measures_of(request) -> QuerySet[Measure]:
     """The measures the user may see, with light control rows for badges and labels."""
-    return selectors.measure_list(actor=request.user, organisation=request.organisation
-                                  ).prefetch_related(None).prefetch_related(Prefetch(
-                                      "controls", queryset=Control.objects.only(
-                                          "id", "ref", "sort_key", "title_ja", "title_en")))
+    return (
+        selectors.measure_list(actor=request.user, organisation=request.organisation)
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch(
+                "controls",
+                queryset=Control.objects.only("id", "ref", "sort_key", "title_ja", "title_en"),
+            )
+        )
+    )
 
 
 class MeasureListView(ListView):
@@ -63,8 +69,13 @@ class MeasureListView(ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["unmapped_count"] = without_controls(selectors.measure_list(
-            actor=self.request.user, organisation=self.organisation)).values("pk").count()
+        ctx["unmapped_count"] = (
+            without_controls(
+                selectors.measure_list(actor=self.request.user, organisation=self.organisation)
+            )
+            .values("pk")
+            .count()
+        )
         ctx["unmapped_active"] = self.request.GET.get("unmapped") == UNMAPPED
         return ctx
 
@@ -74,9 +85,13 @@ class MeasureFormMixin:
     template_name = "soa/measure_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organisation": self.request.organisation,
-                "actor": self.request.user, "suggest_url": reverse("soa:measure_suggest"),
-                "read_only": not self.may_edit()}
+        return {
+            **super().get_form_kwargs(),
+            "organisation": self.request.organisation,
+            "actor": self.request.user,
+            "suggest_url": reverse("soa:measure_suggest"),
+            "read_only": not self.may_edit(),
+        }
 
     def may_edit(self) -> bool:
         return True
@@ -86,9 +101,12 @@ class MeasureFormMixin:
         form = ctx["form"]
         chosen = form["controls"].value() or []
         text = f"{form['title'].value() or ''}\n{form['description'].value() or ''}".strip()
-        ctx.update(may_edit=self.may_edit(), selected_controls={str(pk) for pk in chosen},
-                   suggestions=suggest_controls(text) if self.may_edit() and text else [],
-                   typed=bool(text))
+        ctx.update(
+            may_edit=self.may_edit(),
+            selected_controls={str(pk) for pk in chosen},
+            suggestions=suggest_controls(text) if self.may_edit() and text else [],
+            typed=bool(text),
+        )
         return ctx
 
 
@@ -104,8 +122,9 @@ class MeasureCreateView(MeasureFormMixin, ServiceFormView):
         return {**super().get_initial(), "scope": scope.pk if scope else None}
 
     def perform(self, form):
-        return services.measure_create(actor=self.request.user, organisation=self.organisation,
-                                       data=form.changed_data_dict())
+        return services.measure_create(
+            actor=self.request.user, organisation=self.organisation, data=form.changed_data_dict()
+        )
 
     def get_success_url(self):
         return reverse("soa:measure_edit", args=[self.saved.pk])
@@ -142,18 +161,24 @@ class MeasureEditView(ObjectMixin, MeasureFormMixin, ServiceFormView):
         measure = self.get_object()
         user = self.request.user
         ctx.update(
-            object=measure, measure=measure, page_title=measure.title,
+            object=measure,
+            measure=measure,
+            page_title=measure.title,
             evidence_files=measure.evidence_files.select_related("uploaded_by"),
             evidence_form=MeasureEvidenceForm(),
             may_upload=can(user, "soa.upload_evidence", measure),
             may_delete=self.may_edit(),
-            history=record_history(actor=user, obj=measure)[:50])
+            history=record_history(actor=user, obj=measure)[:50],
+        )
         return ctx
 
     def perform(self, form):
-        return services.measure_update(actor=self.request.user, measure=self.get_object(),
-                                       data=form.changed_data_dict(),
-                                       version=form.cleaned_data.get("version"))
+        return services.measure_update(
+            actor=self.request.user,
+            measure=self.get_object(),
+            data=form.changed_data_dict(),
+            version=form.cleaned_data.get("version"),
+        )
 
 
 class MeasureDeleteView(ObjectMixin, PolicyMixin, DetailView):
@@ -167,15 +192,20 @@ class MeasureDeleteView(ObjectMixin, PolicyMixin, DetailView):
 
     def get_breadcrumbs(self):
         measure = self.get_object()
-        return [MEASURES, (measure.title, reverse("soa:measure_edit", args=[measure.pk])),
-                (_("Delete"), None)]
+        return [
+            MEASURES,
+            (measure.title, reverse("soa:measure_edit", args=[measure.pk])),
+            (_("Delete"), None),
+        ]
 
     def get_context_data(self, **kwargs):
         measure = self.get_object()
-        return {**super().get_context_data(**kwargs),
-                "page_title": _("Delete measure"),
-                "question": _("Delete the measure “{title}”?").format(title=measure.title),
-                "cancel_url": reverse("soa:measure_edit", args=[measure.pk])}
+        return {
+            **super().get_context_data(**kwargs),
+            "page_title": _("Delete measure"),
+            "question": _("Delete the measure “{title}”?").format(title=measure.title),
+            "cancel_url": reverse("soa:measure_edit", args=[measure.pk]),
+        }
 
     def post(self, request, *args, **kwargs):
         measure = self.get_object()
@@ -207,16 +237,23 @@ class MeasureEvidenceUploadView(ObjectMixin, PolicyMixin, View):
             return redirect("soa:measure_edit", pk=measure.pk)
         try:
             evidence = services.evidence_upload(
-                actor=request.user, organisation=request.organisation, scope=measure.scope,
+                actor=request.user,
+                organisation=request.organisation,
+                scope=measure.scope,
                 uploaded=form.cleaned_data["file"],
-                description=form.cleaned_data["description"], attach_to=measure)
+                description=form.cleaned_data["description"],
+                attach_to=measure,
+            )
         except ValidationError as exc:
             for msg in exc.messages:
                 messages.error(request, msg)
         else:
-            messages.success(request, _("“{name}” was added as evidence (SHA-256 {digest}…)."
-                                        ).format(name=evidence.name,
-                                                 digest=evidence.sha256[:12]))
+            messages.success(
+                request,
+                _("“{name}” was added as evidence (SHA-256 {digest}…).").format(
+                    name=evidence.name, digest=evidence.sha256[:12]
+                ),
+            )
         return redirect(reverse("soa:measure_edit", args=[measure.pk]) + "#evidence")
 
 
@@ -230,15 +267,28 @@ class MeasureSuggestView(PolicyMixin, View):
         params = request.GET
         text = params.get("text") or f"{params.get('title', '')}\n{params.get('description', '')}"
         chosen = {v for v in params.getlist("controls") if v.isdigit() and len(v) < 19}
-        return TemplateResponse(request, "soa/partials/measure_suggestions.html", {
-            "suggestions": suggest_controls(text[:SUGGEST_MAX_TEXT]),
-            "selected_controls": chosen, "may_edit": True, "typed": bool(text.strip())})
+        return TemplateResponse(
+            request,
+            "soa/partials/measure_suggestions.html",
+            {
+                "suggestions": suggest_controls(text[:SUGGEST_MAX_TEXT]),
+                "selected_controls": chosen,
+                "may_edit": True,
+                "typed": bool(text.strip()),
+            },
+        )
 
 
 EXPORT_HEADERS = [
-    gettext_lazy("title"), gettext_lazy("description"), gettext_lazy("controls"),
-    gettext_lazy("ISMS scope"), gettext_lazy("owner"), gettext_lazy("status"),
-    gettext_lazy("evidence"), gettext_lazy("evidence files"), gettext_lazy("updated at"),
+    gettext_lazy("title"),
+    gettext_lazy("description"),
+    gettext_lazy("controls"),
+    gettext_lazy("ISMS scope"),
+    gettext_lazy("owner"),
+    gettext_lazy("status"),
+    gettext_lazy("evidence"),
+    gettext_lazy("evidence files"),
+    gettext_lazy("updated at"),
 ]
 
 
@@ -249,32 +299,45 @@ class MeasureExportView(PolicyMixin, View):
     http_method_names = ["get"]
 
     def get(self, request) -> HttpResponse:
-        filterset = MeasureFilter(request.GET, queryset=measures_of(request),
-                                  organisation=request.organisation)
+        filterset = MeasureFilter(
+            request.GET, queryset=measures_of(request), organisation=request.organisation
+        )
         if not filterset.is_valid():
             messages.error(request, _("Check the filter conditions."))
             return redirect("soa:measure_list")
         measures = filterset.qs.prefetch_related("evidence_files")
         if exceeds_export_limit(measures):
-            messages.error(request, _("More than {limit} measures match. Narrow the conditions "
-                                      "and export again.").format(
-                limit=settings.UME_EXPORT_MAX_ROWS))
+            messages.error(
+                request,
+                _(
+                    "More than {limit} measures match. Narrow the conditions and export again."
+                ).format(limit=settings.UME_EXPORT_MAX_ROWS),
+            )
             return redirect("soa:measure_list")
-        table = Table(title=_("Measures"), headers=[str(h) for h in EXPORT_HEADERS],
-                      rows=self._rows(measures))
-        return export_response(write_xlsx([table], meta=export_meta(request)),
-                               filename=filename_for(_("measures"), "xlsx"), kind="xlsx")
+        table = Table(
+            title=_("Measures"), headers=[str(h) for h in EXPORT_HEADERS], rows=self._rows(measures)
+        )
+        return export_response(
+            write_xlsx([table], meta=export_meta(request)),
+            filename=filename_for(_("measures"), "xlsx"),
+            kind="xlsx",
+        )
 
     @staticmethod
     def _rows(measures):
         all_scopes = _("All ISMS scopes")
         for m in measures:
-            yield [m.title, m.description, ", ".join(c.ref for c in m.controls.all()),
-                   m.scope.name if m.scope_id else all_scopes,
-                   str(m.owner) if m.owner_id else "", m.get_status_display(),
-                   m.evidence_note,
-                   "\n".join(f"{e.name} (SHA-256 {e.sha256})" for e in m.evidence_files.all()),
-                   timezone.localtime(m.updated_at).replace(tzinfo=None)]
+            yield [
+                m.title,
+                m.description,
+                ", ".join(c.ref for c in m.controls.all()),
+                m.scope.name if m.scope_id else all_scopes,
+                str(m.owner) if m.owner_id else "",
+                m.get_status_display(),
+                m.evidence_note,
+                "\n".join(f"{e.name} (SHA-256 {e.sha256})" for e in m.evidence_files.all()),
+                timezone.localtime(m.updated_at).replace(tzinfo=None),
+            ]
 
 
 urlpatterns = [
@@ -284,6 +347,9 @@ urlpatterns = [
     path("measures/export/", MeasureExportView.as_view(), name="measure_export"),
     path("measures/<int:pk>/", MeasureEditView.as_view(), name="measure_edit"),
     path("measures/<int:pk>/delete/", MeasureDeleteView.as_view(), name="measure_delete"),
-    path("measures/<int:pk>/evidence/", MeasureEvidenceUploadView.as_view(),
-         name="measure_evidence_upload"),
+    path(
+        "measures/<int:pk>/evidence/",
+        MeasureEvidenceUploadView.as_view(),
+        name="measure_evidence_upload",
+    ),
 ]

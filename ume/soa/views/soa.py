@@ -34,12 +34,16 @@ class SoAIndexView(PageView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        scopes = list(core_selectors.scope_list(actor=self.request.user,
-                                                organisation=self.organisation))
+        scopes = list(
+            core_selectors.scope_list(actor=self.request.user, organisation=self.organisation)
+        )
         for scope in scopes:
             scope.soa_obj = selectors.soa_for_scope(actor=self.request.user, scope=scope)
-            scope.latest = (selectors.version_list(actor=self.request.user, soa=scope.soa_obj)
-                            .first() if scope.soa_obj else None)
+            scope.latest = (
+                selectors.version_list(actor=self.request.user, soa=scope.soa_obj).first()
+                if scope.soa_obj
+                else None
+            )
         ctx["scopes"] = scopes
         return ctx
 
@@ -63,8 +67,13 @@ class SoADetailView(ScopeMixin, PageView):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("The Statement of Applicability was created with the "
-                                        "recommended target level for each control."))
+            messages.success(
+                request,
+                _(
+                    "The Statement of Applicability was created with the "
+                    "recommended target level for each control."
+                ),
+            )
         return redirect("soa:detail", self.get_scope().pk)
 
     def get_context_data(self, **kwargs):
@@ -78,15 +87,22 @@ class SoADetailView(ScopeMixin, PageView):
             return ctx
         form = RowFilterForm(self.request.GET or None)
         data = form.cleaned_data if form.is_valid() else {}
-        rows = list(selectors.filter_rows(selectors.soa_rows(actor=self.request.user, soa=soa),
-                                          **{k: data.get(k, "") for k in (
-                                              "theme", "status", "applicable", "gap", "q")}))
+        rows = list(
+            selectors.filter_rows(
+                selectors.soa_rows(actor=self.request.user, soa=soa),
+                **{k: data.get(k, "") for k in ("theme", "status", "applicable", "gap", "q")},
+            )
+        )
         for row in rows:
             row.gap = level_gap(row)
         versions = list(selectors.version_list(actor=self.request.user, soa=soa)[:1])
-        ctx.update(rows=rows, filter_form=form, bulk_form=BulkEditForm(prefix="bulk"),
-                   latest=versions[0] if versions else None,
-                   summary=selectors.gap_summary(actor=self.request.user, soa=soa))
+        ctx.update(
+            rows=rows,
+            filter_form=form,
+            bulk_form=BulkEditForm(prefix="bulk"),
+            latest=versions[0] if versions else None,
+            summary=selectors.gap_summary(actor=self.request.user, soa=soa),
+        )
         return ctx
 
 
@@ -100,13 +116,14 @@ class SoARowEditView(ScopeMixin, ServiceFormView):
         if not hasattr(self, "_row"):
             self._row = get_object_or_404(
                 selectors.soa_rows(actor=self.request.user, soa=self.get_soa()),
-                pk=self.kwargs["pk"])
+                pk=self.kwargs["pk"],
+            )
         return self._row
 
     def get_form_kwargs(self):
-        measures = selectors.measure_list(actor=self.request.user,
-                                          organisation=self.organisation,
-                                          scope=self.get_scope())
+        measures = selectors.measure_list(
+            actor=self.request.user, organisation=self.organisation, scope=self.get_scope()
+        )
         return {**super().get_form_kwargs(), "instance": self.get_row(), "measures": measures}
 
     def get_breadcrumbs(self):
@@ -117,15 +134,23 @@ class SoARowEditView(ScopeMixin, ServiceFormView):
         row = self.get_row()
         from ume.core.selectors import record_history
 
-        return {**super().get_context_data(**kwargs), "row": row, "control": row.control,
-                "scope": self.get_scope(), "levels": Level,
-                "page_title": f"{row.control.ref} {row.control.l_title}",
-                "history": record_history(actor=self.request.user, obj=row)[:30]}
+        return {
+            **super().get_context_data(**kwargs),
+            "row": row,
+            "control": row.control,
+            "scope": self.get_scope(),
+            "levels": Level,
+            "page_title": f"{row.control.ref} {row.control.l_title}",
+            "history": record_history(actor=self.request.user, obj=row)[:30],
+        }
 
     def perform(self, form):
-        return services.soa_row_update(actor=self.request.user, row=self.get_row(),
-                                       data=form.changed_data_dict(),
-                                       version=form.cleaned_data.get("version"))
+        return services.soa_row_update(
+            actor=self.request.user,
+            row=self.get_row(),
+            data=form.changed_data_dict(),
+            version=form.cleaned_data.get("version"),
+        )
 
     def get_success_url(self):
         return reverse("soa:detail", args=[self.get_scope().pk]) + f"#row-{self.saved.pk}"
@@ -150,8 +175,9 @@ class SoABulkEditView(ScopeMixin, PolicyMixin, View):
             messages.error(request, _("Check the values to set."))
             return redirect(back)
         try:
-            count = services.soa_rows_bulk_update(actor=request.user, soa=soa,
-                                                  versions=versions, data=form.changes())
+            count = services.soa_rows_bulk_update(
+                actor=request.user, soa=soa, versions=versions, data=form.changes()
+            )
         except ValidationError as exc:
             for msg in exc.messages[:20]:
                 messages.error(request, msg)
@@ -170,21 +196,32 @@ class SoAApproveView(ScopeMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         soa = self.get_soa()
-        return {**super().get_context_data(**kwargs), "scope": self.get_scope(),
-                "page_title": _("Approve the Statement of Applicability"),
-                "summary": selectors.gap_summary(actor=self.request.user, soa=soa),
-                "latest": selectors.version_list(actor=self.request.user, soa=soa).first()}
+        return {
+            **super().get_context_data(**kwargs),
+            "scope": self.get_scope(),
+            "page_title": _("Approve the Statement of Applicability"),
+            "summary": selectors.gap_summary(actor=self.request.user, soa=soa),
+            "latest": selectors.version_list(actor=self.request.user, soa=soa).first(),
+        }
 
     def perform(self, form):
-        version = services.soa_approve(actor=self.request.user, soa=self.get_soa(),
-                                       comment=form.cleaned_data["comment"])
-        messages.success(self.request, _("Version {number} was approved.").format(
-            number=version.number))
+        version = services.soa_approve(
+            actor=self.request.user, soa=self.get_soa(), comment=form.cleaned_data["comment"]
+        )
+        messages.success(
+            self.request, _("Version {number} was approved.").format(number=version.number)
+        )
         return version
 
     def get_success_url(self):
         return reverse("soa:version_detail", args=[self.get_scope().pk, self.saved.number])
 
 
-__all__ = ["SoAApproveView", "SoABulkEditView", "SoADetailView", "SoAIndexView",
-           "SoARowEditView", "_attach_errors"]
+__all__ = [
+    "SoAApproveView",
+    "SoABulkEditView",
+    "SoADetailView",
+    "SoAIndexView",
+    "SoARowEditView",
+    "_attach_errors",
+]

@@ -39,11 +39,22 @@ def session_key(soa) -> str:
 class SoAImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
     format = forms.ChoiceField(
-        label=gettext_lazy("Kind of file"), initial="2022", widget=forms.RadioSelect,
-        choices=[("2022", gettext_lazy("Statement of Applicability exported from Ume "
-                                       "(ISO/IEC 27001:2022)")),
-                 ("2013", gettext_lazy("Statement of Applicability for ISO/IEC 27001:2013 "
-                                       "(migration to 2022)"))])
+        label=gettext_lazy("Kind of file"),
+        initial="2022",
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                "2022",
+                gettext_lazy("Statement of Applicability exported from Ume (ISO/IEC 27001:2022)"),
+            ),
+            (
+                "2013",
+                gettext_lazy(
+                    "Statement of Applicability for ISO/IEC 27001:2013 (migration to 2022)"
+                ),
+            ),
+        ],
+    )
 
 
 class SoAExportView(ScopeMixin, PolicyMixin, View):
@@ -68,10 +79,17 @@ class SoAExportView(ScopeMixin, PolicyMixin, View):
         data = EXPORTERS[kind](soa=soa, version=version)
         # Who took a copy of the SoA out of Ume, and which one, belongs in the audit trail.
         with transaction.atomic():
-            audit.record_event(organisation_id=soa.organisation_id, name="soa_exported",
-                               obj=soa, actor=request.user,
-                               details={"format": kind, "scope": soa.scope_id,
-                                        "version": version.number if version else None})
+            audit.record_event(
+                organisation_id=soa.organisation_id,
+                name="soa_exported",
+                obj=soa,
+                actor=request.user,
+                details={
+                    "format": kind,
+                    "scope": soa.scope_id,
+                    "version": version.number if version else None,
+                },
+            )
         base = f"{_('Statement of Applicability')}_{soa.scope.name}"
         if version is not None:
             base += "_" + _("Version {number}").format(number=version.number)
@@ -87,34 +105,38 @@ class SoAImportView(ScopeMixin, PolicyMixin, FormView):
 
     def get_soa(self):
         if not hasattr(self, "_soa"):
-            self._soa = services.soa_get_or_create(actor=self.request.user,
-                                                   scope=self.get_scope())
+            self._soa = services.soa_get_or_create(actor=self.request.user, scope=self.get_scope())
         return self._soa
 
     def get_breadcrumbs(self):
         return self.soa_breadcrumbs((_("Import"), None))
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "scope": self.get_scope(),
-                "page_title": _("Import the Statement of Applicability"),
-                "max_mb": round(settings.UME_IMPORT_MAX_BYTES / 1024 / 1024, 1)}
+        return {
+            **super().get_context_data(**kwargs),
+            "scope": self.get_scope(),
+            "page_title": _("Import the Statement of Applicability"),
+            "max_mb": round(settings.UME_IMPORT_MAX_BYTES / 1024 / 1024, 1),
+        }
 
     def form_valid(self, form):
         soa = self.get_soa()
-        preview = PREVIEWS[form.cleaned_data["format"]](soa=soa,
-                                                        uploaded=form.cleaned_data["file"])
+        preview = PREVIEWS[form.cleaned_data["format"]](soa=soa, uploaded=form.cleaned_data["file"])
         key = session_key(soa)
         if preview.ok and preview.changes:
             self.request.session[key] = preview.as_dict()
         else:
             self.request.session.pop(key, None)
         scope = self.get_scope()
-        context = {**self.get_context_data(form=form), "preview": preview,
-                   "changed_controls": len(preview.changes),
-                   "page_title": _("Check the import"),
-                   "breadcrumbs": self.soa_breadcrumbs(
-                       (_("Import"), reverse("soa:soa_import", args=[scope.pk])),
-                       (_("Preview"), None))}
+        context = {
+            **self.get_context_data(form=form),
+            "preview": preview,
+            "changed_controls": len(preview.changes),
+            "page_title": _("Check the import"),
+            "breadcrumbs": self.soa_breadcrumbs(
+                (_("Import"), reverse("soa:soa_import", args=[scope.pk])), (_("Preview"), None)
+            ),
+        }
         return TemplateResponse(self.request, "soa/import_preview.html", context)
 
 
@@ -137,11 +159,19 @@ class SoAImportApplyView(ScopeMixin, PolicyMixin, View):
         back = redirect("soa:soa_import", self.get_scope().pk)
         key = session_key(soa)
         preview = _stored_preview(request.session.get(key))
-        if preview is None or preview.expired() \
-                or request.POST.get("preview") != preview.preview_id:
+        if (
+            preview is None
+            or preview.expired()
+            or request.POST.get("preview") != preview.preview_id
+        ):
             request.session.pop(key, None)
-            messages.warning(request, _("The preview has expired or was replaced by another "
-                                        "upload. Upload the file again."))
+            messages.warning(
+                request,
+                _(
+                    "The preview has expired or was replaced by another "
+                    "upload. Upload the file again."
+                ),
+            )
             return back
         try:
             count = apply(actor=request.user, soa=soa, preview=preview)
@@ -155,15 +185,19 @@ class SoAImportApplyView(ScopeMixin, PolicyMixin, View):
                 messages.error(request, message)
             return back
         request.session.pop(key, None)
-        messages.success(request, ngettext(
-            "{count} control was updated from the file.",
-            "{count} controls were updated from the file.", count).format(count=count))
+        messages.success(
+            request,
+            ngettext(
+                "{count} control was updated from the file.",
+                "{count} controls were updated from the file.",
+                count,
+            ).format(count=count),
+        )
         return redirect("soa:detail", self.get_scope().pk)
 
 
 urlpatterns = [
     path("<int:scope_pk>/export/", SoAExportView.as_view(), name="soa_export"),
     path("<int:scope_pk>/import/", SoAImportView.as_view(), name="soa_import"),
-    path("<int:scope_pk>/import/apply/", SoAImportApplyView.as_view(),
-         name="soa_import_apply"),
+    path("<int:scope_pk>/import/apply/", SoAImportApplyView.as_view(), name="soa_import_apply"),
 ]

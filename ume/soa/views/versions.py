@@ -11,8 +11,18 @@ from ..choices import ImplementationStatus, InclusionReason
 from ..services.soa import snapshot_of
 from .base import ScopeMixin
 
-COMPARED = ("applicable", "reasons", "exclusion_justification", "status", "target_level",
-            "current_level", "variant", "procedure", "measures", "evidence")
+COMPARED = (
+    "applicable",
+    "reasons",
+    "exclusion_justification",
+    "status",
+    "target_level",
+    "current_level",
+    "variant",
+    "procedure",
+    "measures",
+    "evidence",
+)
 
 
 class VersionListView(ScopeMixin, PageView):
@@ -24,15 +34,17 @@ class VersionListView(ScopeMixin, PageView):
 
     def get_context_data(self, **kwargs):
         soa = self.get_soa()
-        return {**super().get_context_data(**kwargs), "scope": self.get_scope(),
-                "page_title": _("Approved versions"),
-                "versions": selectors.version_list(actor=self.request.user, soa=soa)}
+        return {
+            **super().get_context_data(**kwargs),
+            "scope": self.get_scope(),
+            "page_title": _("Approved versions"),
+            "versions": selectors.version_list(actor=self.request.user, soa=soa),
+        }
 
 
 def _version(view, number):
     soa = view.get_soa()
-    version = selectors.version_list(actor=view.request.user, soa=soa).filter(
-        number=number).first()
+    version = selectors.version_list(actor=view.request.user, soa=soa).filter(number=number).first()
     if version is None:
         raise Http404
     return version
@@ -45,13 +57,18 @@ class VersionDetailView(ScopeMixin, PageView):
     def get_breadcrumbs(self):
         return self.soa_breadcrumbs(
             (_("Versions"), reverse("soa:versions", args=[self.get_scope().pk])),
-            (_("Version {number}").format(number=self.kwargs["number"]), None))
+            (_("Version {number}").format(number=self.kwargs["number"]), None),
+        )
 
     def get_context_data(self, **kwargs):
         version = _version(self, self.kwargs["number"])
-        return {**super().get_context_data(**kwargs), "scope": self.get_scope(),
-                "version": version, "rows": _display_rows(version.snapshot["rows"]),
-                "page_title": _("Version {number}").format(number=version.number)}
+        return {
+            **super().get_context_data(**kwargs),
+            "scope": self.get_scope(),
+            "version": version,
+            "rows": _display_rows(version.snapshot["rows"]),
+            "page_title": _("Version {number}").format(number=version.number),
+        }
 
 
 class VersionCompareView(ScopeMixin, PageView):
@@ -63,7 +80,8 @@ class VersionCompareView(ScopeMixin, PageView):
     def get_breadcrumbs(self):
         return self.soa_breadcrumbs(
             (_("Versions"), reverse("soa:versions", args=[self.get_scope().pk])),
-            (_("Comparison"), None))
+            (_("Comparison"), None),
+        )
 
     def _side(self, raw: str):
         if raw == "draft":
@@ -84,14 +102,24 @@ class VersionCompareView(ScopeMixin, PageView):
             other = b_by_ref.get(row["control"], {})
             fields = [f for f in COMPARED if _norm(row, f) != _norm(other, f)]
             if fields:
-                diffs.append({"ref": row["control"], "title": row.get("title_ja"),
-                              "fields": fields, "a": _display_rows([row])[0],
-                              "b": _display_rows([other])[0] if other else {}})
-        return {**super().get_context_data(**kwargs), "scope": self.get_scope(),
-                "a_label": a_label, "b_label": b_label, "diffs": diffs,
-                "page_title": _("Compare {a} with {b}").format(a=a_label, b=b_label),
-                "versions": selectors.version_list(actor=self.request.user,
-                                                   soa=self.get_soa())}
+                diffs.append(
+                    {
+                        "ref": row["control"],
+                        "title": row.get("title_ja"),
+                        "fields": fields,
+                        "a": _display_rows([row])[0],
+                        "b": _display_rows([other])[0] if other else {},
+                    }
+                )
+        return {
+            **super().get_context_data(**kwargs),
+            "scope": self.get_scope(),
+            "a_label": a_label,
+            "b_label": b_label,
+            "diffs": diffs,
+            "page_title": _("Compare {a} with {b}").format(a=a_label, b=b_label),
+            "versions": selectors.version_list(actor=self.request.user, soa=self.get_soa()),
+        }
 
 
 def _norm(row: dict, name: str):
@@ -107,6 +135,11 @@ def _display_rows(rows: list[dict]) -> list[dict]:
     reasons = dict(InclusionReason.choices)
     out = []
     for r in rows:
-        out.append({**r, "status_label": statuses.get(r.get("status"), ""),
-                    "reason_labels": [reasons.get(x, x) for x in r.get("reasons", [])]})
+        out.append(
+            {
+                **r,
+                "status_label": statuses.get(r.get("status"), ""),
+                "reason_labels": [reasons.get(x, x) for x in r.get("reasons", [])],
+            }
+        )
     return out

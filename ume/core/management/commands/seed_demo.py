@@ -28,12 +28,20 @@ PEOPLE = [  # (local part, full name, role, department, scope)
     ("shinsa", "高橋 恵", Role.EXTERNAL_AUDITOR, None, "本社"),
 ]
 SCOPES = [
-    {"name": "本社", "boundaries": "本社における営業・管理業務及びそれを支える情報システム",
-     "sites": "東京都千代田区（本社）", "certification_body": "（審査機関名を入力）",
-     "certificate_number": "IS 000001", "certified_on": dt.date(2023, 4, 1),
-     "certificate_expires_on": dt.date(2026, 3, 31)},
-    {"name": "開発センター", "boundaries": "受託ソフトウェア開発及びクラウドサービスの運用",
-     "sites": "大阪府大阪市（開発センター）\nクラウド（IaaS）上の開発・検証環境"},
+    {
+        "name": "本社",
+        "boundaries": "本社における営業・管理業務及びそれを支える情報システム",
+        "sites": "東京都千代田区（本社）",
+        "certification_body": "（審査機関名を入力）",
+        "certificate_number": "IS 000001",
+        "certified_on": dt.date(2023, 4, 1),
+        "certificate_expires_on": dt.date(2026, 3, 31),
+    },
+    {
+        "name": "開発センター",
+        "boundaries": "受託ソフトウェア開発及びクラウドサービスの運用",
+        "sites": "大阪府大阪市（開発センター）\nクラウド（IaaS）上の開発・検証環境",
+    },
 ]
 DEPARTMENTS = [
     ("総務部", ["本社"]),
@@ -72,11 +80,15 @@ class Command(BaseCommand):
             cred_file.write_text(password)
             cred_file.chmod(0o600)
         password = cred_file.read_text().strip() if cred_file.exists() else "(unknown)"
-        self.stdout.write(self.style.SUCCESS(
-            f"\nDemo organisation: {DEMO_ORG}\n"
-            f"  Administrator: admin@{DOMAIN}  password: {password}\n"
-            f"  Other demo users (same password): "
-            + ", ".join(f"{p[0]}@{DOMAIN}" for p in PEOPLE[1:]) + "\n"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nDemo organisation: {DEMO_ORG}\n"
+                f"  Administrator: admin@{DOMAIN}  password: {password}\n"
+                f"  Other demo users (same password): "
+                + ", ".join(f"{p[0]}@{DOMAIN}" for p in PEOPLE[1:])
+                + "\n"
+            )
+        )
 
     def _create(self, password: str) -> None:
         users = {}
@@ -87,27 +99,46 @@ class Command(BaseCommand):
             users[local] = user
         admin = users["admin"]
         org = services.organisation_create(
-            actor=admin, name=DEMO_ORG, admin=admin, name_en="Ume Shoji Co., Ltd.",
-            industry=Industry.WHOLESALE_RETAIL, employee_count=40,
-            business_type=BusinessType.B2B, it_dependency=ItDependency.MEDIUM,
-            has_public_systems=True, require_mfa=MfaRequirement.NONE)
-        scopes = {s["name"]: services.scope_create(actor=admin, organisation=org, data=s)
-                  for s in SCOPES}
-        departments = {name: services.department_create(
-            actor=admin, organisation=org,
-            data={"name": name, "scopes": [scopes[s] for s in in_scopes]})
-            for name, in_scopes in DEPARTMENTS}
+            actor=admin,
+            name=DEMO_ORG,
+            admin=admin,
+            name_en="Ume Shoji Co., Ltd.",
+            industry=Industry.WHOLESALE_RETAIL,
+            employee_count=40,
+            business_type=BusinessType.B2B,
+            it_dependency=ItDependency.MEDIUM,
+            has_public_systems=True,
+            require_mfa=MfaRequirement.NONE,
+        )
+        scopes = {
+            s["name"]: services.scope_create(actor=admin, organisation=org, data=s) for s in SCOPES
+        }
+        departments = {
+            name: services.department_create(
+                actor=admin,
+                organisation=org,
+                data={"name": name, "scopes": [scopes[s] for s in in_scopes]},
+            )
+            for name, in_scopes in DEPARTMENTS
+        }
         with acting_as(admin):
             for local, _name, role, dept, scope in PEOPLE[1:]:
                 Membership.objects.create(
-                    user=users[local], organisation=org, role=role,
+                    user=users[local],
+                    organisation=org,
+                    role=role,
                     scope=scopes[scope] if scope else None,
                     department=departments[dept] if dept else None,
-                    valid_until=(timezone.localdate() + dt.timedelta(days=30)
-                                 if role == Role.EXTERNAL_AUDITOR else None))
+                    valid_until=(
+                        timezone.localdate() + dt.timedelta(days=30)
+                        if role == Role.EXTERNAL_AUDITOR
+                        else None
+                    ),
+                )
         for local, _name, _role, dept, _scope in PEOPLE:
             if dept and local in ("somu", "eigyo", "kaihatsu"):
-                services.department_update(actor=admin, department=departments[dept],
-                                           data={"head": users[local]})
+                services.department_update(
+                    actor=admin, department=departments[dept], data={"head": users[local]}
+                )
         for hook in demo_hooks():  # each domain app adds its own demo records
             hook(organisation=org, scopes=scopes, users=users)

@@ -25,14 +25,15 @@ def find_scope(value: str) -> Scope:
     value = value.strip()
     if value.isdigit() and (scope := Scope.objects.filter(pk=int(value)).first()):
         return scope
-    matches = list(Scope.objects.filter(name=value).select_related("organisation")
-                   .order_by("pk"))
+    matches = list(Scope.objects.filter(name=value).select_related("organisation").order_by("pk"))
     if not matches:
         raise CommandError(_("No ISMS scope has the id or name “{value}”.").format(value=value))
     if len(matches) > 1:
-        raise CommandError(_("Several ISMS scopes are named “{value}”; give the id instead: "
-                             "{choices}.").format(value=value, choices=", ".join(
-            f"{s.pk} ({s.organisation.name})" for s in matches)))
+        raise CommandError(
+            _("Several ISMS scopes are named “{value}”; give the id instead: {choices}.").format(
+                value=value, choices=", ".join(f"{s.pk} ({s.organisation.name})" for s in matches)
+            )
+        )
     return matches[0]
 
 
@@ -40,57 +41,96 @@ def find_actor(scope: Scope, email: str | None) -> User:
     if email:
         user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
         if user is None:
-            raise CommandError(_("No active user has the e-mail address {email}.").format(
-                email=email))
+            raise CommandError(
+                _("No active user has the e-mail address {email}.").format(email=email)
+            )
         return user
-    membership = (Membership.objects.effective().filter(
-        organisation=scope.organisation, role=Role.ADMIN, user__is_active=True)
-        .select_related("user").order_by("pk").first())
+    membership = (
+        Membership.objects.effective()
+        .filter(organisation=scope.organisation, role=Role.ADMIN, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
     if membership is None:
-        raise CommandError(_("{organisation} has no active administrator; use --actor.").format(
-            organisation=scope.organisation.name))
+        raise CommandError(
+            _("{organisation} has no active administrator; use --actor.").format(
+                organisation=scope.organisation.name
+            )
+        )
     return membership.user
 
 
 def report_lines(preview: ImportPreview) -> list[str]:
     """The preview as plain text, in the order of the web page."""
-    lines = [_("File: {name} ({count} rows read)").format(name=preview.filename,
-                                                         count=preview.row_count)]
+    lines = [
+        _("File: {name} ({count} rows read)").format(name=preview.filename, count=preview.row_count)
+    ]
     for e in preview.errors:
-        lines.append(_("ERROR row {row} {ref}: {message}").format(
-            row=e.row_number or "-", ref=e.ref or "-", message=e.message))
+        lines.append(
+            _("ERROR row {row} {ref}: {message}").format(
+                row=e.row_number or "-", ref=e.ref or "-", message=e.message
+            )
+        )
     for r in preview.review:
-        lines.append(_("REVIEW {ref} {title} [{reason}]: {detail}").format(
-            ref=r.ref, title=r.title, reason=r.reason_label, detail=r.detail))
+        lines.append(
+            _("REVIEW {ref} {title} [{reason}]: {detail}").format(
+                ref=r.ref, title=r.title, reason=r.reason_label, detail=r.detail
+            )
+        )
     for c in preview.rows:
-        lines.append(_("CHANGE {ref} {field}: {before} → {after}").format(
-            ref=c.ref, field=c.field_label, before=c.before.replace("\n", " / "),
-            after=c.after.replace("\n", " / ")))
+        lines.append(
+            _("CHANGE {ref} {field}: {before} → {after}").format(
+                ref=c.ref,
+                field=c.field_label,
+                before=c.before.replace("\n", " / "),
+                after=c.after.replace("\n", " / "),
+            )
+        )
     for w in preview.warnings:
-        lines.append(_("WARNING row {row} {ref}: {message}").format(
-            row=w.row_number or "-", ref=w.ref or "-", message=w.message))
+        lines.append(
+            _("WARNING row {row} {ref}: {message}").format(
+                row=w.row_number or "-", ref=w.ref or "-", message=w.message
+            )
+        )
     for m in preview.mapped:
-        lines.append(_("MAPPED row {row} {ref} ({decision}) → {targets}").format(
-            row=m.row_number, ref=m.ref_2013, decision=m.decision, targets=m.targets))
+        lines.append(
+            _("MAPPED row {row} {ref} ({decision}) → {targets}").format(
+                row=m.row_number, ref=m.ref_2013, decision=m.decision, targets=m.targets
+            )
+        )
     lines += preview.notes
-    lines.append(_("{controls} controls would change; {errors} errors, {warnings} warnings, "
-                   "{review} controls to review.").format(
-        controls=len(preview.changes), errors=len(preview.errors),
-        warnings=len(preview.warnings), review=len(preview.review)))
+    lines.append(
+        _(
+            "{controls} controls would change; {errors} errors, {warnings} warnings, "
+            "{review} controls to review."
+        ).format(
+            controls=len(preview.changes),
+            errors=len(preview.errors),
+            warnings=len(preview.warnings),
+            review=len(preview.review),
+        )
+    )
     return lines
 
 
 class Command(BaseCommand):
-    help = ("Import a Statement of Applicability from an xlsx file (Ume's 2022 export or a "
-            "2013 SoA).")
+    help = (
+        "Import a Statement of Applicability from an xlsx file (Ume's 2022 export or a 2013 SoA)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="the .xlsx file")
         parser.add_argument("--scope", required=True, help="ISMS scope id or exact name")
-        parser.add_argument("--format", choices=sorted(PREVIEWS), default="2022",
-                            help="2022: Ume's export (default); 2013: migrate a 2013 SoA")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="show the preview only; change nothing")
+        parser.add_argument(
+            "--format",
+            choices=sorted(PREVIEWS),
+            default="2022",
+            help="2022: Ume's export (default); 2013: migrate a 2013 SoA",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="show the preview only; change nothing"
+        )
         parser.add_argument("--actor", help="e-mail of the user recorded as making the change")
 
     def handle(self, *args, **options) -> None:
@@ -102,17 +142,22 @@ class Command(BaseCommand):
         try:
             soa = soa_get_or_create(actor=actor, scope=scope)
             with path.open("rb") as handle:
-                preview = PREVIEWS[options["format"]](soa=soa,
-                                                      uploaded=File(handle, name=path.name))
+                preview = PREVIEWS[options["format"]](
+                    soa=soa, uploaded=File(handle, name=path.name)
+                )
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         for line in report_lines(preview):
             self.stdout.write(line)
         if preview.errors:
             count = len(preview.errors)
-            raise CommandError(ngettext("{count} error; nothing was imported.",
-                                        "{count} errors; nothing was imported.",
-                                        count).format(count=count))
+            raise CommandError(
+                ngettext(
+                    "{count} error; nothing was imported.",
+                    "{count} errors; nothing was imported.",
+                    count,
+                ).format(count=count)
+            )
         if options["dry_run"]:
             self.stdout.write(_("Dry run: nothing was changed."))
             return
@@ -121,6 +166,12 @@ class Command(BaseCommand):
         except (ValidationError, PermissionDenied) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise CommandError(" ".join(messages)) from exc
-        self.stdout.write(self.style.SUCCESS(ngettext(
-            "{count} control was updated from the file.",
-            "{count} controls were updated from the file.", count).format(count=count)))
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext(
+                    "{count} control was updated from the file.",
+                    "{count} controls were updated from the file.",
+                    count,
+                ).format(count=count)
+            )
+        )
