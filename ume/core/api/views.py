@@ -77,7 +77,9 @@ class ServiceWriteMixin:
     but, when given, a stale one is refused with HTTP 409."""
 
     def perform_create(self, serializer):
-        serializer.instance = self.create_service(dict(serializer.validated_data))
+        data = dict(serializer.validated_data)
+        data.pop("version", None)  # a new record starts at version 1
+        serializer.instance = self.create_service(data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
@@ -112,7 +114,6 @@ class ScopeViewSet(
         return super().get_permissions()
 
     def create_service(self, data):
-        data.pop("version", None)
         return services.scope_create(
             actor=self.request.user, organisation=self.organisation, data=data
         )
@@ -143,7 +144,6 @@ class DepartmentViewSet(
         ).order_by("pk")
 
     def create_service(self, data):
-        data.pop("version", None)
         return services.department_create(
             actor=self.request.user, organisation=self.organisation, data=data
         )

@@ -37,7 +37,6 @@ class MeasureViewSet(
         ).order_by("pk")
 
     def create_service(self, data):
-        data.pop("version", None)
         return services.measure_create(
             actor=self.request.user, organisation=self.organisation, data=data
         )
