@@ -201,7 +201,18 @@ def seed(entries: int, *, log: Callable[[str], None], random_seed: int = 2026050
             else:
                 scope_id = scope_ids[0] if rng.random() < 0.35 else None
             digest = entry_hash(
-                prev, seq, org.pk, at, actor_id, action, label, object_id, object_repr, text
+                prev,
+                seq,
+                org.pk,
+                at,
+                actor_id,
+                action,
+                label,
+                object_id,
+                object_repr,
+                text,
+                actor_label=actor_label,
+                scope_id=scope_id,
             )
             batch.append(
                 AuditEntry(

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from .choices import AuditAction
 from .models import GENESIS_HASH, AuditChainHead, AuditedModel, AuditEntry
+from .models.audit import HASH_VERSION_CURRENT, HASH_VERSION_LEGACY
 
 
 class AuditError(RuntimeError):
@@ -56,6 +57,11 @@ def format_at(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def format_at_v2(at: datetime) -> str:
+    """The time as hashed from version 2: RFC 3339 in UTC, always 6 fractional digits."""
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def entry_hash(
     prev_hash: str,
     seq: int,
@@ -67,23 +73,67 @@ def entry_hash(
     object_id: str,
     object_repr: str,
     changes: str,
+    *,
+    actor_label: str,
+    scope_id: int | None,
+    version: int = HASH_VERSION_CURRENT,
 ) -> str:
-    """SHA-256 over the previous hash and every recorded field, joined unambiguously."""
-    payload = "\x1f".join(
-        (
+    """SHA-256 over the previous hash and every stored field of the entry, under ``version``.
+
+    Version 2 (every entry since migration core 0002) hashes, joined by U+001F::
+
+        "2", L, prev_hash, seq, organisation_id, at, actor_id, actor_label, action,
+        model_label, object_id, object_repr, scope_id, changes
+
+    where ``at`` is UTC ``YYYY-MM-DDTHH:MM:SS.ffffff+00:00``, a missing actor or scope is "",
+    and ``L`` is the code-point lengths of the six free-text fields (actor_label, action,
+    model_label, object_id, object_repr, changes) joined by commas, so no text containing U+001F
+    can shift content from one field into another. Version 1 (entries written before 0002) left
+    ``actor_label`` and ``scope_id`` out; it is still verified, but never after a version 2 entry.
+    """
+    if version == 2:
+        payload = _V2 % (
+            len(actor_label),
+            len(action),
+            len(model_label),
+            len(object_id),
+            len(object_repr),
+            len(changes),
             prev_hash,
-            str(seq),
-            str(organisation_id),
-            format_at(at),
-            "" if actor_id is None else str(actor_id),
+            seq,
+            organisation_id,
+            format_at_v2(at),
+            "" if actor_id is None else actor_id,
+            actor_label,
             action,
             model_label,
             object_id,
             object_repr,
+            "" if scope_id is None else scope_id,
             changes,
         )
-    )
+    elif version == 1:
+        payload = "\x1f".join(
+            (
+                prev_hash,
+                str(seq),
+                str(organisation_id),
+                format_at(at),
+                "" if actor_id is None else str(actor_id),
+                action,
+                model_label,
+                object_id,
+                object_repr,
+                changes,
+            )
+        )
+    else:
+        raise ValueError(f"unknown audit hash version {version!r}")
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+# The version 2 payload (see entry_hash); %s of an int is its decimal digits, like str().
+_V2 = "2\x1f%d,%d,%d,%d,%d,%d" + "\x1f%s" * 12
 
 
 def append(
@@ -108,6 +158,7 @@ def append(
     at = timezone.now()
     changes_text = canonical_json(changes or {})
     repr_text = object_repr[:200]
+    actor_label = actor.email if actor else "system"
     digest = entry_hash(
         head.hash,
         seq,
@@ -119,13 +170,16 @@ def append(
         object_id,
         repr_text,
         changes_text,
+        actor_label=actor_label,
+        scope_id=scope_id,
+        version=HASH_VERSION_CURRENT,
     )
     entry = AuditEntry(
         organisation_id=organisation_id,
         seq=seq,
         at=at,
         actor=actor,
-        actor_label=actor.email if actor else "system",
+        actor_label=actor_label,
         action=action,
         model_label=model_label,
         object_id=object_id,
@@ -134,6 +188,7 @@ def append(
         changes=changes_text,
         prev_hash=head.hash,
         hash=digest,
+        hash_version=HASH_VERSION_CURRENT,
     )
     entry.save()
     AuditChainHead.objects.filter(pk=organisation_id).update(seq=seq, hash=digest)
@@ -231,6 +286,9 @@ class ChainReport:
     entries: int
     broken_seq: int | None = None
     reason: str = ""
+    head_seq: int = 0  # the last entry verified (0 and the genesis hash for an empty chain)
+    head_hash: str = GENESIS_HASH
+    legacy_entries: int = 0  # version 1: actor_label and scope_id outside their hash
 
     @property
     def ok(self) -> bool:
@@ -238,7 +296,11 @@ class ChainReport:
 
 
 def verify_chain(organisation_id: int, *, chunk_size: int = 20_000) -> ChainReport:
-    """Recompute every hash of one organisation's chain; report the first broken entry."""
+    """Recompute every hash of one organisation's chain; report the first broken entry.
+
+    The payloads of ``entry_hash`` are inlined here: this loop runs once per entry (a million
+    entries in a few seconds), and a test checks that both agree.
+    """
     rows = (
         AuditEntry.objects.filter(organisation_id=organisation_id)
         .order_by("seq")
@@ -246,50 +308,96 @@ def verify_chain(organisation_id: int, *, chunk_size: int = 20_000) -> ChainRepo
             "seq",
             "at",
             "actor_id",
+            "actor_label",
             "action",
             "model_label",
             "object_id",
             "object_repr",
+            "scope_id",
             "changes",
             "prev_hash",
             "hash",
+            "hash_version",
         )
         .iterator(chunk_size=chunk_size)
     )
-    prev, expected_seq, count = GENESIS_HASH, 1, 0
-    sha, sep, utc = hashlib.sha256, "\x1f", UTC
+    prev, expected_seq, count, legacy, upgraded = GENESIS_HASH, 1, 0, 0, False
+    sha, sep, utc, v2 = hashlib.sha256, "\x1f", UTC, _V2
     org = str(organisation_id)
-    for seq, at, actor_id, action, label, oid, orepr, changes, prev_hash, digest in rows:
+
+    def broken(seq: int, reason: str) -> ChainReport:
+        return ChainReport(
+            organisation_id, count, seq, reason, expected_seq - 1, prev, legacy_entries=legacy
+        )
+
+    for (
+        seq,
+        at,
+        actor_id,
+        alabel,
+        action,
+        label,
+        oid,
+        orepr,
+        scope_id,
+        changes,
+        prev_hash,
+        digest,
+        version,
+    ) in rows:
         count += 1
         if seq != expected_seq:
-            return ChainReport(
-                organisation_id, count, seq, f"sequence gap: expected {expected_seq}"
-            )
+            return broken(seq, f"sequence gap: expected {expected_seq}")
         if prev_hash != prev:
-            return ChainReport(organisation_id, count, seq, "previous hash does not match")
-        payload = sep.join(
-            (
+            return broken(seq, "previous hash does not match")
+        if version == 2:
+            upgraded = True
+            payload = v2 % (
+                len(alabel),
+                len(action),
+                len(label),
+                len(oid),
+                len(orepr),
+                len(changes),
                 prev,
-                str(seq),
+                seq,
                 org,
-                at.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                "" if actor_id is None else str(actor_id),
+                at.astimezone(utc).isoformat(timespec="microseconds"),
+                "" if actor_id is None else actor_id,
+                alabel,
                 action,
                 label,
                 oid,
                 orepr,
+                "" if scope_id is None else scope_id,
                 changes,
             )
-        )
+        elif version == HASH_VERSION_LEGACY and not upgraded:
+            legacy += 1
+            payload = sep.join(
+                (
+                    prev,
+                    str(seq),
+                    org,
+                    at.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                    "" if actor_id is None else str(actor_id),
+                    action,
+                    label,
+                    oid,
+                    orepr,
+                    changes,
+                )
+            )
+        elif version == HASH_VERSION_LEGACY:
+            return broken(seq, "hash version downgraded: a version 1 entry after version 2")
+        else:
+            return broken(seq, f"unknown hash version {version}")
         if sha(payload.encode()).hexdigest() != digest:
-            return ChainReport(organisation_id, count, seq, "content does not match its hash")
+            return broken(seq, "content does not match its hash")
         prev, expected_seq = digest, seq + 1
     head = AuditChainHead.objects.filter(pk=organisation_id).values_list("seq", "hash").first()
     if head and (head[0] != expected_seq - 1 or head[1] != prev):
-        return ChainReport(
-            organisation_id,
-            count,
-            expected_seq - 1,
-            "chain head does not match the last entry (entries removed?)",
+        return broken(
+            expected_seq - 1, "chain head does not match the last entry (entries removed?)"
         )
-    return ChainReport(organisation_id, count)
+    return ChainReport(organisation_id, count, None, "", expected_seq - 1, prev, legacy)

@@ -9,6 +9,11 @@ from .organisation import Organisation
 
 GENESIS_HASH = "0" * 64
 
+# Hash payload versions (ume.core.audit.entry_hash). Version 1 left actor_label and scope_id out;
+# version 2 covers every stored field and the version itself. Rows written before 0002 are 1.
+HASH_VERSION_LEGACY = 1
+HASH_VERSION_CURRENT = 2
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit entry from the application."""
@@ -54,6 +59,9 @@ class AuditEntry(models.Model):
     changes = models.TextField(_("changes"), default="{}")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    hash_version = models.PositiveSmallIntegerField(
+        _("hash version"), default=HASH_VERSION_CURRENT, editable=False
+    )
 
     objects = AuditEntryQuerySet.as_manager()
 

@@ -1,5 +1,7 @@
 """The audit trail: one mechanism, same transaction, hash-chained, append-only, verifiable."""
 
+import datetime as dt
+import io
 import itertools
 import json
 import threading
@@ -12,6 +14,8 @@ from django.db import IntegrityError, connection, connections, transaction
 from ume.core import audit, services
 from ume.core.choices import Role
 from ume.core.models import AppendOnlyError, AuditEntry, Department, Scope
+
+from .audit_helpers import rechain, tamper
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +205,137 @@ def test_sequence_numbers_are_unique_per_organisation(world):
             prev_hash="0",
             hash="0",
         ).save()
+
+
+# --- Every stored field is inside the hash (issue 15, finding 4) ---------------------------------
+
+# One edit per stored column of an entry: (new value from the entry and the world, the entry
+# verify_chain must name). A new column fails test_every_stored_field_has_a_tampering_case
+# until it is hashed and listed here.
+TAMPERING = {
+    "at": (lambda e, w: e.at + dt.timedelta(microseconds=1), lambda e: e.seq),
+    "actor": (lambda e, w: w[Role.SECRETARIAT].pk, lambda e: e.seq),
+    "actor_label": (lambda e, w: w[Role.SECRETARIAT].email, lambda e: e.seq),
+    "action": (lambda e, w: "delete" if e.action != "delete" else "update", lambda e: e.seq),
+    "model_label": (lambda e, w: e.model_label + "x", lambda e: e.seq),
+    "object_id": (lambda e, w: e.object_id + "0", lambda e: e.seq),
+    "object_repr": (lambda e, w: "改ざん", lambda e: e.seq),
+    "scope_id": (lambda e, w: w.dev.pk, lambda e: e.seq),
+    "changes": (lambda e, w: '{"name":[null,"改ざん"]}', lambda e: e.seq),
+    "prev_hash": (lambda e, w: "f" * 64, lambda e: e.seq),
+    "hash": (lambda e, w: "f" * 64, lambda e: e.seq),
+    "hash_version": (lambda e, w: 1, lambda e: e.seq),
+    # The entry moves to the end (and into the other chain): a gap where it was.
+    "seq": (lambda e, w: e.seq + 1000, lambda e: e.seq + 1),
+    "organisation": (
+        lambda e, w: {"organisation": w.other, "seq": e.seq + 1000},
+        lambda e: e.seq + 1,
+    ),
+}
+
+
+def _hq_entry(world) -> AuditEntry:
+    """An entry in the middle of the chain that records a scope (scope_id set)."""
+    entry = AuditEntry.objects.filter(organisation=world.org, scope_id=world.hq.pk).order_by("seq")[
+        1
+    ]
+    assert 1 < entry.seq < AuditEntry.objects.filter(organisation=world.org).count()
+    return entry
+
+
+def test_every_stored_field_has_a_tampering_case():
+    stored = {f.name for f in AuditEntry._meta.concrete_fields} - {"id"}
+    assert stored == set(TAMPERING)
+
+
+@pytest.mark.parametrize("field", sorted(TAMPERING))
+def test_tampering_with_any_stored_field_is_detected(world, other_world, field):
+    world.other = other_world.org
+    entry = _hq_entry(world)
+    assert entry.hash_version == 2 and audit.verify_chain(world.org.pk).ok
+    value_for, broken_at = TAMPERING[field]
+    value = value_for(entry, world)
+    tamper(entry.pk, **(value if isinstance(value, dict) else {field: value}))
+    report = audit.verify_chain(world.org.pk)
+    assert not report.ok, f"editing {field} in the database passed verify_chain"
+    assert report.broken_seq == broken_at(entry), report
+    with pytest.raises(CommandError, match="BROKEN"):
+        call_command("verify_audit", organisation=[world.org.pk], stdout=io.StringIO())
+
+
+def test_a_version_1_entry_after_version_2_is_a_downgrade(world):
+    """Re-hashing the last entry under version 1 (which ignores actor_label and scope_id) to hide
+    an edit of its actor_label is refused even though its version 1 hash is right."""
+    last = AuditEntry.objects.filter(organisation=world.org).order_by("-seq").first()
+    tamper(last.pk, actor_label="someone-else@example.jp")
+    rechain(world.org.pk, from_seq=last.seq, version=1)
+    report = audit.verify_chain(world.org.pk)
+    assert not report.ok and report.broken_seq == last.seq
+    assert "downgrade" in report.reason
+
+
+def test_an_unknown_hash_version_is_refused(world):
+    entry = _hq_entry(world)
+    tamper(entry.pk, hash_version=3)
+    report = audit.verify_chain(world.org.pk)
+    assert report.broken_seq == entry.seq and "unknown hash version" in report.reason
+    with pytest.raises(ValueError):
+        audit.entry_hash(
+            "0" * 64, 1, 1, entry.at, None, "x", "x", "", "", "{}",
+            actor_label="", scope_id=None, version=3,
+        )  # fmt: skip
+
+
+def test_version_1_entries_written_before_the_upgrade_still_verify(world):
+    """Entries from before migration core 0002 are version 1 (their old payload); new entries
+    continue the same chain under version 2."""
+    rechain(world.org.pk, version=1)
+    legacy = AuditEntry.objects.filter(organisation=world.org).count()
+    assert set(AuditEntry.objects.values_list("hash_version", flat=True)) == {1}
+    report = audit.verify_chain(world.org.pk)
+    assert report.ok and report.legacy_entries == legacy
+    services.department_create(
+        actor=world[Role.ADMIN], organisation=world.org, data={"name": "監査室"}
+    )
+    report = audit.verify_chain(world.org.pk)
+    assert report.ok and report.entries > legacy and report.legacy_entries == legacy
+    newest = AuditEntry.objects.filter(organisation=world.org).order_by("-seq").first()
+    assert newest.hash_version == 2 and newest.prev_hash != "0" * 64
+    # Version 1 still protects what it always covered.
+    first = AuditEntry.objects.filter(organisation=world.org).order_by("seq").first()
+    tamper(first.pk, object_repr="改ざん")
+    assert audit.verify_chain(world.org.pk).broken_seq == first.seq
+
+
+def test_version_2_cannot_shift_text_between_fields():
+    """The payload carries the length of each free-text field: moving a U+001F and what follows
+    it from one field into the next changes the hash."""
+    at = dt.datetime(2026, 11, 24, 9, 40, tzinfo=dt.UTC)
+    common = dict(actor_label="a@example.jp", scope_id=None)
+
+    def digest(object_id: str, object_repr: str) -> str:
+        return audit.entry_hash(
+            "0" * 64, 1, 1, at, None, "update", "core.scope", object_id, object_repr, "{}", **common
+        )
+
+    assert digest("1\x1f2", "x") != digest("1", "2\x1fx")
+
+
+def test_verify_chain_and_entry_hash_agree_on_every_field(world):
+    """verify_chain inlines the payload for speed; each entry's stored hash is entry_hash's."""
+    for e in AuditEntry.objects.filter(organisation=world.org).order_by("seq"):
+        assert e.hash == audit.entry_hash(
+            e.prev_hash, e.seq, world.org.pk, e.at, e.actor_id, e.action, e.model_label,
+            e.object_id, e.object_repr, e.changes, actor_label=e.actor_label,
+            scope_id=e.scope_id, version=e.hash_version,
+        )  # fmt: skip
+    assert audit.verify_chain(world.org.pk).ok
+
+
+def test_verify_audit_prints_each_head(world, other_world):
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    for org in (world.org, other_world.org):
+        head = AuditEntry.objects.filter(organisation=org).order_by("-seq").first()
+        assert f"organisation {org.pk}: OK" in out.getvalue()
+        assert f"head: seq {head.seq}, hash {head.hash}" in out.getvalue()
