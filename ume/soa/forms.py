@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ume.catalogue.choices import Level
 from ume.core.forms import VersionedModelForm
+from ume.core.validators import MULTI_LINE
 
 from .choices import ImplementationStatus, InclusionReason
 from .models import SoARow
@@ -78,6 +79,7 @@ class BulkEditForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        validators=MULTI_LINE,
     )
     status = forms.ChoiceField(
         label=_("implementation status"),
@@ -115,6 +117,7 @@ class ApproveForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=MULTI_LINE,
     )
 
 

@@ -12,6 +12,7 @@ from ume.catalogue.models import Control
 from ume.core.forms import VersionedModelForm
 from ume.core.models import Organisation, Scope, User
 from ume.core.roles import visible_scope_ids
+from ume.core.validators import SINGLE_LINE
 
 from .models import Measure
 
@@ -102,4 +103,6 @@ class MeasureForm(VersionedModelForm):
 
 class MeasureEvidenceForm(forms.Form):
     file = forms.FileField(label=capfirst(_("file")))
-    description = forms.CharField(label=capfirst(_("description")), required=False, max_length=300)
+    description = forms.CharField(
+        label=capfirst(_("description")), required=False, max_length=300, validators=SINGLE_LINE
+    )

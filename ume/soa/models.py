@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ume.catalogue.choices import Level
 from ume.catalogue.models import Control, LevelVariant
 from ume.core.models import AuditedModel, Organisation, Scope, TimeStampedModel, VersionedModel
+from ume.core.validators import MULTI_LINE, SINGLE_LINE
 
 from .choices import ImplementationStatus, InclusionReason, MeasureStatus
 
@@ -32,8 +33,10 @@ class EvidenceFile(AuditedModel, TimeStampedModel):
         verbose_name=_("ISMS scope"),
     )
     file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
-    name = models.CharField(_("file name"), max_length=255)
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    name = models.CharField(_("file name"), max_length=255, validators=SINGLE_LINE)
+    description = models.CharField(
+        _("description"), max_length=300, blank=True, validators=SINGLE_LINE
+    )
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     content_type = models.CharField(max_length=100, blank=True)
@@ -74,8 +77,8 @@ class Measure(AuditedModel, VersionedModel, TimeStampedModel):
         verbose_name=_("ISMS scope"),
         help_text=_("Leave empty when the measure applies to all scopes."),
     )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=200, validators=SINGLE_LINE)
+    description = models.TextField(_("description"), blank=True, validators=MULTI_LINE)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -94,6 +97,7 @@ class Measure(AuditedModel, VersionedModel, TimeStampedModel):
         _("evidence"),
         blank=True,
         help_text=_("Where the evidence is kept, e.g. records, logs, screenshots, minutes."),
+        validators=MULTI_LINE,
     )
     controls = models.ManyToManyField(
         Control, blank=True, related_name="org_measures", verbose_name=_("controls")
@@ -156,7 +160,9 @@ class SoARow(AuditedModel, VersionedModel, TimeStampedModel):
     )
     applicable = models.BooleanField(_("applicability"), default=True)
     reasons = models.JSONField(_("reasons for inclusion"), default=list, blank=True)
-    exclusion_justification = models.TextField(_("justification for exclusion"), blank=True)
+    exclusion_justification = models.TextField(
+        _("justification for exclusion"), blank=True, validators=MULTI_LINE
+    )
     status = models.CharField(
         _("implementation status"),
         max_length=16,
@@ -184,8 +190,9 @@ class SoARow(AuditedModel, VersionedModel, TimeStampedModel):
         help_text=_(
             "The organisation's procedure document for this control (title or document number)."
         ),
+        validators=SINGLE_LINE,
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=MULTI_LINE)
     measures = models.ManyToManyField(
         Measure, blank=True, related_name="soa_rows", verbose_name=_("measures")
     )
@@ -235,7 +242,7 @@ class SoAVersion(AuditedModel, TimeStampedModel):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, validators=MULTI_LINE)
     snapshot = models.JSONField(default=dict)
     snapshot_sha256 = models.CharField(max_length=64)
     # What the approval covered, for 改訂推奨 (revision recommended) when they change later.

@@ -9,6 +9,7 @@ not load WeasyPrint and Pango.
 
 from typing import Any
 
+from .cleaning import clean_text
 from .documents import Section, write_docx
 from .http import (
     CONTENT_TYPES,
@@ -31,6 +32,7 @@ __all__ = [
     "LocalOnlyURLFetcher",
     "Section",
     "Table",
+    "clean_text",
     "content_disposition",
     "exceeds_export_limit",
     "export_meta",

@@ -3,10 +3,12 @@
 The document is A4 and its styles name a Japanese (East Asian) font explicitly: Word otherwise
 takes the East Asian font from the theme, which on many installations is a Mincho face or one
 that is missing, and Japanese text comes out in a fallback font.
+
+Every string goes through ``clean_text``: lxml refuses control characters, and python-docx
+refuses core properties longer than 255 characters.
 """
 
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,6 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from .cleaning import clean_text
 from .sheets import TOKYO, Table
 
 # Installed with Office on Windows and macOS; LibreOffice substitutes a Japanese gothic face
@@ -25,7 +28,7 @@ from .sheets import TOKYO, Table
 # but is rarely installed where docx files are opened.
 DEFAULT_EAST_ASIAN_FONT = "游ゴシック"
 BODY_SIZE = Pt(10.5)  # the usual size of Japanese business documents
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+CORE_PROPERTY_MAX = 255  # python-docx raises ValueError on longer core properties
 
 
 @dataclass
@@ -38,16 +41,15 @@ class Section:
     level: int = 1
 
 
-def docx_text(value: Any) -> str:
-    if value is None:
-        return ""
+def docx_text(value: Any, *, single_line: bool = False) -> str:
+    """Text for a run or cell: dates in Japan time, control characters removed (python-docx
+    turns the ``\\n`` and ``\\t`` kept in multi-line text into breaks and tabs)."""
     if isinstance(value, datetime):
         local = value.astimezone(TOKYO) if value.tzinfo else value
         return local.strftime("%Y/%m/%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    # lxml refuses control characters; they carry no meaning in a document.
-    return _XML_ILLEGAL.sub("", str(value))
+    return clean_text(value, single_line=single_line)
 
 
 def _set_east_asian_font(rpr, font: str) -> None:
@@ -126,16 +128,16 @@ def write_docx(
     _japanese_styles(doc, east_asian_font=east_asian_font)
     props = doc.core_properties
     props.author = props.last_modified_by = "Ume"
-    props.title = docx_text(title)
+    props.title = clean_text(title, single_line=True, max_length=CORE_PROPERTY_MAX)
     props.language = "ja-JP"
     props.created = props.modified = datetime.now(UTC)
     props.revision = 1
 
-    doc.add_heading(docx_text(title), level=0)
+    doc.add_heading(docx_text(title, single_line=True), level=0)
     if meta:
         _add_meta(doc, meta)
     for section in sections:
-        doc.add_heading(docx_text(section.heading), level=section.level)
+        doc.add_heading(docx_text(section.heading, single_line=True), level=section.level)
         for text in section.paragraphs:
             doc.add_paragraph(docx_text(text))
         if section.table is not None:

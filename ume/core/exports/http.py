@@ -9,6 +9,7 @@ from urllib.parse import quote
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from .cleaning import clean_text
 from .sheets import TOKYO
 
 CONTENT_TYPES = {
@@ -18,8 +19,9 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
 }
 FILENAME_STEM_MAX = 80
-# Characters Windows refuses in file names, plus controls (which could also split a header).
-_UNSAFE_IN_FILENAME = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|]+')
+# Characters Windows refuses in file names; clean_text has removed controls (which could
+# also split a header).
+_UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|]+')
 _UNSAFE_IN_ASCII = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -33,7 +35,7 @@ def content_type_for(kind: str) -> str:
 
 
 def clean_filename(name: str) -> str:
-    return _UNSAFE_IN_FILENAME.sub("_", name).strip(" ._") or "export"
+    return _UNSAFE_IN_FILENAME.sub("_", clean_text(name, single_line=True)).strip(" ._") or "export"
 
 
 def filename_for(base: str, ext: str, *, at: datetime | None = None) -> str:

@@ -4,6 +4,8 @@ DESIGN.md "Exports": PDFs embed a Japanese font (``ume/core/fonts/ipaexg.ttf``, 
 does not depend on the fonts installed on the server) and never fetch remote URLs: HTML built from
 user data could otherwise make the server request internal or attacker-chosen addresses (SSRF).
 The fetcher serves only ``data:`` URLs and files under the project's font and static directories.
+The HTML is cleaned with ``clean_text`` before rendering, so control characters in user data
+reach neither the text nor the document's metadata (title, author).
 """
 
 import mimetypes
@@ -20,6 +22,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .cleaning import clean_text
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT_PATH = FONT_DIR / "ipaexg.ttf"
@@ -107,7 +111,7 @@ def render_pdf(
         weasyprint.CSS(string=source, font_config=font_config, url_fetcher=fetcher)
         for source in (font_css(), *stylesheets)
     ]
-    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    document = weasyprint.HTML(string=clean_text(html), base_url=base_url, url_fetcher=fetcher)
     return document.write_pdf(stylesheets=css, font_config=font_config)
 
 

@@ -2,6 +2,8 @@
 
 DESIGN.md "Exports": a text cell that a spreadsheet could read as a formula is prefixed with a
 single quote (OWASP "CSV Injection"), in xlsx and csv alike; numbers and dates stay typed.
+Every string written (cells, headers, sheet titles, the workbook's title) goes through
+``clean_text`` first, so a control character can neither break the file nor hide a prefix.
 Rows are consumed once, as an iterator, so a queryset ``.iterator()`` of 200k rows streams
 through openpyxl's write-only mode without being held in memory.
 """
@@ -22,10 +24,11 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from .cleaning import clean_text, truncate_utf16
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 # OWASP's list: a leading = + - @, tab or CR makes Excel/LibreOffice evaluate the cell.
@@ -76,16 +79,13 @@ def _local_naive(value: datetime) -> datetime:
     return value.astimezone(TOKYO).replace(tzinfo=None)
 
 
-def _text(value: Any) -> str:
-    return neutralise_cell(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-
-
 def xlsx_value(value: Any) -> Any:
     """The value as openpyxl should store it: typed if numeric/temporal, else neutralised text."""
     if value is None or isinstance(value, bool | int | float | Decimal | date | time):
         return _local_naive(value) if isinstance(value, datetime) else value
-    # Illegal XML characters are dropped before neutralising, so they cannot hide a prefix.
-    return _text(value)[:EXCEL_CELL_MAX_CHARS]
+    # Cleaned before neutralising, so a control character cannot hide a prefix; one unit is
+    # left for the quote.
+    return neutralise_cell(clean_text(value, max_length=EXCEL_CELL_MAX_CHARS - 1))
 
 
 def csv_value(value: Any) -> str:
@@ -97,20 +97,25 @@ def csv_value(value: Any) -> str:
         return _local_naive(value).isoformat(sep=" ", timespec="seconds")
     if isinstance(value, date | time):
         return value.isoformat()
-    return neutralise_cell(str(value))
+    return neutralise_cell(clean_text(value))
 
 
 def sheet_title(title: str, used: set[str]) -> str:
-    """An Excel-valid, workbook-unique sheet name (31 chars, none of ``[]:*?/\\``)."""
-    base = _INVALID_SHEET_CHARS.sub("_", ILLEGAL_CHARACTERS_RE.sub("", title)).strip()
-    base = base.strip("'")[:SHEET_TITLE_MAX].strip() or "Sheet"
+    """An Excel-valid, workbook-unique sheet name: one line of at most 31 UTF-16 units, none
+    of ``[]:*?/\\``, not starting or ending with an apostrophe."""
+    base = _INVALID_SHEET_CHARS.sub("_", clean_text(title, single_line=True))
+    base = _trim(truncate_utf16(_trim(base), SHEET_TITLE_MAX)) or "Sheet"
     candidate, n = base, 2
     # Excel compares names case-insensitively and reserves "History".
     while candidate.casefold() in used or candidate.casefold() == "history":
         suffix = f" ({n})"
-        candidate, n = base[: SHEET_TITLE_MAX - len(suffix)] + suffix, n + 1
+        candidate, n = truncate_utf16(base, SHEET_TITLE_MAX - len(suffix)) + suffix, n + 1
     used.add(candidate.casefold())
     return candidate
+
+
+def _trim(title: str) -> str:
+    return title.strip().strip("'").strip()
 
 
 def display_width(text: str) -> int:
@@ -186,7 +191,8 @@ def write_xlsx(
     wb = Workbook(write_only=True)
     wb.properties.creator = "Ume"
     wb.properties.lastModifiedBy = "Ume"
-    wb.properties.title = title or (tables[0].title if tables else None)
+    default_title = tables[0].title if tables else None
+    wb.properties.title = clean_text(title or default_title, single_line=True) or None
     used: set[str] = set()
     if meta:
         _write_meta_sheet(wb, meta, title=sheet_title(meta_title or _("Information"), used))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Role
+from ..validators import SINGLE_LINE
 from .base import AuditedModel, TimeStampedModel, VersionedModel
 from .organisation import Department, Organisation, Scope
 
@@ -44,8 +45,8 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail address"), unique=True, validators=SINGLE_LINE)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True, validators=SINGLE_LINE)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="ja"
     )
@@ -156,8 +157,8 @@ class Invitation(AuditedModel, TimeStampedModel):
         related_name="invitations",
         verbose_name=_("organisation"),
     )
-    email = models.EmailField(_("e-mail address"))
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail address"), validators=SINGLE_LINE)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True, validators=SINGLE_LINE)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     scope = models.ForeignKey(
         Scope,

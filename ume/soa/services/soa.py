@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from ume.catalogue.choices import LEVEL_RANK
@@ -89,10 +90,27 @@ def validate_row(row: SoARow, data: dict[str, Any]) -> dict[str, Any]:
             )
         else:
             merged["current_level"] = variant.level
+    _check_text(merged, errors)
     if errors:
         raise ValidationError(errors)
     merged["reasons"] = reasons
     return merged
+
+
+def _check_text(values: dict[str, Any], errors: dict[str, str]) -> None:
+    """The text fields' own validators (no control characters), named by field: an import
+    reports the messages of a row without their fields."""
+    for name in ("exclusion_justification", "procedure", "notes"):
+        field = SoARow._meta.get_field(name)
+        try:
+            field.run_validators(values[name] or "")
+        except ValidationError as exc:
+            errors.setdefault(
+                name,
+                _("{field}: {error}").format(
+                    field=capfirst(field.verbose_name), error=" ".join(exc.messages)
+                ),
+            )
 
 
 def _apply(row: SoARow, values: dict[str, Any], measures=None) -> SoARow:

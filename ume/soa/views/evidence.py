@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from ume.core.validators import SINGLE_LINE
 from ume.core.views.base import PolicyMixin
 
 from .. import selectors, services
@@ -18,7 +19,9 @@ from .base import ScopeMixin
 
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("file"))
-    description = forms.CharField(label=gettext_lazy("description"), required=False, max_length=300)
+    description = forms.CharField(
+        label=gettext_lazy("description"), required=False, max_length=300, validators=SINGLE_LINE
+    )
 
 
 class RowEvidenceUploadView(ScopeMixin, PolicyMixin, View):
@@ -29,7 +32,10 @@ class RowEvidenceUploadView(ScopeMixin, PolicyMixin, View):
         row = get_object_or_404(selectors.soa_rows(actor=request.user, soa=self.get_soa()), pk=pk)
         form = EvidenceForm(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, _("Choose a file to upload."))
+            if "file" in form.errors:
+                messages.error(request, _("Choose a file to upload."))
+            for msg in form.errors.get("description", []):
+                messages.error(request, msg)
         else:
             try:
                 evidence = services.evidence_upload(

@@ -233,7 +233,10 @@ class MeasureEvidenceUploadView(ObjectMixin, PolicyMixin, View):
         measure = self.get_object()
         form = MeasureEvidenceForm(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, _("Choose a file to upload."))
+            if "file" in form.errors:
+                messages.error(request, _("Choose a file to upload."))
+            for msg in form.errors.get("description", []):
+                messages.error(request, msg)
             return redirect("soa:measure_edit", pk=measure.pk)
         try:
             evidence = services.evidence_upload(
