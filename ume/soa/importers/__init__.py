@@ -2,8 +2,9 @@
 migration of a 2013 SoA. Both parse into an ``ImportPreview`` (nothing written); ``apply``
 then writes it through ``services.soa_rows_import``, all or nothing."""
 
+from ume.core.importing import ImportFileError
+
 from .common import (
-    ImportFileError,
     ImportPreview,
     MappedRow,
     ReviewItem,

@@ -5,115 +5,41 @@ DESIGN.md "Cross-cutting rules": bad input gets a clear, translated error and ch
 uploads are size- and type-checked; imports are all-or-nothing with a row-by-row report.
 """
 
-import io
 import secrets
-import zipfile
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ume.catalogue.models import LevelVariant
-from ume.core.exports.sheets import DANGEROUS_PREFIXES
+from ume.core.importing import ImportLimits, Workbook, open_workbook, read_upload
 
 from ..exports import COLUMN_BY_KEY, value_label, variant_label
 from ..models import SoARow, StatementOfApplicability
 
-MAX_ROWS = 2_000  # an SoA has 93 (2022) or 114 (2013) controls plus headings
-MAX_UNCOMPRESSED = 100 * 1024 * 1024  # a small xlsx that inflates beyond this is refused
+# An SoA has 93 (2022) or 114 (2013) controls plus headings; these caps apply below the
+# operator's settings.UME_IMPORT_MAX_* (ume.core.importing), never above them.
+MAX_ROWS = 2_000  # sheet rows holding a value
+MAX_CELLS = 300_000  # cells parsed per import (the 2013 import reads its sheets twice)
+MAX_XML_TAGS = 300_000  # an export has about 5,000; bounds parsing to well under a second
+MAX_SHEETS = 10
 PREVIEW_MAX_AGE = timedelta(minutes=30)
-_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97–2003)
-_ZIP_SIGNATURE = b"PK\x03\x04"
 
 
-class ImportFileError(Exception):
-    """The upload is not a workbook we can read; the message is translated."""
-
-
-def cell_text(value: Any) -> str:
-    """A cell as text: numbers without a spurious ``.0``, the export's formula guard undone."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in DANGEROUS_PREFIXES:
-        text = text[1:]  # written by neutralise_cell on export
-    return text
-
-
-def read_upload(uploaded: Any) -> bytes:
-    limit = settings.UME_IMPORT_MAX_BYTES
-    too_big = ImportFileError(
-        _(
-            "The file is larger than {size} MB. Split it or remove "
-            "unneeded sheets and upload it again."
-        ).format(size=round(limit / 1024 / 1024, 1))
+def soa_limits() -> ImportLimits:
+    return ImportLimits.from_settings(
+        max_rows=MAX_ROWS, max_cells=MAX_CELLS, max_xml_tags=MAX_XML_TAGS, max_sheets=MAX_SHEETS
     )
-    if (getattr(uploaded, "size", None) or 0) > limit:
-        raise too_big
-    data = uploaded.read(limit + 1)
-    if len(data) > limit:
-        raise too_big
-    if not data:
-        raise ImportFileError(_("The file is empty."))
-    return data
 
 
-def open_workbook(data: bytes):
-    """An openpyxl read-only workbook, or ImportFileError with what to do instead."""
-    from openpyxl import load_workbook
-
-    not_xlsx = ImportFileError(
-        _(
-            "The file is not an Excel workbook (.xlsx). Upload the .xlsx "
-            "file exported from Ume, or save your file in Excel as "
-            "“Excel Workbook (*.xlsx)”."
-        )
-    )
-    if data.startswith(_OLE_SIGNATURE):
-        raise ImportFileError(
-            _(
-                "This is an old Excel file (.xls). Open it in Excel, save it as "
-                "“Excel Workbook (*.xlsx)” and upload it again."
-            )
-        )
-    if not data.startswith(_ZIP_SIGNATURE):
-        raise not_xlsx
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-        if inflated > MAX_UNCOMPRESSED:
-            raise ImportFileError(_("The workbook is too large when unpacked."))
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ImportFileError:
-        raise
-    except Exception:  # openpyxl raises many types for a damaged or foreign zip
-        raise not_xlsx from None
-
-
-def sheet_rows(worksheet) -> list[tuple]:
-    worksheet.reset_dimensions()  # some writers declare wrong dimensions; read every row
-    rows = []
-    for values in worksheet.iter_rows(values_only=True):
-        rows.append(values)
-        if len(rows) > MAX_ROWS:
-            raise ImportFileError(
-                _(
-                    "The sheet “{sheet}” has more than {count} rows; an SoA "
-                    "has far fewer. Remove unrelated rows."
-                ).format(sheet=worksheet.title, count=MAX_ROWS)
-            )
-    return rows
+def open_soa_workbook(uploaded: Any) -> Workbook:
+    """The uploaded workbook under the SoA's limits (ImportFileError when it cannot be read)."""
+    limits = soa_limits()
+    return open_workbook(read_upload(uploaded, limits), limits)
 
 
 def variants_by_ref(refs) -> dict[str, dict[str, LevelVariant]]:

@@ -8,6 +8,8 @@ How the file is read (shown on the import page as well):
   (A.5, A.5.1) are headings and are skipped; rows without a number are ignored.
 * Header: the nearest row above the first control that has at least two filled cells and is
   not a heading (with the row above it when that is filled too: two-line headers).
+* Width: the sheet is read only as far right as the header row(s) and the first control row
+  reach; a header wider than 64 columns is refused (``ume.core.importing``, issue 15).
 * Columns by header keywords: 除外 with 理由 or 正当 (or justification/exclusion) = the
   justification for exclusion; 理由 (reason) = the reason for inclusion; 適用, 可否, 採否, 選択
   (applicab…) = applicability. Without such a header, the first column whose values are all
@@ -32,24 +34,14 @@ from django.utils.translation import pgettext
 from openpyxl.utils import get_column_letter
 
 from ume.catalogue.models import Control2013
+from ume.core.importing import ImportFileError, Sheet, cell_text
 
 from ..choices import ImplementationStatus, InclusionReason
 from ..exports import applicability_label, applicability_lookup, list_separator, norm
 from ..models import SoARow, StatementOfApplicability
-from .common import (
-    ImportFileError,
-    ImportPreview,
-    MappedRow,
-    ReviewItem,
-    cell_text,
-    open_workbook,
-    plan_changes,
-    read_upload,
-    sheet_rows,
-)
+from .common import ImportPreview, MappedRow, ReviewItem, open_soa_workbook, plan_changes
 
 ID_COLUMNS = 6
-MAX_SHEETS = 10
 _ID = re.compile(r"^a?\.?(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?\.?(?=$|[^\d.])")
 _ID_PREFIX = re.compile(r"^\s*[Aa]?\s*\.?\s*\d{1,2}(?:\s*\.\s*\d{1,2}){0,2}\.?\s*")
 REASON_KEYWORDS = {
@@ -101,29 +93,59 @@ def reasons_from_text(text: str) -> list[str]:
     return [r for r, words in REASON_KEYWORDS.items() if any(w in found for w in words)]
 
 
-def _locate(sheets) -> tuple[str, list[tuple], int] | None:
+def _locate(sheets: list[tuple[Sheet, list[tuple]]]) -> tuple[Sheet, int, int] | None:
+    """(sheet, id column, index of the first control row) of the sheet and column (of the
+    first ``ID_COLUMNS``) holding the most control numbers."""
     best, best_count = None, 0
-    for title, rows in sheets:
+    for sheet, rows in sheets:
         for column in range(ID_COLUMNS):
-            count = sum(1 for r in rows if column < len(r) and parse_id(r[column])[1] == 3)
-            if count > best_count:
-                best, best_count = (title, rows, column), count
+            controls = [
+                i for i, r in enumerate(rows) if column < len(r) and parse_id(r[column])[1] == 3
+            ]
+            if len(controls) > best_count:
+                best, best_count = (sheet, column, controls[0]), len(controls)
     return best
 
 
-def _headers(rows: list[tuple], id_col: int, first: int) -> list[str]:
-    """Header text per column, from the nearest filled non-heading row(s) above ``first``."""
-    picked: list[tuple] = []
+def _read(uploaded: Any) -> tuple[str, list[tuple], int, list[str]] | None:
+    """(sheet title, rows, id column, header text per column) of the sheet with the most
+    control numbers, or None. The id column is found in the first ``ID_COLUMNS`` columns; the
+    sheet is then read as wide as its header row(s) and first control row reach, so cells far
+    to the right are never built."""
+    with open_soa_workbook(uploaded) as book:
+        narrow = [(sheet, sheet.read(width=ID_COLUMNS).rows) for sheet in book.sheets]
+        located = _locate(narrow)
+        if located is None:
+            return None
+        sheet, id_col, first = located
+        head = sheet.read(width=book.limits.max_columns, max_row=first + 1)
+        picked = _header_rows(head.rows, id_col, first)
+        width = max(
+            book.header_width(sheet, [head.extents[i] for i in picked]),
+            min(head.extents[first], book.limits.max_columns),
+        )
+        rows = sheet.read(width=width).rows
+        return sheet.title, rows, id_col, _headers([head.rows[i] for i in picked])
+
+
+def _header_rows(rows: list[tuple], id_col: int, first: int) -> list[int]:
+    """Indexes of the nearest filled non-heading row(s) above ``first`` (two-line headers)."""
+    picked: list[int] = []
     for index in range(first - 1, -1, -1):
         row = rows[index]
         filled = sum(1 for c in row if cell_text(c))
         heading = id_col < len(row) and parse_id(row[id_col])[1] in (1, 2)
         if filled >= 2 and not heading:
-            picked.insert(0, row)
+            picked.insert(0, index)
             if len(picked) == 2:
                 break
         elif picked:
             break
+    return picked
+
+
+def _headers(picked: list[tuple]) -> list[str]:
+    """Header text per column of the header row(s)."""
     width = max((len(r) for r in picked), default=0)
     return [norm(" ".join(cell_text(r[i]) for r in picked if i < len(r))) for i in range(width)]
 
@@ -212,15 +234,10 @@ def preview_2013(*, soa: StatementOfApplicability, uploaded: Any) -> ImportPrevi
         format="2013", soa_id=soa.pk, filename=PurePath(getattr(uploaded, "name", "") or "").name
     )
     try:
-        workbook = open_workbook(read_upload(uploaded))
-        try:
-            sheets = [(ws.title, sheet_rows(ws)) for ws in workbook.worksheets[:MAX_SHEETS]]
-        finally:
-            workbook.close()
+        located = _read(uploaded)
     except ImportFileError as exc:
         preview.error(None, "", str(exc))
         return preview
-    located = _locate(sheets)
     if located is None:
         preview.error(
             None,
@@ -231,11 +248,11 @@ def preview_2013(*, soa: StatementOfApplicability, uploaded: Any) -> ImportPrevi
             ),
         )
         return preview
-    sheet, rows, id_col = located
+    sheet, rows, id_col, headers = located
     controls = [i for i, r in enumerate(rows) if id_col < len(r) and parse_id(r[id_col])[1] == 3]
     inline = sum(1 for i in controls if inline_title(rows[i][id_col])) > len(controls) / 2
     skip = {id_col} if inline else {id_col, id_col + 1}
-    cols = _classify(_headers(rows, id_col, controls[0]), skip)
+    cols = _classify(headers, skip)
     if "applicable" not in cols:
         column = _mark_column(rows, controls, skip, applicability_lookup())
         if column is None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ume.catalogue.models import Control, LevelVariant
+from ume.core.importing import ImportFileError, Sheet, cell_text
 
 from ..choices import ImplementationStatus, InclusionReason
 from ..exports import (
@@ -34,19 +35,9 @@ from ..exports import (
     variant_label,
 )
 from ..models import SoARow, StatementOfApplicability
-from .common import (
-    ImportFileError,
-    ImportPreview,
-    cell_text,
-    open_workbook,
-    plan_changes,
-    read_upload,
-    sheet_rows,
-    variants_by_ref,
-)
+from .common import ImportPreview, open_soa_workbook, plan_changes, variants_by_ref
 
 HEADER_SEARCH_ROWS = 10
-MAX_SHEETS = 10
 _REF = re.compile(r"^(?:a\.?)?(\d{1,2})\.(\d{1,2})(?![\d.])")
 _VARIANT = re.compile(r"^(\D+?)(\d*)$")
 
@@ -63,34 +54,38 @@ def header_lookup() -> dict[str, str]:
     return out
 
 
-def _read_sheets(uploaded: Any) -> list[tuple[str, list[tuple]]]:
-    workbook = open_workbook(read_upload(uploaded))
-    try:
-        names = set()
-        for language in ("en", "ja"):
-            with translation.override(language):
-                names.add(norm(SHEET_TITLE))
-        names |= {norm(a) for a in SHEET_ALIASES}
-        sheets = sorted(
-            workbook.worksheets[:MAX_SHEETS], key=lambda ws: norm(ws.title) not in names
-        )
-        return [(ws.title, sheet_rows(ws)) for ws in sheets]
-    finally:
-        workbook.close()
+def _sheet_order(sheets: list[Sheet]) -> list[Sheet]:
+    """The sheet named like the export's (適用宣言書) first, then the others in order."""
+    names = set()
+    for language in ("en", "ja"):
+        with translation.override(language):
+            names.add(norm(SHEET_TITLE))
+    names |= {norm(a) for a in SHEET_ALIASES}
+    return sorted(sheets, key=lambda sheet: norm(sheet.title) not in names)
 
 
-def _find_header(sheets, lookup):
-    """(rows, header index, key → column index, unknown headers) of the best header row."""
-    best, best_score = None, -1
-    for _title, rows in sheets:
-        for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-            keys = [lookup.get(norm(cell_text(cell))) for cell in row]
-            score = len(set(filter(None, keys))) + (100 if "ref" in keys else 0)
-            if score > best_score:
-                best, best_score = (rows, index, keys, row), score
-    if best is None:
-        return None
-    rows, index, keys, row = best
+def _read(uploaded: Any, lookup: dict[str, str]) -> tuple[list[tuple], int] | None:
+    """(rows of the sheet with the best header row, index of that row), or None when the
+    workbook has no rows. Only the first rows of each sheet are read to find the header; the
+    sheet is then read at the header's width, so cells right of it are never built."""
+    with open_soa_workbook(uploaded) as book:
+        best, best_score = None, -1
+        for sheet in _sheet_order(book.sheets):
+            head = sheet.read(width=book.limits.max_columns, max_row=HEADER_SEARCH_ROWS)
+            for index, row in enumerate(head.rows):
+                keys = [lookup.get(norm(cell_text(cell))) for cell in row]
+                score = len(set(filter(None, keys))) + (100 if "ref" in keys else 0)
+                if score > best_score:
+                    best, best_score = (sheet, index, head.extents[index]), score
+        if best is None:
+            return None
+        sheet, index, extent = best
+        return sheet.read(width=book.header_width(sheet, [extent])).rows, index
+
+
+def _columns(row: tuple, lookup: dict[str, str]) -> tuple[dict[str, int], list[str], set[str]]:
+    """(key → column index, unknown headers, duplicated keys) of the header row."""
+    keys = [lookup.get(norm(cell_text(cell))) for cell in row]
     columns: dict[str, int] = {}
     duplicates = set()
     for position, key in enumerate(keys):
@@ -99,7 +94,7 @@ def _find_header(sheets, lookup):
         elif key:
             columns[key] = position
     unknown = [cell_text(c) for c, k in zip(row, keys, strict=False) if cell_text(c) and not k]
-    return rows, index, columns, unknown, duplicates
+    return columns, unknown, duplicates
 
 
 def _ref(value: Any, title: str, titles: dict[str, set[str]]) -> str:
@@ -218,16 +213,17 @@ def preview_2022(*, soa: StatementOfApplicability, uploaded: Any) -> ImportPrevi
     preview = ImportPreview(
         format="2022", soa_id=soa.pk, filename=PurePath(getattr(uploaded, "name", "") or "").name
     )
+    lookup = header_lookup()
     try:
-        sheets = _read_sheets(uploaded)
+        found = _read(uploaded, lookup)
     except ImportFileError as exc:
         preview.error(None, "", str(exc))
         return preview
-    found = _find_header(sheets, header_lookup())
     if found is None:
         preview.error(None, "", _("The workbook has no rows."))
         return preview
-    rows, header, columns, unknown, duplicates = found
+    rows, header = found
+    columns, unknown, duplicates = _columns(rows[header], lookup)
     missing = [str(c.label) for c in COLUMNS if c.required and c.key not in columns]
     if missing:
         preview.error(
