@@ -35,3 +35,14 @@ document.addEventListener("change", (event) => {
   box.closest("table").querySelectorAll("tbody input[type=checkbox][name=rows]")
     .forEach((row) => { row.checked = box.checked; });
 });
+
+// "Cancel" on a form goes back to the page the user came from: <a data-history-back href="…">
+// (the href is the fallback when there is no earlier page, e.g. a form opened in a new tab).
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[data-history-back]");
+  if (!link || window.history.length < 2) {
+    return;
+  }
+  event.preventDefault();
+  window.history.back();
+});
