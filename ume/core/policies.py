@@ -5,6 +5,7 @@
 scope). There is no superuser bypass: organisation isolation holds for everyone.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 import rules
@@ -12,6 +13,28 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from . import roles as role_cache
+
+
+@dataclass(frozen=True)
+class OrganisationWide:
+    """The organisation as a whole, as the target of a write that belongs to no scope (a
+    measure or evidence without a scope): only roles held organisation-wide count."""
+
+    organisation_id: int
+    scope_id = None
+
+
+def write_target(organisation, scope) -> Any:
+    """What a write to a record of ``scope`` (None: the whole organisation) is checked on."""
+    return scope if scope is not None else OrganisationWide(organisation.pk)
+
+
+def _unscoped_record(obj: Any) -> bool:
+    """A record with a scope field left empty belongs to the whole organisation."""
+    meta = getattr(obj, "_meta", None)
+    if meta is None or getattr(obj, "scope_id", 0) is not None:
+        return False
+    return any(f.name == "scope" and f.is_relation for f in meta.concrete_fields)
 
 
 def target_of(obj: Any) -> tuple[int | None, int | None]:
@@ -29,13 +52,17 @@ def target_of(obj: Any) -> tuple[int | None, int | None]:
 
 
 def has_role(*wanted: str, org_wide: bool = False) -> rules.Predicate:
+    """Holds one of ``wanted`` where ``obj`` lives. With ``org_wide``, or when ``obj`` belongs
+    to the whole organisation (``OrganisationWide``, a record without a scope), only roles
+    held organisation-wide count: a role limited to one scope does not reach beyond it."""
     wanted_set = frozenset(wanted)
     name = "has_role:" + ",".join(sorted(wanted_set)) + (":org" if org_wide else "")
 
     @rules.predicate(name)
     def predicate(user, obj=None) -> bool:
         org_id, scope_id = target_of(obj)
-        return bool(role_cache.roles_in(user, org_id, scope_id, org_wide=org_wide) & wanted_set)
+        whole = org_wide or isinstance(obj, OrganisationWide) or _unscoped_record(obj)
+        return bool(role_cache.roles_in(user, org_id, scope_id, org_wide=whole) & wanted_set)
 
     return predicate
 

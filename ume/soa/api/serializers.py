@@ -3,24 +3,26 @@
 from rest_framework import serializers
 
 from ume.catalogue.models import Control, LevelVariant
+from ume.core.api.fields import OrganisationRelatedField, SafeSlugRelatedField
 from ume.core.models import Scope, User
 
 from ..choices import InclusionReason
 from ..models import Measure, SoARow, SoAVersion
 
 
-class ControlRefField(serializers.SlugRelatedField):
+class ControlRefField(SafeSlugRelatedField):
     def __init__(self, **kwargs):
         super().__init__(slug_field="ref", queryset=Control.objects.all(), **kwargs)
 
 
 class MeasureSerializer(serializers.ModelSerializer):
     controls = ControlRefField(many=True, required=False)
-    scope = serializers.PrimaryKeyRelatedField(
-        queryset=Scope.objects.all(), required=False, allow_null=True
-    )
-    owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
+    scope = OrganisationRelatedField(queryset=Scope.objects.all(), required=False, allow_null=True)
+    owner = OrganisationRelatedField(
+        queryset=User.objects.all(),
+        organisation_path="memberships__organisation",
+        required=False,
+        allow_null=True,
     )
 
     class Meta:
@@ -48,12 +50,10 @@ class SoARowSerializer(serializers.ModelSerializer):
     reasons = serializers.ListField(
         child=serializers.ChoiceField(InclusionReason.choices), required=False
     )
-    current_variant = serializers.SlugRelatedField(
+    current_variant = SafeSlugRelatedField(
         slug_field="key", required=False, allow_null=True, queryset=LevelVariant.objects.all()
     )
-    measures = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Measure.objects.all()
-    )
+    measures = OrganisationRelatedField(many=True, required=False, queryset=Measure.objects.all())
 
     class Meta:
         model = SoARow

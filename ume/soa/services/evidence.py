@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ume.core.models import Organisation, Scope, User
-from ume.core.policies import require
+from ume.core.policies import require, write_target
 from ume.core.services import service
+from ume.core.validators import strip_control_characters
 
 from ..models import EvidenceFile, Measure, SoARow
 
@@ -72,7 +73,9 @@ def evidence_upload(
     description: str = "",
     attach_to: SoARow | Measure | None = None,
 ) -> EvidenceFile:
-    require(actor, "soa.upload_evidence", scope or organisation)
+    require(actor, "soa.upload_evidence", write_target(organisation, scope))
+    if scope is not None and scope.organisation_id != organisation.pk:
+        raise ValidationError(_("Choose an ISMS scope of this organisation."))
     check_upload(uploaded)
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
@@ -81,11 +84,12 @@ def evidence_upload(
     evidence = EvidenceFile(
         organisation=organisation,
         scope=scope,
-        name=PurePath(uploaded.name).name[:255],
+        # The client names the file; the name is shown and exported, so it stays one line.
+        name=strip_control_characters(PurePath(uploaded.name).name)[:255],
         description=description[:300],
         size=uploaded.size,
         sha256=digest.hexdigest(),
-        content_type=(getattr(uploaded, "content_type", "") or "")[:100],
+        content_type=strip_control_characters(getattr(uploaded, "content_type", "") or "")[:100],
         uploaded_by=actor,
     )
     evidence.file.save(
@@ -107,6 +111,7 @@ def _attach(target: SoARow | Measure, evidence: EvidenceFile) -> None:
 @service
 def evidence_attach(*, actor: User, target: SoARow | Measure, evidence: EvidenceFile) -> None:
     require(actor, "soa.upload_evidence", target)
+    require(actor, "soa.view_soa", evidence)  # evidence of a scope the actor cannot see
     _attach(target, evidence)
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ume.core.models import Organisation, User
-from ume.core.policies import require
+from ume.core.policies import require, write_target
 from ume.core.services import service, update_fields
 
 from ..models import Measure
@@ -28,8 +28,9 @@ def _check(organisation: Organisation, data: dict[str, Any]) -> None:
 
 @service
 def measure_create(*, actor: User, organisation: Organisation, data: dict[str, Any]) -> Measure:
-    require(actor, "soa.change_measure", organisation)
+    """Create a measure in a scope, or for the whole organisation (organisation-wide roles)."""
     _check(organisation, data)
+    require(actor, "soa.change_measure", write_target(organisation, data.get("scope")))
     controls = data.pop("controls", [])
     measure = Measure(organisation=organisation, **data)
     measure.full_clean()
@@ -42,8 +43,12 @@ def measure_create(*, actor: User, organisation: Organisation, data: dict[str, A
 def measure_update(
     *, actor: User, measure: Measure, data: dict[str, Any], version: int | None = None
 ) -> Measure:
+    """Edit a measure; moving it to another scope (or to the whole organisation) needs the
+    permission there too, so a role limited to one scope cannot move measures out of it."""
     require(actor, "soa.change_measure", measure)
     _check(measure.organisation, data)
+    if "scope" in data and data["scope"] != measure.scope:
+        require(actor, "soa.change_measure", write_target(measure.organisation, data["scope"]))
     return update_fields(measure, data, version=version)
 
 
