@@ -18,5 +18,6 @@ def ume(request) -> dict:
             "members": can(user, "core.view_membership", org),
             "audit": can(user, "core.view_auditentry", org),
             "organisation_settings": can(user, "core.change_organisation", org),
+            "api_tokens": can(user, "core.manage_api_tokens", org),
         },
     }

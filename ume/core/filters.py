@@ -128,3 +128,27 @@ class DepartmentFilter(filters.FilterSet):
         super().__init__(*args, **kwargs)
         if organisation is not None:
             self.filters["scope"].queryset = Scope.objects.filter(organisation=organisation)
+
+
+class ApiTokenFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="search")
+    state = filters.ChoiceFilter(
+        label=_("status"),
+        method="by_state",
+        choices=[("valid", _("Valid")), ("expired", _("Expired")), ("revoked", _("Revoked"))],
+    )
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(user__email__icontains=value)
+            | Q(user__full_name__icontains=value)
+        )
+
+    def by_state(self, queryset, name, value):
+        now = timezone.now()
+        if value == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        if value == "expired":
+            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
+        return queryset.filter(revoked_at__isnull=True, expires_at__gt=now)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
 from .models import Department, Membership, Organisation, Scope, User
+from .validators import SINGLE_LINE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_PK = 2**63 - 1
@@ -82,6 +83,7 @@ class OrganisationForm(VersionedModelForm):
             "has_public_systems",
             "holds_personal_data_at_scale",
             "require_mfa",
+            "api_token_max_days",
         ]
 
 
@@ -129,8 +131,10 @@ class RoleFieldsMixin(forms.Form):
 
 
 class InvitationForm(RoleFieldsMixin):
-    email = forms.EmailField(label=_("e-mail address"), max_length=254)
-    full_name = forms.CharField(label=_("full name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("e-mail address"), max_length=254, validators=SINGLE_LINE)
+    full_name = forms.CharField(
+        label=_("full name"), max_length=150, required=False, validators=SINGLE_LINE
+    )
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
     scope = SafeModelChoiceField(
         label=_("ISMS scope"),
@@ -177,7 +181,7 @@ class AddRoleForm(RoleFieldsMixin):
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(label=_("full name"), max_length=150)
+    full_name = forms.CharField(label=_("full name"), max_length=150, validators=SINGLE_LINE)
     password1 = forms.CharField(label=_("password"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(
         label=_("password (again)"), widget=forms.PasswordInput, strip=False
@@ -188,3 +192,28 @@ class AcceptInvitationForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords do not match."))
         return data
+
+
+class ApiTokenForm(forms.Form):
+    """Issue an API token: a name, how long it lives, and whether it may write."""
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        validators=SINGLE_LINE,
+        help_text=_("Where the token is used, e.g. “Asset inventory script”."),
+    )
+    days = forms.TypedChoiceField(label=_("Valid for"), coerce=int)
+    read_only = forms.BooleanField(label=_("Read-only"), required=False)
+
+    def __init__(self, *args, max_days: int = 365, read_only_forced: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = sorted({d for d in (30, 90, 180, 365) if d <= max_days} | {max_days})
+        self.fields["days"].choices = [(d, _("{days} days").format(days=d)) for d in choices]
+        self.fields["days"].initial = 90 if 90 in choices else choices[-1]
+        if read_only_forced:
+            self.fields["read_only"].initial = True
+            self.fields["read_only"].disabled = True
+            self.fields["read_only"].help_text = _(
+                "Your roles can only read, so tokens are read-only."
+            )

@@ -2,15 +2,17 @@
 and the organisation's MFA requirement."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.functional import empty
+from django.utils.translation import gettext as _
 
 from . import audit
-from .choices import MfaRequirement, Role
+from .mfa import mfa_missing
 from .models import Organisation, Scope
-from .roles import memberships_of, roles_in, visible_scope_ids
+from .roles import memberships_of, visible_scope_ids
 
 SESSION_ORG = "ume_org"
 SESSION_SCOPE = "ume_scope"
@@ -72,17 +74,9 @@ def resolve_context(request, user, wanted_org: int | None, wanted_scope: int | N
         ).first()
 
 
+# The API enforces the same rule itself (ume.core.api.permissions), answering 403 instead.
+MFA_NOTICE_SESSION_KEY = "ume_mfa_notice"
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/invitations/")
-
-
-def mfa_required(user, organisation) -> bool:
-    if organisation is None:
-        return False
-    if organisation.require_mfa == MfaRequirement.EVERYONE:
-        return True
-    return organisation.require_mfa == MfaRequirement.ADMINS and Role.ADMIN in roles_in(
-        user, organisation.pk
-    )
 
 
 class RequireMfaMiddleware:
@@ -95,17 +89,19 @@ class RequireMfaMiddleware:
         if (
             request.user.is_authenticated
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-            and mfa_required(request.user, request.organisation)
+            and mfa_missing(request.user, request.organisation)
         ):
-            from allauth.mfa.models import Authenticator
-
-            has_factor = (
-                Authenticator.objects.filter(user=request.user)
-                .exclude(type=Authenticator.Type.RECOVERY_CODES)
-                .exists()
-            )
-            if not has_factor:
-                return redirect("mfa_index")
+            if not request.session.get(MFA_NOTICE_SESSION_KEY):
+                request.session[MFA_NOTICE_SESSION_KEY] = True
+                messages.warning(
+                    request,
+                    _(
+                        "{org} requires multi-factor authentication. Set up an authenticator "
+                        "app or a security key to continue. Until then your API tokens do not "
+                        "work either."
+                    ).format(org=request.organisation.name),
+                )
+            return redirect("mfa_index")
         return self.get_response(request)
 
 

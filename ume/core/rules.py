@@ -28,6 +28,8 @@ rules.add_perm("core.delete_department", MANAGERS)
 
 rules.add_perm("core.view_membership", has_role(R.ADMIN, R.SECRETARIAT, R.TOP_MANAGEMENT))
 rules.add_perm("core.manage_members", has_role(R.ADMIN, org_wide=True))
+rules.add_perm("core.use_api", ANY_ROLE)
+rules.add_perm("core.manage_api_tokens", has_role(R.ADMIN, org_wide=True))
 
 AUDIT_READERS = has_role(
     R.ADMIN, R.SECRETARIAT, R.TOP_MANAGEMENT, R.INTERNAL_AUDITOR, R.EXTERNAL_AUDITOR

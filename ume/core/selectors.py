@@ -127,3 +127,36 @@ def login_summary(*, user: User) -> dict:
     if since:
         failed = failed.filter(at__gt=since)
     return {"previous": previous, "failed_since": failed.count()}
+
+
+def api_token_list(*, actor: User, organisation: Organisation, everyone: bool = False):
+    """The actor's own tokens in the organisation; with ``everyone``, all of its tokens (for
+    administrators, JIS Q 27002 5.18 access reviews)."""
+    from .models import ApiToken
+
+    qs = ApiToken.objects.filter(organisation=organisation).select_related("user", "revoked_by")
+    if everyone and can(actor, "core.manage_api_tokens", organisation):
+        return qs
+    return qs.filter(user=actor)
+
+
+def users_missing_mfa(*, organisation: Organisation, user_ids) -> set[int]:
+    """Which of ``user_ids`` the organisation's MFA rule blocks (their tokens are suspended);
+    one query, the same rule as ``ume.core.mfa.mfa_missing``."""
+    from allauth.mfa.models import Authenticator
+    from django.db.models import Exists, OuterRef
+
+    from .choices import MfaRequirement, Role
+
+    if organisation.require_mfa == MfaRequirement.NONE:
+        return set()
+    factors = Authenticator.objects.filter(user=OuterRef("pk")).exclude(
+        type=Authenticator.Type.RECOVERY_CODES
+    )
+    users = User.objects.filter(pk__in=list(user_ids)).exclude(Exists(factors))
+    if organisation.require_mfa == MfaRequirement.ADMINS:
+        admin = Membership.objects.effective(timezone.localdate()).filter(
+            user=OuterRef("pk"), organisation=organisation, role=Role.ADMIN
+        )
+        users = users.filter(Exists(admin))
+    return set(users.values_list("pk", flat=True))

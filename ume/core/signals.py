@@ -2,6 +2,7 @@
 
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.dispatch import receiver
 
@@ -10,11 +11,21 @@ from .models import LoginEvent, User
 from .roles import organisation_ids
 
 
+def get_client_ip(request) -> str | None:
+    from allauth.core.internal.httpkit import get_client_ip as allauth_client_ip
+
+    try:
+        return allauth_client_ip(request)
+    except ImproperlyConfigured:  # X-Forwarded-For shorter than the trusted proxy count
+        return None
+
+
 def _client(request) -> dict:
     if request is None:
         return {}
     return {
-        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        # The same client address the login rate limits use (trusted proxy settings applied).
+        "ip_address": get_client_ip(request),
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
     }
 

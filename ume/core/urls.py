@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, audit, dashboard, members, organisation
+from .views import account, audit, dashboard, members, organisation, tokens
 
 app_name = "core"
 
@@ -10,7 +10,13 @@ urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("switch/", account.SwitchView.as_view(), name="switch"),
     path("account/security/", account.AccountSecurityView.as_view(), name="account_security"),
+    path(
+        "account/api-tokens/<int:pk>/revoke/",
+        tokens.ApiTokenRevokeView.as_view(),
+        name="api_token_revoke",
+    ),
     path("organisation/", organisation.OrganisationEditView.as_view(), name="organisation_edit"),
+    path("organisation/api-tokens/", tokens.ApiTokenListView.as_view(), name="api_token_list"),
     path("scopes/", organisation.ScopeListView.as_view(), name="scope_list"),
     path("scopes/new/", organisation.ScopeCreateView.as_view(), name="scope_create"),
     path("scopes/<int:pk>/", organisation.ScopeDetailView.as_view(), name="scope_detail"),

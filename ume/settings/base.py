@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -41,7 +42,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ume.core.middleware.JapaneseFirstLocaleMiddleware",
@@ -81,6 +82,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -152,6 +154,33 @@ MFA_TOTP_ISSUER = "Ume"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 MFA_PASSKEY_LOGIN_ENABLED = False
 
+# Rate limits (login, failed logins per account and per client, password reset, MFA) are kept in
+# the cache below, so every worker process shares one budget and a restart does not reset it.
+# Failed logins: 10 a minute from one client address, 5 in 5 minutes for one account.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# The client's address behind a reverse proxy (the documented nginx sets X-Forwarded-For):
+# UME_TRUSTED_PROXY_COUNT is the number of proxies in front of Ume (1 for one nginx), or name a
+# header that the proxy sets and clients cannot forge with UME_CLIENT_IP_HEADER (e.g. X-Real-IP).
+# Without either, the address is the TCP peer's: behind a proxy, every client would share it.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("UME_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("UME_CLIENT_IP_HEADER") or None
+
+# --- Cache -------------------------------------------------------------------------------------
+# Django's database cache needs no other server and is shared by all workers (the table is
+# created by the migrations). UME_CACHE_URL=redis://host:6379/0 uses Redis instead.
+CACHE_URL = os.environ.get("UME_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ume_cache",
+        }
+    }
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
@@ -178,13 +207,13 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "ume.core.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["ume.core.api.permissions.PolicyPermission"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ume.core.api.schema.UmeAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "ume.core.api.base.exception_handler",
 }
@@ -231,6 +260,34 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- Content-Security-Policy (Django's built-in CSP; enforced, not report-only) -----------------
+# Every asset is self-hosted, so 'self' is the only source. The few inline <script>s carry
+# {{ csp_nonce }}; there is no 'unsafe-inline' or 'unsafe-eval' anywhere: htmx runs with
+# allowEval off and without its injected indicator <style> (meta htmx-config in base.html;
+# the indicator rules are in ume.css), inline style="" attributes are classes in ume.css (one
+# vendor attribute is allowed by hash, below), and the Swagger UI page loads its init script
+# from a URL (SpectacularSwaggerSplitView).
+# data: images are Tabler's CSS icons and allauth's TOTP QR code. JSON data blocks
+# (<script type="application/json">, used by allauth's WebAuthn pages) are not executed, so
+# CSP does not apply to them. form-action 'self': an external SSO provider added later must
+# be listed here, since Chromium also checks the redirect after a form post.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    # One exact style attribute, on two buttons of DRF's browsable API (vendor template); no
+    # other inline style runs.
+    "style-src-attr": [CSP.UNSAFE_HASHES, "'sha256-OfgyIBrd+/vP79JdFMYP+re4T+fIenvkrHPD2HZ8/cs='"],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# --- end of Content-Security-Policy ----------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -241,5 +298,9 @@ LOGGING = {
 # Ume-specific settings.
 UME_EXPORT_MAX_ROWS = 200_000
 UME_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
-UME_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+UME_IMPORT_MAX_BYTES = int(os.environ.get("UME_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+# The other import limits (ume.core.importing.DEFAULT_LIMITS) may be set the same way.
+for _limit in ("INFLATED", "XML_TAGS", "PARTS", "SHEETS", "ROWS", "COLUMNS", "CELLS"):
+    if f"UME_IMPORT_MAX_{_limit}" in os.environ:
+        globals()[f"UME_IMPORT_MAX_{_limit}"] = int(os.environ[f"UME_IMPORT_MAX_{_limit}"])
 UME_INVITATION_DAYS = 14

@@ -1,16 +1,30 @@
 """Default-deny API permission: a view must declare ``permission_required`` (read) and
-optionally ``write_permission_required``; both are checked through the policy layer."""
+optionally ``write_permission_required``; both are checked through the policy layer, after
+the organisation's MFA rule (the same as the pages') and a token's read-only limit."""
 
+from django.utils.translation import gettext as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from ..mfa import mfa_missing
+from ..models import ApiToken
 from ..policies import can
+from .authentication import mfa_message
 
 
 class PolicyPermission(BasePermission):
+    message = None
+
     def has_permission(self, request, view) -> bool:
         perm = self._perm(request, view)
         org = getattr(request, "organisation", None)
         if perm is None or org is None:
+            return False
+        if mfa_missing(request.user, org):
+            self.message = mfa_message()
+            return False
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        if token is not None and token.read_only and request.method not in SAFE_METHODS:
+            self.message = _("This API token is read-only.")
             return False
         return can(request.user, perm, org)
 

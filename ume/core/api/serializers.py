@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from ..models import AuditEntry, Department, Membership, Organisation, Scope, User
+from .fields import OrganisationRelatedField
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -47,11 +48,12 @@ class ScopeSerializer(serializers.ModelSerializer):
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
-    scopes = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Scope.objects.all(), required=False
-    )
-    head = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
+    scopes = OrganisationRelatedField(many=True, queryset=Scope.objects.all(), required=False)
+    head = OrganisationRelatedField(
+        queryset=User.objects.all(),
+        organisation_path="memberships__organisation",
+        required=False,
+        allow_null=True,
     )
 
     class Meta:
@@ -97,6 +99,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "object_repr",
             "scope_id",
             "changes",
+            "hash_version",
             "prev_hash",
             "hash",
         ]

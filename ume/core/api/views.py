@@ -1,8 +1,11 @@
 """Platform API views. Each declares ``permission_required`` (reads) and, where it accepts
 writes, ``write_permission_required``; writes call the same services as the UI."""
 
-from django.core.exceptions import ImproperlyConfigured
+import datetime as dt
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.pagination import CursorPagination
@@ -12,7 +15,7 @@ from rest_framework.views import APIView
 from .. import selectors, services
 from ..models import AuditEntry, Department, Membership, Scope
 from ..roles import memberships_of
-from .base import OrganisationContextMixin
+from .base import OrganisationContextMixin, version_of
 from .serializers import (
     AuditEntrySerializer,
     DepartmentSerializer,
@@ -49,7 +52,7 @@ class OrganisationView(OrganisationContextMixin, APIView):
         serializer = OrganisationSerializer(self.organisation, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        version = data.pop("version", None)
+        version = version_of(request, data)
         org = services.organisation_update(
             actor=request.user, organisation=self.organisation, data=data, version=version
         )
@@ -73,8 +76,8 @@ class OrgViewSet(OrganisationContextMixin, viewsets.GenericViewSet):
 
 class ServiceWriteMixin:
     """Create/update through ``create_service``/``update_service`` (listed first among the
-    bases so DRF's ``serializer.save()`` is never reached); the version is optional on update
-    but, when given, a stale one is refused with HTTP 409."""
+    bases so DRF's ``serializer.save()`` is never reached). An update must name the version it
+    is based on (body or If-Match; HTTP 428 without one); a stale one is refused with 409."""
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -83,7 +86,7 @@ class ServiceWriteMixin:
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        version = data.pop("version", None)
+        version = version_of(self.request, data)
         serializer.instance = self.update_service(serializer.instance, data, version)
 
 
@@ -170,9 +173,27 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgVie
         ).order_by("pk")
 
 
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time in UTC. Python accepts offsets up to ±23:59, PostgreSQL only ±15:59,
+    and a year-1 time with a positive offset falls before year 1 in UTC: both are a 400."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 class AuditEntryFilter(filters.FilterSet):
-    since = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lte")
+    since = UtcIsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = UtcIsoDateTimeFilter(field_name="at", lookup_expr="lte")
     after_seq = filters.NumberFilter(field_name="seq", lookup_expr="gt")
 
     class Meta:

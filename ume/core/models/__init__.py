@@ -4,9 +4,11 @@ from .audit import GENESIS_HASH, AppendOnlyError, AuditChainHead, AuditEntry
 from .base import AuditedModel, TimeStampedModel, VersionedModel
 from .organisation import Department, Organisation, Scope
 from .people import Invitation, LoginEvent, Membership, User
+from .tokens import ApiToken
 
 __all__ = [
     "GENESIS_HASH",
+    "ApiToken",
     "AppendOnlyError",
     "AuditChainHead",
     "AuditEntry",

@@ -1,10 +1,12 @@
 """Organisation, ISMS scope (適用範囲) and department."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import BusinessType, Industry, ItDependency, MfaRequirement, SizeBand
+from ..validators import MULTI_LINE, SINGLE_LINE
 from .base import AuditedModel, TimeStampedModel, VersionedModel
 
 
@@ -14,8 +16,10 @@ class Organisation(AuditedModel, VersionedModel, TimeStampedModel):
     audit_organisation_field = "pk"
     audit_exclude = ("created_at", "updated_at")
 
-    name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=SINGLE_LINE)
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, blank=True, validators=SINGLE_LINE
+    )
     industry = models.CharField(
         _("industry"), max_length=32, choices=Industry.choices, default=Industry.OTHER
     )
@@ -40,6 +44,12 @@ class Organisation(AuditedModel, VersionedModel, TimeStampedModel):
         max_length=16,
         choices=MfaRequirement.choices,
         default=MfaRequirement.NONE,
+    )
+    api_token_max_days = models.PositiveSmallIntegerField(
+        _("longest API token validity (days)"),
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text=_("API tokens expire after at most this many days (1 to 730)."),
     )
 
     class Meta:
@@ -71,15 +81,22 @@ class Scope(AuditedModel, VersionedModel, TimeStampedModel):
         related_name="scopes",
         verbose_name=_("organisation"),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=SINGLE_LINE)
     boundaries = models.TextField(
         _("boundaries"),
         blank=True,
         help_text=_("Business, organisational units, networks and interfaces inside the scope."),
+        validators=MULTI_LINE,
     )
-    sites = models.TextField(_("sites"), blank=True, help_text=_("One site per line."))
-    certification_body = models.CharField(_("certification body"), max_length=200, blank=True)
-    certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    sites = models.TextField(
+        _("sites"), blank=True, help_text=_("One site per line."), validators=MULTI_LINE
+    )
+    certification_body = models.CharField(
+        _("certification body"), max_length=200, blank=True, validators=SINGLE_LINE
+    )
+    certificate_number = models.CharField(
+        _("certificate number"), max_length=100, blank=True, validators=SINGLE_LINE
+    )
     certified_on = models.DateField(_("initial certification date"), null=True, blank=True)
     certificate_expires_on = models.DateField(_("certificate expiry date"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -116,7 +133,7 @@ class Department(AuditedModel, VersionedModel, TimeStampedModel):
         related_name="departments",
         verbose_name=_("organisation"),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=SINGLE_LINE)
     scopes = models.ManyToManyField(
         Scope, blank=True, related_name="departments", verbose_name=_("ISMS scopes")
     )

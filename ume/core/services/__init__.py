@@ -21,11 +21,11 @@ from .organisation import (
     scope_create,
     scope_update,
 )
-from .tokens import api_token_revoke, api_token_rotate
+from .tokens import api_token_create, api_token_revoke
 
 __all__ = [
+    "api_token_create",
     "api_token_revoke",
-    "api_token_rotate",
     "department_create",
     "department_delete",
     "department_update",

@@ -67,3 +67,19 @@ def _make_org(name: str, domain: str) -> OrgWorld:
             )
             world.users[role] = user
     return world
+
+
+def api_client(user: User, organisation=None, *, read_only: bool = False, days: int = 90):
+    """A DRF test client authenticated with a freshly issued token of ``user``."""
+    from rest_framework.test import APIClient
+
+    from ume.core import services
+
+    if organisation is None:
+        organisation = user.memberships.order_by("organisation_id").first().organisation
+    _, key = services.api_token_create(
+        actor=user, organisation=organisation, name="test", days=days, read_only=read_only
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return client

@@ -2,63 +2,91 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from rest_framework.authtoken.models import Token
 
-from .. import services
+from .. import selectors, services
+from ..forms import ApiTokenForm
+from ..mfa import mfa_missing
 from ..middleware import SESSION_ORG, SESSION_SCOPE
 from ..models import LoginEvent
+from ..policies import can
 from ..roles import organisation_ids, visible_scope_ids
 from ..selectors import login_summary
-from .base import PageView, PolicyMixin
+from ..services.tokens import only_read_only_roles
+from ..tables import token_status
+from .base import PolicyMixin, ServiceFormView
+from .tokens import NEW_TOKEN_SESSION_KEY
 
 
-class AccountSecurityView(PageView):
-    """Previous login and failed attempts (JIS Q 27002 8.5), and the user's recent logins."""
+class AccountSecurityView(ServiceFormView):
+    """Previous login and failed attempts (JIS Q 27002 8.5), the user's recent logins, MFA,
+    and the user's API tokens in the current organisation (issued here, shown once)."""
 
     permission_required = "core.view_dashboard"
     template_name = "core/account_security.html"
+    form_class = ApiTokenForm
     page_title = gettext_lazy("Login and security")
     breadcrumbs = [(gettext_lazy("Login and security"), None)]
+    success_url = reverse_lazy("core:account_security")
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "max_days": self.organisation.api_token_max_days,
+            "read_only_forced": only_read_only_roles(self.request.user, self.organisation),
+        }
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["login"] = login_summary(user=self.request.user)
-        ctx["events"] = LoginEvent.objects.filter(user=self.request.user)[:30]
-        from allauth.mfa.models import Authenticator
-
-        labels = {
-            Authenticator.Type.TOTP: _("Authenticator app"),
-            Authenticator.Type.WEBAUTHN: _("Security key"),
-            Authenticator.Type.RECOVERY_CODES: _("Recovery codes"),
-        }
-        ctx["authenticators"] = [
-            {
-                "label": labels.get(a.type, a.type),
-                "name": (a.data or {}).get("name", ""),
-                "created_at": a.created_at,
-            }
-            for a in Authenticator.objects.filter(user=self.request.user).order_by("type")
-        ]
-        ctx["has_token"] = Token.objects.filter(user=self.request.user).exists()
-        ctx["new_token"] = self.request.session.pop("ume_new_token", None)
+        user = self.request.user
+        ctx["login"] = login_summary(user=user)
+        ctx["events"] = LoginEvent.objects.filter(user=user)[:30]
+        ctx["authenticators"] = _authenticators(user)
+        tokens = list(selectors.api_token_list(actor=user, organisation=self.organisation)[:50])
+        suspended = {user.pk} if mfa_missing(user, self.organisation) else set()
+        ctx["tokens"] = [(t, *token_status(t, suspended)) for t in tokens]
+        ctx["may_issue"] = can(user, "core.use_api", self.organisation)
+        ctx["new_token"] = self.request.session.pop(NEW_TOKEN_SESSION_KEY, None)
         return ctx
 
-    def post(self, request):
-        """Issue or revoke the user's API token (shown once, right after issuing)."""
-        if request.POST.get("action") == "revoke":
-            services.api_token_revoke(actor=request.user)
-            messages.success(request, _("The API token was revoked."))
-        else:
-            token = services.api_token_rotate(actor=request.user)
-            request.session["ume_new_token"] = token.key
-            messages.success(
-                request, _("A new API token was issued. Copy it now: it is shown only once.")
-            )
-        return redirect("core:account_security")
+    def perform(self, form):
+        token, raw = services.api_token_create(
+            actor=self.request.user,
+            organisation=self.organisation,
+            name=form.cleaned_data["name"],
+            days=form.cleaned_data["days"],
+            read_only=form.cleaned_data["read_only"],
+        )
+        self.request.session[NEW_TOKEN_SESSION_KEY] = raw
+        messages.success(
+            self.request,
+            _("The API token “{name}” was issued. Copy it now: it is shown only once.").format(
+                name=token.name
+            ),
+        )
+        return token
+
+
+def _authenticators(user) -> list[dict]:
+    from allauth.mfa.models import Authenticator
+
+    labels = {
+        Authenticator.Type.TOTP: _("Authenticator app"),
+        Authenticator.Type.WEBAUTHN: _("Security key"),
+        Authenticator.Type.RECOVERY_CODES: _("Recovery codes"),
+    }
+    return [
+        {
+            "label": labels.get(a.type, a.type),
+            "name": (a.data or {}).get("name", ""),
+            "created_at": a.created_at,
+        }
+        for a in Authenticator.objects.filter(user=user).order_by("type")
+    ]
 
 
 class SwitchView(PolicyMixin, View):

@@ -11,6 +11,7 @@ from django.views.generic import DetailView
 from .. import selectors, services
 from ..filters import DepartmentFilter, ScopeFilter
 from ..forms import DepartmentForm, OrganisationForm, ScopeForm
+from ..models import ApiToken
 from ..tables import DepartmentTable, ScopeTable
 from .base import ListView, ObjectMixin, PolicyMixin, ServiceFormView
 
@@ -31,12 +32,29 @@ class OrganisationEditView(ServiceFormView):
         return {**super().get_form_kwargs(), "instance": self.organisation}
 
     def perform(self, form):
-        return services.organisation_update(
+        org = services.organisation_update(
             actor=self.request.user,
             organisation=self.organisation,
             data=form.changed_data_dict(),
             version=form.cleaned_data.get("version"),
         )
+        if "require_mfa" in form.changed_data:
+            self._warn_suspended_tokens(org)
+        return org
+
+    def _warn_suspended_tokens(self, org) -> None:
+        holders = (
+            ApiToken.objects.usable().filter(organisation=org).values_list("user_id", flat=True)
+        )
+        blocked = selectors.users_missing_mfa(organisation=org, user_ids=holders)
+        if blocked:
+            messages.warning(
+                self.request,
+                _(
+                    "{count} users with API tokens have not set up multi-factor "
+                    "authentication: their tokens stop working until they do."
+                ).format(count=len(blocked)),
+            )
 
 
 class ScopeListView(ListView):

@@ -278,12 +278,9 @@ def test_other_organisation_and_scope_limits(world, other_world, soa, login):
 
 
 def test_soa_api_rows_and_versions(world, soa, client):
-    from rest_framework.test import APIClient
+    from ume.core.tests.factories import api_client
 
-    from ume.core.services import api_token_rotate
-
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_rotate(actor=world[Role.ADMIN]).key}")
+    api = api_client(world[Role.ADMIN], world.org)
     rows = api.get("/api/v1/soa-rows/", {"scope": world.hq.pk}).json()
     assert rows["count"] == 93 and rows["results"][0]["control"] == "5.1"
     pk = rows["results"][6]["id"]

@@ -140,5 +140,13 @@ class Command(BaseCommand):
                 services.department_update(
                     actor=admin, department=departments[dept], data={"head": users[local]}
                 )
+        # API tokens as a 40-person company keeps them: the IT lead's inventory script, and the
+        # certification auditor's read-only access for the 審査 (keys are not kept: shown once).
+        services.api_token_create(
+            actor=admin, organisation=org, name="資産棚卸しスクリプト（情報システム部）", days=180
+        )
+        services.api_token_create(
+            actor=users["shinsa"], organisation=org, name="審査資料の取得", days=30, read_only=True
+        )
         for hook in demo_hooks():  # each domain app adds its own demo records
             hook(organisation=org, scopes=scopes, users=users)
