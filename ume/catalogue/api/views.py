@@ -1,13 +1,27 @@
 """Catalogue API: the 93 controls with attributes and guidance (read-only)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins
+from rest_framework.exceptions import ValidationError
 
 from ume.core.api.views import OrgViewSet
 
 from .. import selectors
 from ..models import Control
 from .serializers import ControlDetailSerializer, ControlSerializer
+
+
+def _text(params, name: str) -> str:
+    """A text query parameter, refused (HTTP 400) with a NUL character as the pages' forms refuse
+    it: PostgreSQL cannot compare text containing NUL and the query would answer 500."""
+    value = params.get(name, "")
+    try:
+        ProhibitNullCharactersValidator()(value)
+    except DjangoValidationError as exc:
+        raise ValidationError({name: exc.messages}) from None
+    return value
 
 
 @extend_schema_view(
@@ -40,8 +54,8 @@ class ControlViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSe
         return selectors.control_list(
             actor=self.request.user,
             organisation=self.organisation,
-            query=params.get("q", "")[:200],
-            theme=params.get("theme", ""),
+            query=_text(params, "q")[:200],
+            theme=_text(params, "theme"),
             new_in_2022=None if new is None else new.lower() in ("1", "true"),
         )
 
