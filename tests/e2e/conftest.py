@@ -147,3 +147,22 @@ def totp_code(secret: str) -> str:
         time.sleep(left + 0.2)
     counters = list(yield_hotp_counters_from_time())
     return f"{hotp_value(secret, counters[len(counters) // 2]):06d}"
+
+
+def add_virtual_authenticator(context, page) -> None:
+    """Chromium's virtual security key (CTAP2 over USB, touch simulated) for ``page``."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )

@@ -17,7 +17,7 @@ from ume.core.tests.factories import PASSWORD
 from ume.soa import services
 from ume.soa.models import SoARow
 
-from .conftest import login, submit
+from .conftest import add_virtual_authenticator, login, submit
 
 # Runs before any script of every document: records each CSP violation on window and reports
 # it to the test at once (the window's list is lost on the next navigation).
@@ -198,21 +198,7 @@ def _mfa_with_security_key(context, page, live_server, user) -> None:
         submit(page, "input[name=password]")
     expect(page.locator("img[src^='data:']").first).to_be_visible()
 
-    cdp = context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "usb",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
+    add_virtual_authenticator(context, page)
     _visit(page, f"{url}/accounts/2fa/webauthn/add/")
     if "/reauthenticate/" in page.url:
         page.locator("input[name=password]").fill(PASSWORD)

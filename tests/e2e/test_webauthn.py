@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from ume.core.choices import Role
 from ume.core.tests.factories import PASSWORD
 
-from .conftest import login, submit
+from .conftest import add_virtual_authenticator, login, submit
 
 
 def test_security_key_is_registered_and_used_at_login(
@@ -18,21 +18,7 @@ def test_security_key_is_registered_and_used_at_login(
 ):
     context = new_context()
     page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "usb",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
+    add_virtual_authenticator(context, page)
     admin = world[Role.ADMIN]
     login(page, live_server, admin.email, PASSWORD)
 

@@ -136,6 +136,7 @@ class ApiTokenFilter(filters.FilterSet):
         label=_("status"),
         method="by_state",
         choices=[("valid", _("Valid")), ("expired", _("Expired")), ("revoked", _("Revoked"))],
+        empty_label=_("All"),
     )
 
     def search(self, queryset, name, value):

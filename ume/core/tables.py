@@ -123,7 +123,7 @@ class ApiTokenTable(tables.Table):
     """API tokens of the organisation, for administrators' access reviews (JIS Q 27002 5.18)."""
 
     user = tables.Column(accessor="user__email", verbose_name=_("user"))
-    name = tables.Column(verbose_name=_("name"))
+    name = tables.Column(verbose_name=_("name"), attrs={"td": {"class": "text-nowrap"}})
     key_prefix = tables.Column(verbose_name=_("key starts with"), orderable=False)
     read_only = tables.BooleanColumn(verbose_name=_("read-only"))
     created_at = tables.DateTimeColumn(verbose_name=_("issued at"), format="Y/m/d H:i")
@@ -152,6 +152,13 @@ class ApiTokenTable(tables.Table):
     def __init__(self, *args, suspended: set[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.suspended = suspended or set()
+
+    def render_user(self, record):
+        return format_html(
+            '{}<div class="small text-secondary">{}</div>',
+            record.user.full_name or record.user.email,
+            record.user.email,
+        )
 
     def render_key_prefix(self, value):
         return format_html("<code>{}…</code>", value)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ..choices import Role
 from ..models import Department, Membership, Organisation, Scope, User
 from ..policies import require
+from ..validators import validate_single_line
 from .base import service, update_fields
 
 
@@ -34,7 +35,12 @@ def organisation_update(
 def _check_unique_name(
     model, organisation: Organisation, name: str, message: str, exclude_pk: int | None = None
 ) -> None:
-    """Names are unique per organisation, ignoring case and surrounding spaces."""
+    """Names are unique per organisation, ignoring case and surrounding spaces. The name is
+    validated before it is queried (PostgreSQL refuses NUL in a query parameter)."""
+    try:
+        validate_single_line(name)
+    except ValidationError as exc:
+        raise ValidationError({"name": exc.messages}) from None
     clash = model.objects.filter(organisation=organisation, name__iexact=name.strip())
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
