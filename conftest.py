@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from ume.core.choices import Role
@@ -15,6 +16,17 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+def pytest_terminal_summary(terminalreporter, config):
+    """pytest-randomly shuffles the tests; its seed is in the header, which `-q` hides, so it is
+    repeated at the end: rerun a failing order with `--randomly-seed=N` (`-p no:randomly` turns
+    shuffling off)."""
+    seed = config.getoption("randomly_seed", default=None)
+    if seed is not None:
+        terminalreporter.write_line(
+            f"Test order: --randomly-seed={seed} (reproduce with: pytest --randomly-seed={seed})"
+        )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data is loaded once per test database, as `make run` loads it; tests roll
@@ -23,6 +35,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         load_catalogue()
+
+
+@pytest.fixture
+def japanese():
+    """Japanese for the test's own gettext calls and exports: a page requested in English by an
+    earlier test leaves English active in the thread, and the tests run in random order."""
+    with translation.override("ja"):
+        yield
 
 
 @pytest.fixture

@@ -186,24 +186,30 @@ def test_other_organisations_admin_cannot_reach_or_see_this_organisation(
         assert world[Role.ADMIN].email.encode() not in response.content
 
 
+READ_ONLY_ROLES = (Role.EXTERNAL_AUDITOR, Role.STAFF, Role.INTERNAL_AUDITOR)
+
+
+@pytest.mark.parametrize("role", READ_ONLY_ROLES)
 @pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.pattern)
-def test_read_only_external_auditor_cannot_write(route, world, invited, login):
-    client = login(world[Role.EXTERNAL_AUDITOR])
+def test_read_only_roles_change_nothing_by_any_method(route, role, world, invited, login):
+    """Every method on every route, as roles that may not write platform or SoA records:
+    write routes refuse (403), and no answer of any route writes to the audit trail, which
+    every change of a record and every security event reaches."""
+    from ume.core.models import AuditEntry
+
+    client = login(world[role])
     url = reverse(route.name, kwargs=sample_kwargs(route, world))
+    before = AuditEntry.objects.count()
     if route.is_write:
         assert get(client, route, url).status_code == 403
         assert client.post(url, {}).status_code == 403
-    elif route.is_api:
-        response = client.post(url, {}, content_type="application/json")
-        assert response.status_code in (403, 405)
-        if route.kwargs:
-            assert client.patch(url, {}, content_type="application/json").status_code in (
-                403,
-                404,
-                405,
-            )
-    else:  # 404: a record the role may not see at all (e.g. another user's API token)
-        assert get(client, route, url).status_code in (200, 302, 403, 404, 405)
+    if route.is_api:
+        for method in ("post", "put", "patch", "delete"):
+            response = getattr(client, method)(url, {}, content_type="application/json")
+            assert response.status_code in (403, 404, 405), (method, response.status_code)
+    else:  # 200: a form shown again with its errors; 404: a record the role may not see
+        assert client.post(url, {}).status_code in (200, 302, 403, 404, 405)
+    assert AuditEntry.objects.count() == before, f"{role} changed something through {url}"
 
 
 @pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.pattern)
@@ -240,3 +246,15 @@ def test_api_refuses_sessions_and_tokens_of_users_without_required_mfa(
         for method in API_METHODS:
             response = getattr(client, method)(url, {}, content_type="application/json")
             assert response.status_code in (401, 403), (method, url, response.status_code)
+
+
+def test_readers_do_not_create_an_soa_by_posting_to_its_page(world, catalogue, login):
+    """The SoA page is a read route whose POST creates the SoA: only SoA editors may."""
+    from ume.soa.models import StatementOfApplicability
+
+    url = reverse("soa:detail", args=[world.dev.pk])
+    for role in READ_ONLY_ROLES:
+        assert login(world[role]).post(url).status_code in (403, 404), role
+    assert not StatementOfApplicability.objects.filter(scope=world.dev).exists()
+    assert login(world[Role.SECRETARIAT]).post(url).status_code == 302
+    assert StatementOfApplicability.objects.filter(scope=world.dev).exists()

@@ -61,6 +61,8 @@ class VersionedModelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # An edit must say which version it was based on (a new record has none yet).
+        self.fields["version"].required = bool(self.instance.pk)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 

@@ -32,7 +32,7 @@ from xml.parsers import expat
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .exports.sheets import DANGEROUS_PREFIXES, EXCEL_CELL_MAX_CHARS
+from .exports.sheets import EXCEL_CELL_MAX_CHARS, unneutralise_cell
 
 # Defaults of ImportLimits; each can be set as settings.UME_IMPORT_<NAME UPPER>.
 DEFAULT_LIMITS: dict[str, int] = {
@@ -88,9 +88,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in DANGEROUS_PREFIXES:
-        text = text[1:]  # written by neutralise_cell on export
-    return text
+    return unneutralise_cell(text)
 
 
 def read_upload(uploaded: Any, limits: ImportLimits | None = None) -> bytes:

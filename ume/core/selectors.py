@@ -4,6 +4,7 @@ never build a queryset that leaks another organisation's rows."""
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from .choices import Role
 from .models import (
     AuditEntry,
     Department,
@@ -160,3 +161,16 @@ def users_missing_mfa(*, organisation: Organisation, user_ids) -> set[int]:
         )
         users = users.filter(Exists(admin))
     return set(users.values_list("pk", flat=True))
+
+
+def administrator_list(*, organisation: Organisation) -> list[User]:
+    """The organisation's administrators with an effective membership, longest-standing first.
+    A trusted read for the command line (``import_soa`` acts as the first one unless told
+    otherwise); pages list members through ``member_list``, which applies the actor's rights."""
+    memberships = (
+        Membership.objects.effective(timezone.localdate())
+        .filter(organisation=organisation, role=Role.ADMIN)
+        .select_related("user")
+        .order_by("pk")
+    )
+    return list(dict.fromkeys(m.user for m in memberships))

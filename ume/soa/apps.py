@@ -1,8 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ume.core.apps import UmeAppConfig
 
-class SoaConfig(AppConfig):
+
+class SoaConfig(UmeAppConfig):
+    default = True
     name = "ume.soa"
     label = "soa"
     verbose_name = _("Statement of Applicability")
+    demo = "ume.soa.demo.seed_demo"

@@ -1,10 +1,8 @@
-"""Reference data of the catalogue, loaded by ``manage.py load_reference``."""
+"""Reference data of the catalogue, loaded by ``manage.py load_reference`` (declared in
+``CatalogueConfig.reference_loaders``)."""
 
 
-def _load(stdout) -> None:
+def load(stdout) -> None:
     from ..loader import load_catalogue
 
     load_catalogue(stdout)
-
-
-reference_loaders = [_load]

@@ -20,7 +20,7 @@ from .http import (
     export_streaming_response,
     filename_for,
 )
-from .sheets import Table, iter_csv, neutralise_cell, write_csv, write_xlsx
+from .sheets import Table, iter_csv, neutralise_cell, unneutralise_cell, write_csv, write_xlsx
 
 _PDF_NAMES = frozenset(
     {"BlockedURLError", "LocalOnlyURLFetcher", "render_pdf", "render_pdf_template"}
@@ -43,6 +43,7 @@ __all__ = [
     "neutralise_cell",
     "render_pdf",
     "render_pdf_template",
+    "unneutralise_cell",
     "write_csv",
     "write_docx",
     "write_xlsx",

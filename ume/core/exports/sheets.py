@@ -57,6 +57,13 @@ def neutralise_cell(value: Any) -> Any:
     return value
 
 
+def unneutralise_cell(text: str) -> str:
+    """Undo ``neutralise_cell`` on text read back from an exported file (for importers)."""
+    if len(text) > 1 and text[0] == "'" and text[1] in DANGEROUS_PREFIXES:
+        return text[1:]
+    return text
+
+
 @dataclass
 class Table:
     """One sheet (xlsx), file (csv) or document table (docx).

@@ -2,6 +2,7 @@
 transaction with the audit trail written inside, and checks the actor's permission first."""
 
 from .base import service, update_fields
+from .events import export_record
 from .members import (
     invitation_accept,
     invitation_create,
@@ -29,6 +30,7 @@ __all__ = [
     "department_create",
     "department_delete",
     "department_update",
+    "export_record",
     "invitation_accept",
     "invitation_create",
     "invitation_revoke",

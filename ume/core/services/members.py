@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from .. import roles as role_cache
 from ..choices import Role
 from ..models import Department, Invitation, Membership, Organisation, Scope, User
-from ..policies import require
 from .base import service, update_fields
 
 
@@ -44,7 +43,7 @@ def _check_role_fields(
         raise ValidationError(errors)
 
 
-@service
+@service(perm="core.manage_members", refs=("scope", "department"))
 def invitation_create(
     *,
     actor: User,
@@ -58,7 +57,6 @@ def invitation_create(
     accept_url_base: str,
 ) -> Invitation:
     """Invite someone by e-mail; the e-mail is sent after the transaction commits."""
-    require(actor, "core.manage_members", organisation)
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -107,9 +105,8 @@ def invitation_create(
     return invitation
 
 
-@service
+@service(perm="core.manage_members", on="invitation")
 def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
-    require(actor, "core.manage_members", invitation.organisation)
     if not invitation.is_open:
         raise ValidationError(_("This invitation is no longer open."))
     invitation.revoked_at = timezone.now()
@@ -117,7 +114,9 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     return invitation
 
 
-@service
+@service(
+    perm=None, on="invitation", public="the holder of the secret link accepts; not yet a member"
+)
 def invitation_accept(
     *, actor: User | None, invitation: Invitation, password: str = "", full_name: str = ""
 ) -> User:
@@ -172,7 +171,7 @@ def invitation_accept(
     return user
 
 
-@service
+@service(perm="core.manage_members", refs=("user", "scope", "department"))
 def membership_add(
     *,
     actor: User,
@@ -183,7 +182,6 @@ def membership_add(
     department: Department | None = None,
     valid_until: dt.date | None = None,
 ) -> Membership:
-    require(actor, "core.manage_members", organisation)
     if not Membership.objects.filter(user=user, organisation=organisation).exists():
         raise ValidationError(_("Invite this person first; roles are added to members."))
     _check_role_fields(organisation, role, scope, department, valid_until)
@@ -215,11 +213,15 @@ def _keep_an_admin(organisation: Organisation, leaving: set[int]) -> None:
         raise ValidationError(_("The organisation needs at least one active administrator."))
 
 
-@service
+@service(
+    perm="core.manage_members",
+    on="membership",
+    refs=("data.scope", "data.department"),
+    versioned="version",
+)
 def membership_update(
     *, actor: User, membership: Membership, data: dict[str, Any], version: int | None = None
 ) -> Membership:
-    require(actor, "core.manage_members", membership.organisation)
     merged = {
         f: data.get(f, getattr(membership, f))
         for f in ("role", "scope", "department", "valid_until")
@@ -230,18 +232,17 @@ def membership_update(
     return update_fields(membership, data, version=version)
 
 
-@service
+@service(perm="core.manage_members", on="membership")
 def membership_remove(*, actor: User, membership: Membership) -> None:
-    require(actor, "core.manage_members", membership.organisation)
     if membership.role == Role.ADMIN:
         _keep_an_admin(membership.organisation, {membership.pk})
     membership.delete()
 
 
-@service
+@service(perm="core.manage_members", refs=("user",))
 def member_deactivate(*, actor: User, organisation: Organisation, user: User) -> int:
     """Deactivate all of the user's roles in the organisation; their history stays."""
-    require(actor, "core.manage_members", organisation)
+    _check_member(organisation, user)
     if user.pk == actor.pk:
         raise ValidationError(_("You cannot deactivate yourself."))
     mine = list(Membership.objects.filter(user=user, organisation=organisation, is_active=True))
@@ -254,11 +255,16 @@ def member_deactivate(*, actor: User, organisation: Organisation, user: User) ->
     return len(mine)
 
 
-@service
+@service(perm="core.manage_members", refs=("user",))
 def member_reactivate(*, actor: User, organisation: Organisation, user: User) -> int:
-    require(actor, "core.manage_members", organisation)
+    _check_member(organisation, user)
     mine = list(Membership.objects.filter(user=user, organisation=organisation, is_active=False))
     for membership in mine:
         membership.is_active = True
         membership.save()
     return len(mine)
+
+
+def _check_member(organisation: Organisation, user: User) -> None:
+    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError(_("This person is not a member of this organisation."))

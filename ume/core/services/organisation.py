@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 
 from ..choices import Role
 from ..models import Department, Membership, Organisation, Scope, User
-from ..policies import require
 from ..validators import validate_single_line
 from .base import service, update_fields
 
 
-@service
+@service(perm=None, public="setup and demo: a new organisation and its first administrator")
 def organisation_create(
     *, actor: User | None, name: str, admin: User, **profile: Any
 ) -> Organisation:
@@ -24,11 +23,10 @@ def organisation_create(
     return org
 
 
-@service
+@service(perm="core.change_organisation", versioned="version")
 def organisation_update(
     *, actor: User, organisation: Organisation, data: dict[str, Any], version: int | None = None
 ) -> Organisation:
-    require(actor, "core.change_organisation", organisation)
     return update_fields(organisation, data, version=version)
 
 
@@ -64,9 +62,8 @@ def _check_department_name(organisation, name: str, exclude_pk: int | None = Non
     )
 
 
-@service
+@service(perm="core.add_scope")
 def scope_create(*, actor: User, organisation: Organisation, data: dict[str, Any]) -> Scope:
-    require(actor, "core.add_scope", organisation)
     _check_scope_name(organisation, data.get("name", ""))
     scope = Scope(organisation=organisation, **data)
     scope.full_clean()
@@ -75,11 +72,10 @@ def scope_create(*, actor: User, organisation: Organisation, data: dict[str, Any
     return scope
 
 
-@service
+@service(perm="core.change_scope", on="scope", versioned="version")
 def scope_update(
     *, actor: User, scope: Scope, data: dict[str, Any], version: int | None = None
 ) -> Scope:
-    require(actor, "core.change_scope", scope)
     if "name" in data:
         _check_scope_name(scope.organisation, data["name"], exclude_pk=scope.pk)
     dates = ("certified_on", "certificate_expires_on")
@@ -112,11 +108,10 @@ def _check_department_refs(organisation, data: dict[str, Any]) -> None:
         )
 
 
-@service
+@service(perm="core.add_department", refs=("data.scopes", "data.head"))
 def department_create(
     *, actor: User, organisation: Organisation, data: dict[str, Any]
 ) -> Department:
-    require(actor, "core.add_department", organisation)
     _check_department_name(organisation, data.get("name", ""))
     _check_department_refs(organisation, data)
     scopes = data.pop("scopes", [])
@@ -127,20 +122,23 @@ def department_create(
     return department
 
 
-@service
+@service(
+    perm="core.change_department",
+    on="department",
+    refs=("data.scopes", "data.head"),
+    versioned="version",
+)
 def department_update(
     *, actor: User, department: Department, data: dict[str, Any], version: int | None = None
 ) -> Department:
-    require(actor, "core.change_department", department)
     if "name" in data:
         _check_department_name(department.organisation, data["name"], exclude_pk=department.pk)
     _check_department_refs(department.organisation, data)
     return update_fields(department, data, version=version)
 
 
-@service
+@service(perm="core.delete_department", on="department")
 def department_delete(*, actor: User, department: Department) -> None:
-    require(actor, "core.delete_department", department)
     if department.memberships.exists():
         raise ValidationError(
             _("Members still belong to this department. Move them to another department first.")

@@ -24,7 +24,7 @@ def only_read_only_roles(user: User, organisation: Organisation) -> bool:
     return roles_in(user, organisation.pk) <= READ_ONLY_ROLES
 
 
-@service
+@service(perm="core.use_api", members_may=True)
 def api_token_create(
     *,
     actor: User,
@@ -34,7 +34,6 @@ def api_token_create(
     read_only: bool = False,
 ) -> tuple[ApiToken, str]:
     """Issue a token for the actor in ``organisation``; returns it with its key (shown once)."""
-    require(actor, "core.use_api", organisation)
     if mfa_missing(actor, organisation):
         raise ValidationError(
             _(
@@ -72,7 +71,7 @@ def api_token_create(
     return token, raw
 
 
-@service
+@service(perm="core.use_api", on="token", members_may=True)
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke a token: its own user may, and so may the organisation's administrators."""
     if token.user_id != actor.pk:

@@ -7,13 +7,15 @@ import json
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, connections, transaction
+from django.utils import translation
 
 from ume.core import audit, services
 from ume.core.choices import Role
-from ume.core.models import AppendOnlyError, AuditEntry, Department, Scope
+from ume.core.models import AppendOnlyError, AuditChainHead, AuditEntry, Department, Scope
 
 from .audit_helpers import rechain, tamper
 
@@ -77,10 +79,13 @@ def test_write_outside_a_transaction_is_refused(world):
 
 def test_a_failed_service_leaves_neither_change_nor_entry(world):
     before = AuditEntry.objects.count()
-    with pytest.raises(Exception):  # noqa: B017 - the duplicate name is refused
+    with pytest.raises(ValidationError) as refused, translation.override("ja"):
         services.scope_create(
             actor=world[Role.ADMIN], organisation=world.org, data={"name": "本社"}
         )
+    assert refused.value.message_dict == {
+        "name": ["適用範囲「本社」は既に存在します。別の名称を入力してください。"]
+    }
     assert AuditEntry.objects.count() == before
     assert Scope.objects.filter(organisation=world.org).count() == 2
 
@@ -137,6 +142,46 @@ def test_removed_entries_are_detected(world):
     _tamper("DELETE FROM core_auditentry WHERE id = %s", [middle.pk])
     report = audit.verify_chain(world.org.pk)
     assert report.broken_seq == middle.seq + 1 and "gap" in report.reason
+
+
+def test_a_gap_in_a_chain_rehashed_around_it_is_detected(world):
+    """An entry removed and every later hash recomputed (the head moved too): each entry links
+    to the one before it, so only the sequence numbers show the gap."""
+    middle = AuditEntry.objects.filter(organisation=world.org).order_by("seq")[2]
+    _tamper("DELETE FROM core_auditentry WHERE id = %s", [middle.pk])
+    rechain(world.org.pk, from_seq=middle.seq)
+    after = AuditEntry.objects.get(organisation=world.org, seq=middle.seq + 1)
+    before = AuditEntry.objects.get(organisation=world.org, seq=middle.seq - 1)
+    assert after.prev_hash == before.hash  # the links themselves are consistent
+    report = audit.verify_chain(world.org.pk)
+    assert not report.ok and report.broken_seq == middle.seq + 1
+    assert report.reason == f"sequence gap: expected {middle.seq}"
+
+
+# One edit per stored column of the chain head (the last link verify_chain compares the chain's
+# end with); a new column fails test_every_chain_head_field_has_a_tampering_case.
+HEAD_TAMPERING = {
+    "seq": lambda head: head.seq - 1,
+    "hash": lambda head: "f" * 64,
+}
+
+
+def test_every_chain_head_field_has_a_tampering_case():
+    stored = {f.name for f in AuditChainHead._meta.concrete_fields} - {"organisation"}
+    assert stored == set(HEAD_TAMPERING)
+
+
+@pytest.mark.parametrize("field", sorted(HEAD_TAMPERING))
+def test_a_tampered_chain_head_is_detected(world, field):
+    head = AuditChainHead.objects.get(pk=world.org.pk)
+    last = AuditEntry.objects.filter(organisation=world.org).order_by("-seq").first()
+    assert (head.seq, head.hash) == (last.seq, last.hash)
+    AuditChainHead.objects.filter(pk=world.org.pk).update(**{field: HEAD_TAMPERING[field](head)})
+    report = audit.verify_chain(world.org.pk)
+    assert not report.ok and report.broken_seq == last.seq
+    assert "chain head does not match" in report.reason
+    with pytest.raises(CommandError, match="BROKEN"):
+        call_command("verify_audit", organisation=[world.org.pk], stdout=io.StringIO())
 
 
 def test_verify_audit_command_reports_ok(world, capsys):

@@ -43,8 +43,15 @@ from ume.core.exports.pdf import (
     render_pdf_template,
 )
 from ume.core.exports.sheets import DANGEROUS_PREFIXES, FORMULA_PREFIXES, sheet_title
+from ume.core.importing import cell_text
 
-FORMULAS = ["=1+1", "+81", "-5", "@SUM(A1)", "\tx", "\rx"]
+# The first characters that make a spreadsheet read a cell as a formula, written out here and
+# not taken from the implementation: OWASP's list (= + - @ tab CR) and their full-width forms
+# (＝＋－＠), which Japanese IMEs type and Excel also treats as formulas.
+ASCII_PREFIXES = ["=", "+", "-", "@", "\t", "\r"]
+FULLWIDTH_PREFIXES = ["\uff1d", "\uff0b", "\uff0d", "\uff20"]  # ＝ ＋ － ＠
+PREFIXES = ASCII_PREFIXES + FULLWIDTH_PREFIXES
+FORMULAS = ["=1+1", "+81", "-5", "@SUM(A1)", "\tx", "\rx", "＝1+1", "＋81", "－5", "＠SUM(A1)"]
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -62,6 +69,12 @@ def test_formula_prefixes_are_neutralised(formula):
     assert neutralise_cell(formula) == "'" + formula
 
 
+@pytest.mark.parametrize("formula", [f for f in FORMULAS if not f[0].isspace()])
+def test_importers_read_a_neutralised_cell_back_as_typed(formula):
+    assert cell_text("'" + formula) == formula  # (cells are read stripped: no tab or CR case)
+    assert cell_text("'" + "梅" + formula) == "'梅" + formula  # a quote the user typed stays
+
+
 @pytest.mark.parametrize(
     "value", ["", "梅", "ISMS", "'=already", " =1", 42, -5, 1.5, None, date(2026, 11, 24)]
 )
@@ -69,16 +82,18 @@ def test_safe_values_are_unchanged(value):
     assert neutralise_cell(value) == value
 
 
-dangerous_text = st.builds(
-    lambda head, tail: head + tail, st.sampled_from(sorted(DANGEROUS_PREFIXES)), st.text()
-)
+def test_the_formula_examples_cover_every_prefix():
+    assert {f[0] for f in FORMULAS} == set(PREFIXES)
+
+
+dangerous_text = st.builds(lambda head, tail: head + tail, st.sampled_from(PREFIXES), st.text())
 
 
 @given(st.one_of(st.text(), dangerous_text))
 def test_neutralised_text_never_starts_dangerously(text):
     out = neutralise_cell(text)
-    assert not out or out[0] not in DANGEROUS_PREFIXES
-    if not text or text[0] not in DANGEROUS_PREFIXES:
+    assert not out or out[0] not in PREFIXES
+    if not text or text[0] not in PREFIXES:
         assert out == text
     else:
         assert out == "'" + text
@@ -410,4 +425,5 @@ def test_importing_exports_does_not_load_weasyprint():
 
 
 def test_formula_prefix_set_covers_owasp_list():
-    assert set("=+-@\t\r") == FORMULA_PREFIXES <= DANGEROUS_PREFIXES
+    assert set(ASCII_PREFIXES) == FORMULA_PREFIXES
+    assert set(PREFIXES) == DANGEROUS_PREFIXES

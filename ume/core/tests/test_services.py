@@ -64,7 +64,10 @@ def test_scope_limited_secretariat_cannot_create_scopes(world):
 def test_other_organisation_cannot_use_services_on_this_one(world, other_world):
     with pytest.raises(PermissionDenied):
         services.scope_update(
-            actor=other_world[Role.ADMIN], scope=world.hq, data={"name": "乗っ取り"}
+            actor=other_world[Role.ADMIN],
+            scope=world.hq,
+            version=world.hq.version,
+            data={"name": "乗っ取り"},
         )
     with pytest.raises(PermissionDenied):
         services.invitation_create(

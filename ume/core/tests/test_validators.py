@@ -152,9 +152,13 @@ def test_soa_row_service_refuses_a_line_break_in_the_procedure(world, catalogue)
     soa = soa_services.soa_get_or_create(actor=admin, scope=world.hq)
     row = soa.rows.get(control__ref="5.1")
     with pytest.raises(ValidationError) as refused:
-        soa_services.soa_row_update(actor=admin, row=row, data={"procedure": "規程\n第2版"})
+        soa_services.soa_row_update(
+            actor=admin, row=row, version=row.version, data={"procedure": "規程\n第2版"}
+        )
     assert refused.value.message_dict == {"procedure": [f"Procedure: {SINGLE_LINE_MESSAGE}"]}
-    soa_services.soa_row_update(actor=admin, row=row, data={"notes": "一行目\r\n\t二行目"})
+    soa_services.soa_row_update(
+        actor=admin, row=row, version=row.version, data={"notes": "一行目\r\n\t二行目"}
+    )
     assert SoARow.objects.get(pk=row.pk).notes == "一行目\r\n\t二行目"
 
 

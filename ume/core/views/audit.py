@@ -4,14 +4,13 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from .. import audit, selectors
+from .. import selectors, services
 from ..audit_labels import model_label_display
 from ..exports import (
     Table,
@@ -105,12 +104,12 @@ class AuditExportView(PolicyMixin, View):
             )
             content = write_xlsx([table], meta=meta)
         # The export itself is a security event; it follows the entries it contains.
-        with transaction.atomic():
-            audit.record_event(
-                organisation_id=self.organisation.pk,
-                name="audit_exported",
-                details={"format": kind, "query": request.GET.urlencode()},
-            )
+        services.export_record(
+            actor=request.user,
+            organisation=self.organisation,
+            name="audit_exported",
+            details={"format": kind, "query": request.GET.urlencode()},
+        )
         return export_response(content, filename=base, kind=kind)
 
     @staticmethod

@@ -91,14 +91,16 @@ class ServiceFormView(PolicyMixin, FormView):
         try:
             self.saved = self.perform(form)
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
             return self.form_invalid(form)
         if self.success_message:
             messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
 
 
-def _attach_errors(form, exc: ValidationError) -> None:
+def attach_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: field errors on their fields (when the
+    form has them), the rest, such as a stale edit, as non-field errors."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             target = field if field in form.fields else None

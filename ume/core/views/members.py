@@ -16,7 +16,7 @@ from ..filters import MemberFilter
 from ..forms import AcceptInvitationForm, AddRoleForm, InvitationForm, MembershipForm
 from ..models import Invitation, Membership
 from ..tables import MemberTable
-from .base import ListView, ObjectMixin, PolicyMixin, ServiceFormView, _attach_errors
+from .base import ListView, ObjectMixin, PolicyMixin, ServiceFormView, attach_errors
 
 MEMBERS = (gettext_lazy("Users and roles"), reverse_lazy("core:member_list"))
 
@@ -127,7 +127,7 @@ class MemberDetailView(ObjectMixin, PolicyMixin, DetailView):
                         **form.cleaned_data,
                     )
                 except ValidationError as exc:
-                    _attach_errors(form, exc)
+                    attach_errors(form, exc)
                     return self.render_to_response(self.get_context_data(add_form=form))
                 messages.success(request, _("The role was added."))
             else:
@@ -254,7 +254,7 @@ class InvitationAcceptView(View):
             )
         except ValidationError as exc:
             form = form or AcceptInvitationForm()
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
             return render(request, self.template_name, self._context(request, invitation, form))
         if actor is None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -63,7 +63,7 @@ def check_upload(uploaded) -> None:
         raise ValidationError({"file": _("The file is empty.")})
 
 
-@service
+@service(perm="soa.upload_evidence", refs=("scope", "attach_to"))
 def evidence_upload(
     *,
     actor: User,
@@ -76,6 +76,10 @@ def evidence_upload(
     require(actor, "soa.upload_evidence", write_target(organisation, scope))
     if scope is not None and scope.organisation_id != organisation.pk:
         raise ValidationError(_("Choose an ISMS scope of this organisation."))
+    if attach_to is not None:  # checked before the file is stored
+        if attach_to.organisation_id != organisation.pk:
+            raise ValidationError(_("The evidence belongs to another organisation."))
+        require(actor, "soa.upload_evidence", attach_to)
     check_upload(uploaded)
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
@@ -108,15 +112,15 @@ def _attach(target: SoARow | Measure, evidence: EvidenceFile) -> None:
     target.save()  # a linked measure or row changed: approved SoA versions become stale
 
 
-@service
+@service(perm="soa.upload_evidence", on="target", refs=("evidence",))
 def evidence_attach(*, actor: User, target: SoARow | Measure, evidence: EvidenceFile) -> None:
-    require(actor, "soa.upload_evidence", target)
     require(actor, "soa.view_soa", evidence)  # evidence of a scope the actor cannot see
     _attach(target, evidence)
 
 
-@service
+@service(perm="soa.upload_evidence", on="target", refs=("evidence",))
 def evidence_detach(*, actor: User, target: SoARow | Measure, evidence: EvidenceFile) -> None:
-    require(actor, "soa.upload_evidence", target)
+    if not target.evidence_files.filter(pk=evidence.pk).exists():
+        raise ValidationError(_("This evidence is not linked to this record."))
     target.evidence_files.remove(evidence)
     target.save()

@@ -26,7 +26,7 @@ def _check(organisation: Organisation, data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-@service
+@service(perm="soa.change_measure", refs=("data.scope", "data.owner"))
 def measure_create(*, actor: User, organisation: Organisation, data: dict[str, Any]) -> Measure:
     """Create a measure in a scope, or for the whole organisation (organisation-wide roles)."""
     _check(organisation, data)
@@ -39,23 +39,23 @@ def measure_create(*, actor: User, organisation: Organisation, data: dict[str, A
     return measure
 
 
-@service
+@service(
+    perm="soa.change_measure", on="measure", refs=("data.scope", "data.owner"), versioned="version"
+)
 def measure_update(
     *, actor: User, measure: Measure, data: dict[str, Any], version: int | None = None
 ) -> Measure:
     """Edit a measure; moving it to another scope (or to the whole organisation) needs the
     permission there too, so a role limited to one scope cannot move measures out of it."""
-    require(actor, "soa.change_measure", measure)
     _check(measure.organisation, data)
     if "scope" in data and data["scope"] != measure.scope:
         require(actor, "soa.change_measure", write_target(measure.organisation, data["scope"]))
     return update_fields(measure, data, version=version)
 
 
-@service
+@service(perm="soa.change_measure", on="measure")
 def measure_delete(*, actor: User, measure: Measure) -> None:
     """Delete a measure that no approved SoA version refers to; retire it otherwise."""
-    require(actor, "soa.change_measure", measure)
     if measure.soa_versions.exists():
         raise ValidationError(
             _(

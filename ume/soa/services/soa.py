@@ -37,7 +37,7 @@ EDITABLE = (
 )
 
 
-@service
+@service(perm="soa.view_soa", on="scope")
 def soa_get_or_create(*, actor: User, scope: Scope) -> StatementOfApplicability:
     """The scope's SoA; on first use, 93 rows with the recommended level as the target."""
     existing = StatementOfApplicability.objects.filter(scope=scope).first()
@@ -134,24 +134,22 @@ def _apply(row: SoARow, values: dict[str, Any], measures=None) -> SoARow:
     return row
 
 
-@service
+@service(perm="soa.change_soa", on="row.scope", refs=("data.measures",), versioned="version")
 def soa_row_update(
     *, actor: User, row: SoARow, data: dict[str, Any], version: int | None = None
 ) -> SoARow:
-    require(actor, "soa.change_soa", row.scope)
     locked = SoARow.objects.select_for_update().select_related("control").get(pk=row.pk)
     check_version(locked, version)
     measures = data.pop("measures", None)
     return _apply(locked, validate_row(locked, data), measures)
 
 
-@service
+@service(perm="soa.change_soa", on="soa.scope", versioned="versions")
 def soa_rows_bulk_update(
     *, actor: User, soa: StatementOfApplicability, versions: dict[int, int], data: dict[str, Any]
 ) -> int:
     """Give several rows the same values, all or nothing; ``versions`` maps each row id to the
     version the user saw (a stale row refuses the whole change)."""
-    require(actor, "soa.change_soa", soa.scope)
     if not versions or not data:
         raise ValidationError(_("Choose at least one row and one value to change."))
     rows = list(
@@ -189,13 +187,12 @@ def soa_rows_bulk_update(
     return len(rows)
 
 
-@service
+@service(perm="soa.change_soa", on="soa.scope")
 def soa_rows_import(
     *, actor: User, soa: StatementOfApplicability, changes: dict[str, dict[str, Any]]
 ) -> int:
     """Apply an import (control ref → new values); every row is validated first, so an error
     anywhere changes nothing. Returns the number of rows changed."""
-    require(actor, "soa.change_soa", soa.scope)
     rows = {
         r.control.ref: r
         for r in SoARow.objects.select_for_update().select_related("control").filter(soa=soa)
@@ -251,10 +248,9 @@ def snapshot_of(soa: StatementOfApplicability) -> dict:
     return {"scope": soa.scope.name, "organisation": soa.organisation.name, "rows": out}
 
 
-@service
+@service(perm="soa.approve_soa", on="soa.scope")
 def soa_approve(*, actor: User, soa: StatementOfApplicability, comment: str = "") -> SoAVersion:
     """Freeze the current rows as the next version (top management or an administrator)."""
-    require(actor, "soa.approve_soa", soa.scope)
     StatementOfApplicability.objects.select_for_update().get(pk=soa.pk)
     snapshot = snapshot_of(soa)
     missing = [

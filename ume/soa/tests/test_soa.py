@@ -1,6 +1,9 @@
 """The Statement of Applicability: creation, row rules, bulk edit, approval, versions, 改訂推奨,
 gap view, permissions and constant query counts."""
 
+import hashlib
+import json
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +16,7 @@ from ume.core.choices import Role
 from ume.core.locking import StaleEditError
 from ume.core.models import AuditEntry
 from ume.soa import selectors, services
-from ume.soa.models import SoARow
+from ume.soa.models import SoARow, SoAVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +42,10 @@ def test_staff_cannot_create_or_edit(world, soa, catalogue):
         services.soa_get_or_create(actor=world[Role.STAFF], scope=world.dev)
     with pytest.raises(PermissionDenied):
         services.soa_row_update(
-            actor=world[Role.EXTERNAL_AUDITOR], row=row(soa, "5.1"), data={"notes": "x"}
+            actor=world[Role.EXTERNAL_AUDITOR],
+            row=row(soa, "5.1"),
+            version=row(soa, "5.1").version,
+            data={"notes": "x"},
         )
 
 
@@ -136,7 +142,54 @@ def test_approval_freezes_a_version_and_later_changes_make_it_stale(world, soa):
     v2 = services.soa_approve(actor=admin, soa=soa)
     versions = list(selectors.version_list(actor=admin, soa=soa))
     assert [(v.number, v.stale) for v in versions] == [(2, False), (1, True)]
-    assert v2.snapshot_sha256 != v1.snapshot_sha256 or v2.snapshot == v1.snapshot
+    assert v2.snapshot != v1.snapshot  # the measure's version moved on
+    assert v2.snapshot_sha256 != v1.snapshot_sha256
+    for version in SoAVersion.objects.filter(soa=soa):
+        assert version.snapshot_sha256 == approval_digest(version.snapshot), version.number
+
+
+def approval_digest(snapshot: dict) -> str:
+    """The approval digest recomputed here from a stored snapshot, as the service computes it:
+    SHA-256 of the UTF-8 JSON with sorted keys and non-ASCII characters kept as they are."""
+    text = json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_approval_freezes_the_evidence_and_its_digest_covers_the_stored_snapshot(
+    world, soa, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    admin, top = world[Role.ADMIN], world[Role.TOP_MANAGEMENT]
+    content = "2026-11-01 ログ保管 90日分を確認".encode()
+    evidence = services.evidence_upload(
+        actor=admin,
+        organisation=world.org,
+        scope=world.hq,
+        uploaded=SimpleUploadedFile("ログ保管記録.txt", content),
+        attach_to=row(soa, "8.15"),
+    )
+    version = services.soa_approve(actor=top, soa=soa, comment="初版")
+    stored = SoAVersion.objects.get(pk=version.pk)  # as the database keeps it
+    rows = {r["control"]: r for r in stored.snapshot["rows"]}
+    assert len(rows) == 93
+    assert rows["8.15"]["evidence"] == [
+        {
+            "id": evidence.pk,
+            "name": "ログ保管記録.txt",
+            "sha256": hashlib.sha256(content).hexdigest(),
+        }
+    ]
+    assert [ref for ref, r in rows.items() if r["evidence"]] == ["8.15"]
+    assert list(stored.evidence_files.all()) == [evidence]  # linked to the version
+    assert stored.snapshot_sha256 == approval_digest(stored.snapshot)
+    # The trail keeps the digest (the snapshot itself is not audited): both say the same.
+    entry = AuditEntry.objects.get(
+        model_label="soa.soaversion", object_id=str(stored.pk), action="create"
+    )
+    assert json.loads(entry.changes)["snapshot_sha256"] == [None, approval_digest(stored.snapshot)]
+    # A second approval of unchanged rows has the same snapshot, hence the same digest.
+    again = services.soa_approve(actor=top, soa=soa, comment="再承認")
+    assert again.snapshot == stored.snapshot and again.snapshot_sha256 == stored.snapshot_sha256
 
 
 def test_new_evidence_on_a_linked_row_makes_the_version_stale(world, soa):

@@ -10,7 +10,7 @@ from django.views import View
 
 from ume.catalogue.choices import Level
 from ume.core import selectors as core_selectors
-from ume.core.views.base import PageView, PolicyMixin, ServiceFormView, _attach_errors
+from ume.core.views.base import PageView, PolicyMixin, ServiceFormView
 
 from .. import selectors, services
 from ..forms import ApproveForm, BulkEditForm, RowFilterForm, SoARowForm
@@ -223,5 +223,4 @@ __all__ = [
     "SoADetailView",
     "SoAIndexView",
     "SoARowEditView",
-    "_attach_errors",
 ]

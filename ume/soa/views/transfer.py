@@ -9,7 +9,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,8 +18,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView
 
-from ume.core import audit
 from ume.core.exports import export_response, filename_for
+from ume.core.services import export_record
 from ume.core.views.base import PolicyMixin
 
 from .. import services
@@ -78,18 +77,17 @@ class SoAExportView(ScopeMixin, PolicyMixin, View):
                 raise Http404
         data = EXPORTERS[kind](soa=soa, version=version)
         # Who took a copy of the SoA out of Ume, and which one, belongs in the audit trail.
-        with transaction.atomic():
-            audit.record_event(
-                organisation_id=soa.organisation_id,
-                name="soa_exported",
-                obj=soa,
-                actor=request.user,
-                details={
-                    "format": kind,
-                    "scope": soa.scope_id,
-                    "version": version.number if version else None,
-                },
-            )
+        export_record(
+            actor=request.user,
+            organisation=soa.organisation,
+            name="soa_exported",
+            obj=soa,
+            details={
+                "format": kind,
+                "scope": soa.scope_id,
+                "version": version.number if version else None,
+            },
+        )
         base = f"{_('Statement of Applicability')}_{soa.scope.name}"
         if version is not None:
             base += "_" + _("Version {number}").format(number=version.number)

@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
 
+from ume.core.apps import demo_hooks
+
 from ... import services
 from ...audit import acting_as
 from ...choices import BusinessType, Industry, ItDependency, MfaRequirement, Role
@@ -50,21 +52,6 @@ DEPARTMENTS = [
     ("開発部", ["開発センター"]),
     ("品質保証部", ["本社", "開発センター"]),
 ]
-
-
-def demo_hooks() -> list:
-    """``seed_demo(organisation, scopes, users)`` of every Ume app that has a ``demo`` module."""
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    from django.apps import apps
-
-    hooks = []
-    for config in apps.get_app_configs():
-        name = f"{config.name}.demo"
-        if config.name.startswith("ume.") and find_spec(name) is not None:
-            hooks.append(import_module(name).seed_demo)
-    return hooks
 
 
 class Command(BaseCommand):
@@ -137,8 +124,11 @@ class Command(BaseCommand):
                 )
         for local, _name, _role, dept, _scope in PEOPLE:
             if dept and local in ("somu", "eigyo", "kaihatsu"):
-                services.department_update(
-                    actor=admin, department=departments[dept], data={"head": users[local]}
+                departments[dept] = services.department_update(
+                    actor=admin,
+                    department=departments[dept],
+                    data={"head": users[local]},
+                    version=departments[dept].version,
                 )
         # API tokens as a 40-person company keeps them: the IT lead's inventory script, and the
         # certification auditor's read-only access for the 審査 (keys are not kept: shown once).

@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ume.core.choices import Role
-from ume.core.models import Membership, Scope, User
+from ume.core.models import Scope, User
+from ume.core.selectors import administrator_list
 
 from ...importers import PREVIEWS, ImportPreview, apply
 from ...services import soa_get_or_create
@@ -45,20 +45,14 @@ def find_actor(scope: Scope, email: str | None) -> User:
                 _("No active user has the e-mail address {email}.").format(email=email)
             )
         return user
-    membership = (
-        Membership.objects.effective()
-        .filter(organisation=scope.organisation, role=Role.ADMIN, user__is_active=True)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    if membership is None:
+    administrators = administrator_list(organisation=scope.organisation)
+    if not administrators:
         raise CommandError(
             _("{organisation} has no active administrator; use --actor.").format(
                 organisation=scope.organisation.name
             )
         )
-    return membership.user
+    return administrators[0]
 
 
 def report_lines(preview: ImportPreview) -> list[str]:

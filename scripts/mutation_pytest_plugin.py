@@ -1,0 +1,31 @@
+"""pytest plugin for mutation runs (`make mutation`), loaded by mutmut with
+``-p scripts.mutation_pytest_plugin`` (see ``[tool.mutmut]`` in pyproject.toml).
+
+mutmut runs the tests of several mutants at once in processes forked from one parent, so:
+
+- each process gets its own SQLite test database (``test-<pid>.sqlite3`` in ``UME_VAR_DIR``)
+  instead of the shared ``test.sqlite3`` the parallel runs would otherwise delete under each other;
+- Hypothesis draws the same examples on every run and has no deadline, so a mutant is killed
+  or survives for the same reason each time, not by a lucky draw or a slow machine.
+"""
+
+import os
+from pathlib import Path
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        test = db.setdefault("TEST", {})
+        base = Path(test.get("NAME") or settings.VAR_DIR / "test.sqlite3")
+        # The connection holds this same dict, so the test database is created under the new name.
+        test["NAME"] = base.with_name(f"test-{os.getpid()}.sqlite3")
+
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile(
+        "mutation", derandomize=True, database=None, deadline=None, print_blob=False
+    )
+    hypothesis_settings.load_profile("mutation")

@@ -1,0 +1,432 @@
+"""Every write service is walked, as ``test_route_permissions.py`` walks the routes: each
+declares its contract where it is defined (``@service(perm=..., on=..., refs=..., versioned=...)``)
+and is called here as read-only roles, an outsider and another organisation's administrator
+(refused), with a missing and a stale version (refused), and with each reference pointing at
+another organisation's record or at a scope the actor cannot reach (refused) — and each refusal
+changes nothing. A new service without a contract, or without sample arguments here, fails."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from ume.core.choices import Role
+from ume.core.locking import StaleEditError, VersionRequiredError
+from ume.core.models import AuditEntry, Department, Membership, Scope, User
+from ume.core.services.base import REGISTRY, resolve
+from ume.core.tests.factories import make_user
+
+for config in apps.get_app_configs():  # every app's services register themselves on import
+    if config.name.startswith("ume."):
+        try:
+            import_module(f"{config.name}.services")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.services":
+                raise
+
+SERVICES = sorted(REGISTRY)
+CONTRACTED = [n for n in SERVICES if getattr(REGISTRY[n], "contract", None) is not None]
+GUARDED = [n for n in CONTRACTED if REGISTRY[n].contract.perm is not None]
+VERSIONED = [n for n in GUARDED if REGISTRY[n].contract.versioned]
+WITH_REFS = [n for n in GUARDED if REGISTRY[n].contract.refs]
+
+
+def short(name: str) -> str:
+    return name.rsplit(".", 1)[1]
+
+
+@dataclass
+class Stage:
+    """Records of two organisations that the samples refer to."""
+
+    w: Any
+    other: Any
+    soa: Any
+    row: Any
+    row_b: Any
+    row_dev: Any
+    measure: Any
+    measure_free: Any
+    measure_dev: Any
+    measure_orgwide: Any
+    evidence: Any
+    evidence_dev: Any
+    invitation: Any
+    staff_membership: Any
+    token: Any
+    other_measure: Any
+    other_evidence: Any
+    other_row: Any
+    other_soa: Any
+    empty_department: Any
+
+
+def _upload(name: str = "記録.txt") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, "証拠".encode())
+
+
+def _build(world, admin) -> dict[str, Any]:
+    from ume.core import services as core
+    from ume.soa import services as soa_services
+
+    soa = soa_services.soa_get_or_create(actor=admin, scope=world.hq)
+    soa_dev = soa_services.soa_get_or_create(actor=admin, scope=world.dev)
+    row = soa.rows.get(control__ref="5.7")
+
+    def measure(title, scope):
+        return soa_services.measure_create(
+            actor=admin, organisation=world.org, data={"title": title, "scope": scope}
+        )
+
+    def evidence(scope, target):
+        return soa_services.evidence_upload(
+            actor=admin, organisation=world.org, scope=scope, uploaded=_upload(), attach_to=target
+        )
+
+    return {
+        "soa": soa,
+        "row": row,
+        "row_b": soa.rows.get(control__ref="5.1"),
+        "row_dev": soa_dev.rows.get(control__ref="5.7"),
+        "measure": measure("脅威情報の収集", world.hq),
+        "measure_free": measure("廃止予定の手順", world.hq),
+        "measure_dev": measure("開発環境の分離", world.dev),
+        "measure_orgwide": measure("全社の情報セキュリティ方針", None),
+        "evidence": evidence(world.hq, row),
+        "evidence_dev": evidence(world.dev, soa_dev.rows.get(control__ref="5.7")),
+        "empty_department": core.department_create(
+            actor=admin, organisation=world.org, data={"name": "空の部門"}
+        ),
+    }
+
+
+@pytest.fixture
+def stage(world, other_world, catalogue) -> Stage:
+    from ume.core import services as core
+
+    admin = world[Role.ADMIN]
+    mine, theirs = _build(world, admin), _build(other_world, other_world[Role.ADMIN])
+    return Stage(
+        w=world,
+        other=other_world,
+        invitation=core.invitation_create(
+            actor=admin,
+            organisation=world.org,
+            email="invitee@example.jp",
+            role=Role.STAFF,
+            accept_url_base="http://testserver/",
+        ),
+        staff_membership=Membership.objects.get(user=world[Role.STAFF], organisation=world.org),
+        token=core.api_token_create(actor=world[Role.STAFF], organisation=world.org, name="連携")[
+            0
+        ],
+        other_measure=theirs["measure_orgwide"],  # unscoped: only the organisation differs
+        other_evidence=theirs["evidence"],
+        other_row=theirs["row"],
+        other_soa=theirs["soa"],
+        **mine,
+    )
+
+
+def _fresh(obj):
+    return type(obj)._default_manager.get(pk=obj.pk)
+
+
+# Arguments (besides ``actor``) with which an administrator of ``s.w`` may call each service.
+SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
+    "invitation_create": lambda s: {
+        "organisation": s.w.org,
+        "email": "new@example.jp",
+        "role": Role.STAFF,
+        "scope": s.w.hq,
+        "department": s.w.dept,
+        "accept_url_base": "http://testserver/",
+    },
+    "invitation_revoke": lambda s: {"invitation": s.invitation},
+    "membership_add": lambda s: {
+        "organisation": s.w.org,
+        "user": s.w[Role.STAFF],
+        "role": Role.INTERNAL_AUDITOR,
+        "scope": s.w.hq,
+        "department": s.w.dept,
+    },
+    "membership_update": lambda s: {
+        "membership": s.staff_membership,
+        "data": {"scope": s.w.dev, "department": s.w.dept},
+        "version": _fresh(s.staff_membership).version,
+    },
+    "membership_remove": lambda s: {"membership": s.staff_membership},
+    "member_deactivate": lambda s: {"organisation": s.w.org, "user": s.w[Role.STAFF]},
+    "member_reactivate": lambda s: {"organisation": s.w.org, "user": s.w[Role.STAFF]},
+    "organisation_update": lambda s: {
+        "organisation": s.w.org,
+        "data": {"name_en": "Ume Shoji"},
+        "version": _fresh(s.w.org).version,
+    },
+    "scope_create": lambda s: {"organisation": s.w.org, "data": {"name": "福岡支社"}},
+    "scope_update": lambda s: {
+        "scope": s.w.dev,
+        "data": {"sites": "福岡"},
+        "version": _fresh(s.w.dev).version,
+    },
+    "department_create": lambda s: {
+        "organisation": s.w.org,
+        "data": {"name": "品質保証部", "scopes": [s.w.hq], "head": s.w[Role.DEPARTMENT_HEAD]},
+    },
+    "department_update": lambda s: {
+        "department": s.w.dept,
+        "data": {"scopes": [s.w.hq, s.w.dev], "head": s.w[Role.DEPARTMENT_HEAD]},
+        "version": _fresh(s.w.dept).version,
+    },
+    "department_delete": lambda s: {"department": s.empty_department},
+    "api_token_create": lambda s: {"organisation": s.w.org, "name": "棚卸し"},
+    "api_token_revoke": lambda s: {"token": s.token},
+    "soa_get_or_create": lambda s: {"scope": Scope.objects.create(organisation=s.w.org, name="新")},
+    "soa_row_update": lambda s: {
+        "row": s.row,
+        "data": {"notes": "確認済み", "measures": [s.measure]},
+        "version": _fresh(s.row).version,
+    },
+    "soa_rows_bulk_update": lambda s: {
+        "soa": s.soa,
+        "versions": {s.row_b.pk: _fresh(s.row_b).version},
+        "data": {"notes": "一括"},
+    },
+    "soa_rows_import": lambda s: {"soa": s.soa, "changes": {"5.1": {"notes": "取込"}}},
+    "soa_approve": lambda s: {"soa": s.soa, "comment": ""},
+    "evidence_upload": lambda s: {
+        "organisation": s.w.org,
+        "scope": s.w.hq,
+        "uploaded": _upload(),
+        "attach_to": s.row,
+    },
+    "evidence_attach": lambda s: {"target": s.row_b, "evidence": s.evidence},
+    "evidence_detach": lambda s: {"target": s.row, "evidence": s.evidence},
+    "measure_create": lambda s: {
+        "organisation": s.w.org,
+        "data": {"title": "入退室管理", "scope": s.w.hq, "owner": s.w[Role.DEPARTMENT_HEAD]},
+    },
+    "measure_update": lambda s: {
+        "measure": s.measure,
+        "data": {"scope": s.w.hq, "owner": s.w[Role.DEPARTMENT_HEAD]},
+        "version": _fresh(s.measure).version,
+    },
+    "measure_delete": lambda s: {"measure": s.measure_free},
+    "export_record": lambda s: {
+        "organisation": s.w.org,
+        "name": "soa_exported",
+        "obj": s.soa,
+        "details": {"format": "xlsx"},
+    },
+}
+
+# Services without a permission say why in their contract; they are walked by their own tests.
+PUBLIC_TESTED_ELSEWHERE = {
+    "invitation_accept": "ume/core/tests/test_services.py (open, expired, used invitations)",
+    "organisation_create": "ume/core/tests/test_commands.py (seed_demo) and the factories",
+}
+
+
+def call(name: str, actor, kwargs: dict[str, Any]):
+    return REGISTRY[name](actor=actor, **kwargs)
+
+
+def trail_length() -> int:
+    return AuditEntry.objects.count()
+
+
+def assert_refused(name: str, actor, kwargs, errors=(PermissionDenied, ValidationError)):
+    before = trail_length()
+    with pytest.raises(errors):
+        call(name, actor, kwargs)
+    assert trail_length() == before, f"{name} wrote to the audit trail although refused"
+
+
+def test_services_were_found():
+    assert len(SERVICES) >= 25 and VERSIONED and WITH_REFS
+
+
+@pytest.mark.parametrize("name", SERVICES, ids=short)
+def test_every_service_declares_a_contract_and_has_samples(name):
+    contract = REGISTRY[name].contract
+    assert contract is not None, f"{name}: declare @service(perm=..., on=..., ...)"
+    if contract.perm is None:
+        assert contract.public, f"{name}: say why it has no permission (public=...)"
+        assert short(name) in PUBLIC_TESTED_ELSEWHERE
+    else:
+        assert short(name) in SAMPLES, f"add sample arguments for {short(name)} in this test"
+
+
+@pytest.mark.parametrize("name", GUARDED, ids=short)
+def test_an_administrator_may_call_it_with_the_samples(name, stage):
+    """The samples are valid, so every refusal below is the contract's doing."""
+    call(name, stage.w[Role.ADMIN], SAMPLES[short(name)](stage))
+
+
+@pytest.mark.parametrize("name", GUARDED, ids=short)
+def test_outsiders_and_other_organisations_are_refused(name, stage):
+    kwargs = SAMPLES[short(name)](stage)
+    assert_refused(name, make_user("outsider@example.net"), kwargs)
+    assert_refused(name, stage.other[Role.ADMIN], kwargs)
+
+
+@pytest.mark.parametrize("name", GUARDED, ids=short)
+def test_read_only_roles_are_refused(name, stage):
+    kwargs = SAMPLES[short(name)](stage)
+    if REGISTRY[name].contract.members_may:
+        # Every member acts for themselves (an API token, an export they may take), never on
+        # another user's records.
+        if "token" in kwargs:
+            assert_refused(name, stage.w[Role.EXTERNAL_AUDITOR], kwargs)
+        else:
+            call(name, stage.w[Role.EXTERNAL_AUDITOR], kwargs)
+        return
+    for role in (Role.EXTERNAL_AUDITOR, Role.STAFF):
+        assert_refused(name, stage.w[role], kwargs, PermissionDenied)
+
+
+@pytest.mark.parametrize("name", VERSIONED, ids=short)
+def test_updates_without_a_version_or_with_a_stale_one_are_refused(name, stage):
+    key = REGISTRY[name].contract.versioned
+    admin = stage.w[Role.ADMIN]
+    kwargs = SAMPLES[short(name)](stage)
+    current = kwargs[key]
+    if isinstance(current, dict):
+        missing = {pk: None for pk in current}
+        stale = {pk: v - 1 for pk, v in current.items()}
+    else:
+        missing, stale = None, current - 1
+    assert_refused(name, admin, {**kwargs, key: missing}, VersionRequiredError)
+    without = {k: v for k, v in kwargs.items() if k != key}
+    assert_refused(name, admin, without, VersionRequiredError)
+    assert_refused(name, admin, {**kwargs, key: stale}, StaleEditError)
+
+
+def foreign(value, s: Stage):
+    """The other organisation's counterpart of a record."""
+    if isinstance(value, list):
+        return [foreign(v, s) for v in value]
+    counterparts = {
+        Scope: s.other.hq,
+        Department: s.other.dept,
+        User: s.other[Role.ADMIN],
+    }
+    for model, other in counterparts.items():
+        if isinstance(value, model):
+            return other
+    from ume.soa.models import EvidenceFile, Measure, SoARow, StatementOfApplicability
+
+    return {
+        Measure: s.other_measure,
+        EvidenceFile: s.other_evidence,
+        SoARow: s.other_row,
+        StatementOfApplicability: s.other_soa,
+    }[type(value)]
+
+
+def replaced(kwargs: dict[str, Any], path: str, value) -> dict[str, Any]:
+    name, *rest = path.split(".")
+    if not rest:
+        return {**kwargs, name: value}
+    return {**kwargs, name: {**kwargs[name], rest[0]: value}}
+
+
+REF_CASES = [(n, ref) for n in WITH_REFS for ref in REGISTRY[n].contract.refs]
+
+
+@pytest.mark.parametrize(("name", "ref"), REF_CASES, ids=lambda v: short(v) if "." in v else v)
+def test_references_to_another_organisations_records_are_refused(name, ref, stage):
+    kwargs = SAMPLES[short(name)](stage)
+    value = resolve(kwargs, ref)
+    assert value not in (None, []), f"the sample of {short(name)} must set {ref}"
+    assert_refused(name, stage.w[Role.ADMIN], replaced(kwargs, ref, foreign(value, stage)))
+
+
+def in_development_scope(value, s: Stage):
+    """The development-scope counterpart of a record of 本社, or None for unscoped types."""
+    if isinstance(value, list):
+        values = [in_development_scope(v, s) for v in value]
+        return None if None in values else values
+    if isinstance(value, Scope):
+        return s.w.dev
+    from ume.soa.models import EvidenceFile, Measure, SoARow
+
+    return {Measure: s.measure_dev, EvidenceFile: s.evidence_dev, SoARow: s.row_dev}.get(
+        type(value)
+    )
+
+
+SCOPED_CASES = [
+    (n, ref)
+    for n, ref in REF_CASES
+    if n.startswith("ume.soa.") and not ref.endswith(("owner", "head", "user", "department"))
+]
+
+
+@pytest.fixture
+def head_office_manager(stage):
+    """A secretariat member and department head whose roles are limited to 本社."""
+    user = make_user("hq-manager@example.jp")
+    for role in (Role.SECRETARIAT, Role.DEPARTMENT_HEAD):
+        Membership.objects.create(user=user, organisation=stage.w.org, role=role, scope=stage.w.hq)
+    return user
+
+
+@pytest.mark.parametrize(("name", "ref"), SCOPED_CASES, ids=lambda v: short(v) if "." in v else v)
+def test_a_role_limited_to_one_scope_cannot_reach_into_another(
+    name, ref, stage, head_office_manager
+):
+    call(name, head_office_manager, SAMPLES[short(name)](stage))  # allowed in 本社
+    kwargs = SAMPLES[short(name)](stage)
+    other_scope = in_development_scope(resolve(kwargs, ref), stage)
+    assert other_scope is not None
+    assert_refused(name, head_office_manager, replaced(kwargs, ref, other_scope))
+
+
+def test_bulk_edits_refuse_rows_of_another_soa(stage):
+    """Row ids are references too: a row of another scope's (or organisation's) SoA is
+    refused and the whole edit changes nothing."""
+    name = "ume.soa.services.soa.soa_rows_bulk_update"
+    for stranger in (stage.row_dev, stage.other_row):
+        versions = {stage.row_b.pk: _fresh(stage.row_b).version, stranger.pk: stranger.version}
+        kwargs = {"soa": stage.soa, "versions": versions, "data": {"notes": "一括"}}
+        assert_refused(name, stage.w[Role.ADMIN], kwargs, ValidationError)
+
+
+def _all_subclasses(cls) -> set[type]:
+    return {sub for c in cls.__subclasses__() for sub in (c, *_all_subclasses(c))}
+
+
+def test_every_edit_form_requires_the_version_it_was_based_on(stage):
+    """A form that edits a record carries its version; without it, nothing is saved."""
+    from django.forms.models import model_to_dict
+
+    from ume.core.forms import DepartmentForm, MembershipForm, OrganisationForm, ScopeForm
+    from ume.core.forms import VersionedModelForm as Base
+    from ume.soa.forms import SoARowForm
+    from ume.soa.forms_measures import MeasureForm
+    from ume.soa.models import Measure
+
+    org = stage.w.org
+    edits = {
+        OrganisationForm: (org, {}),
+        ScopeForm: (stage.w.hq, {}),
+        DepartmentForm: (stage.w.dept, {"organisation": org}),
+        MembershipForm: (stage.staff_membership, {"organisation": org}),
+        SoARowForm: (stage.row, {"measures": Measure.objects.filter(organisation=org)}),
+        MeasureForm: (stage.measure, {"organisation": org}),
+    }
+    assert set(edits) == _all_subclasses(Base), "add the new edit form here"
+    for form_class, (record, extra) in edits.items():
+        data = {k: v for k, v in model_to_dict(record).items() if v is not None}
+        data = {k: [x.pk for x in v] if isinstance(v, list) else v for k, v in data.items()}
+        form = form_class(data=data, instance=record, **extra)
+        assert not form.is_valid() and "version" in form.errors, form_class.__name__
+        form = form_class(data={**data, "version": record.version}, instance=record, **extra)
+        assert "version" not in form.errors, form_class.__name__
+    assert ScopeForm(data={"name": "新しい適用範囲"}).is_valid()  # a new record has no version
