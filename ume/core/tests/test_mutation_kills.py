@@ -8,6 +8,7 @@ write raises (its class, its code, a message naming the versions), and who holds
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
@@ -21,7 +22,7 @@ from ume.core.locking import (
     require_version,
 )
 from ume.core.models import Membership, Scope
-from ume.core.policies import can, require
+from ume.core.policies import can, has_role, require
 from ume.core.tests.factories import make_user
 
 # -- core/locking.py -----------------------------------------------------------------------------
@@ -132,6 +133,18 @@ def test_a_user_deactivated_during_a_request_is_refused_at_once(world):
     assert can(admin, "core.view_dashboard", world.org)  # the roles are now cached
     admin.is_active = False
     assert not can(admin, "core.view_dashboard", world.org)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user", [None, AnonymousUser()], ids=["no-user", "anonymous"])
+def test_no_user_and_anonymous_users_hold_no_permission(world, user):
+    assert not can(user, "core.view_dashboard", world.org)
+    assert not can(user, "core.view_dashboard")
+
+
+def test_role_predicates_are_named_after_their_roles_for_rules_debug_log():
+    assert str(has_role(Role.SECRETARIAT, Role.ADMIN)) == "has_role:admin,secretariat"
+    assert str(has_role(Role.ADMIN, org_wide=True)) == "has_role:admin:org"
 
 
 @pytest.mark.django_db
