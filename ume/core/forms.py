@@ -7,10 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
 from .models import Department, Membership, Organisation, Scope, User
-from .validators import SINGLE_LINE
+from .validators import MAX_PK, SINGLE_LINE, pk_out_of_range
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MAX_PK = 2**63 - 1
 # Django 6.1's label for an empty choice; named here so Ume's catalogue translates it.
 BLANK_CHOICE_LABEL = _("- Select an option -")
 
@@ -20,8 +19,7 @@ def _check_pk(field, value) -> None:
     OverflowError and PostgreSQL DataError on them: tampered input must not be a 500)."""
     if value in field.empty_values:
         return
-    text = str(value).strip()
-    if text.lstrip("-").isdigit() and not 0 < int(text) <= MAX_PK:
+    if pk_out_of_range(value):
         raise ValidationError(
             field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
         )

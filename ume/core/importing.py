@@ -23,6 +23,7 @@ import csv
 import io
 import re
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
@@ -163,16 +164,17 @@ class SheetRows:
     extents: list[int]
 
 
-class Sheet:
-    """One sheet of an upload; every :meth:`read` streams it again under the import's limits."""
+class Sheet(ABC):
+    """One sheet of an upload (xlsx or csv); every :meth:`read` streams it again under the
+    import's limits."""
 
     def __init__(self, book: "Workbook", title: str) -> None:
         self.book = book
         self.title = title
 
+    @abstractmethod
     def read(self, *, width: int, max_row: int | None = None) -> SheetRows:
         """Rows up to ``max_row`` (all by default), keeping the first ``width`` columns."""
-        raise NotImplementedError
 
     def _collector(self, width: int) -> "_Rows":
         return _Rows(self, max(0, min(width, self.book.limits.max_columns)))

@@ -51,3 +51,14 @@ def strip_control_characters(value: str) -> str:
     """Text received from a client rather than typed (an uploaded file's name), made single-line:
     line breaks and tabs become spaces, other control characters are removed."""
     return CONTROL_CHARACTERS.sub("", re.sub(r"[\t\n\r]+", " ", value)).strip()
+
+
+# The largest id a BigAutoField holds.
+MAX_PK = 2**63 - 1
+
+
+def pk_out_of_range(value: object) -> bool:
+    """An id (as typed or sent) that no database column can hold: SQLite raises OverflowError
+    and PostgreSQL DataError on it, so forms and the API refuse it before the query."""
+    text = str(value).strip()
+    return text.lstrip("-").isdigit() and not 0 < int(text) <= MAX_PK

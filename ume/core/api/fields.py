@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-MAX_PK = 2**63 - 1
+from ..validators import pk_out_of_range
 
 
 class OrganisationRelatedField(serializers.PrimaryKeyRelatedField):
@@ -25,14 +25,9 @@ class OrganisationRelatedField(serializers.PrimaryKeyRelatedField):
         return queryset.filter(**{self.organisation_path: organisation}).distinct()
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or (isinstance(data, int | str) and _out_of_range(data)):
+        if isinstance(data, bool) or (isinstance(data, int | str) and pk_out_of_range(data)):
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
-
-
-def _out_of_range(data: int | str) -> bool:
-    text = str(data).strip()
-    return text.lstrip("-").isdigit() and not 0 < int(text) <= MAX_PK
 
 
 class SafeSlugRelatedField(serializers.SlugRelatedField):

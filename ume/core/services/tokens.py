@@ -4,14 +4,14 @@ digest, expiring, optionally read-only, revocable by their user and by administr
 import secrets
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..mfa import mfa_missing
 from ..models import ApiToken, Organisation, User
 from ..models.tokens import KEY_PREFIX, key_digest
-from ..policies import can, require
+from ..policies import can
 from ..roles import READ_ONLY_ROLES, roles_in
 from .base import service
 
@@ -74,8 +74,8 @@ def api_token_create(
 @service(perm="core.use_api", on="token", members_may=True)
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke a token: its own user may, and so may the organisation's administrators."""
-    if token.user_id != actor.pk:
-        require(actor, "core.manage_api_tokens", token.organisation)
+    if not may_revoke(actor, token):
+        raise PermissionDenied(_("You do not have permission to do this."))
     locked = ApiToken.objects.select_for_update().get(pk=token.pk)
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()
