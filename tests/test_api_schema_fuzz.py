@@ -33,8 +33,10 @@ from ume.catalogue.models import Control
 from ume.core.choices import MfaRequirement, Role
 from ume.core.models import Department, Membership, Organisation, Scope
 from ume.core.tests.factories import OrgWorld, make_org
+from ume.measures import services as measure_services
+from ume.measures.models import Measure
 from ume.soa import services as soa_services
-from ume.soa.models import Measure, SoARow, SoAVersion
+from ume.soa.models import SoARow, SoAVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +148,7 @@ def seed(world: OrgWorld) -> None:
         ("入退室をICカードで管理する", ["7.2", "7.4"], None),
         ("脆弱性情報を毎週確認する", ["8.8"], world.dev),
     ):
-        soa_services.measure_create(
+        measure_services.measure_create(
             actor=admin,
             organisation=world.org,
             data={

@@ -98,10 +98,10 @@ def sample_kwargs(route: Route, world) -> dict:
         "soa:row_edit": {"scope_pk": world.hq.pk, "pk": world.soa_row.pk},
         "soa:row_evidence_upload": {"scope_pk": world.hq.pk, "pk": world.soa_row.pk},
         "soa:version_detail": {"scope_pk": world.hq.pk, "number": 1},
-        "soa:evidence_download": {"pk": world.evidence.pk},
-        "soa:measure_edit": {"pk": world.measure.pk},
-        "soa:measure_delete": {"pk": world.measure.pk},
-        "soa:measure_evidence_upload": {"pk": world.measure.pk},
+        "measures:evidence_download": {"pk": world.evidence.pk},
+        "measures:measure_edit": {"pk": world.measure.pk},
+        "measures:measure_delete": {"pk": world.measure.pk},
+        "measures:measure_evidence_upload": {"pk": world.measure.pk},
         "soa-row-detail": {"pk": world.soa_row.pk},
         "soa-version-detail": {"pk": world.soa_row.soa.versions.get().pk},
         "measure-detail": {"pk": world.measure.pk},
@@ -121,15 +121,16 @@ def invited(world, catalogue):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from ume.core import services
+    from ume.measures import services as measure_services
     from ume.soa import services as soa_services
 
     admin = world[Role.ADMIN]
     soa = soa_services.soa_get_or_create(actor=admin, scope=world.hq)
     world.soa_row = soa.rows.get(control__ref="5.7")
-    world.measure = soa_services.measure_create(
+    world.measure = measure_services.measure_create(
         actor=admin, organisation=world.org, data={"title": "脅威情報の収集", "scope": world.hq}
     )
-    world.evidence = soa_services.evidence_upload(
+    world.evidence = measure_services.evidence_upload(
         actor=admin,
         organisation=world.org,
         scope=world.hq,

@@ -72,6 +72,7 @@ def _upload(name: str = "記録.txt") -> SimpleUploadedFile:
 
 def _build(world, admin) -> dict[str, Any]:
     from ume.core import services as core
+    from ume.measures import services as measure_services
     from ume.soa import services as soa_services
 
     soa = soa_services.soa_get_or_create(actor=admin, scope=world.hq)
@@ -79,12 +80,12 @@ def _build(world, admin) -> dict[str, Any]:
     row = soa.rows.get(control__ref="5.7")
 
     def measure(title, scope):
-        return soa_services.measure_create(
+        return measure_services.measure_create(
             actor=admin, organisation=world.org, data={"title": title, "scope": scope}
         )
 
     def evidence(scope, target):
-        return soa_services.evidence_upload(
+        return measure_services.evidence_upload(
             actor=admin, organisation=world.org, scope=scope, uploaded=_upload(), attach_to=target
         )
 
@@ -197,7 +198,11 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
         "versions": {s.row_b.pk: _fresh(s.row_b).version},
         "data": {"notes": "一括"},
     },
-    "soa_rows_import": lambda s: {"soa": s.soa, "changes": {"5.1": {"notes": "取込"}}},
+    "soa_rows_import": lambda s: {
+        "soa": s.soa,
+        "changes": {"5.1": {"notes": "取込"}},
+        "versions": {"5.1": _fresh(s.row_b).version},
+    },
     "soa_approve": lambda s: {"soa": s.soa, "comment": ""},
     "evidence_upload": lambda s: {
         "organisation": s.w.org,
@@ -319,7 +324,8 @@ def foreign(value, s: Stage):
     for model, other in counterparts.items():
         if isinstance(value, model):
             return other
-    from ume.soa.models import EvidenceFile, Measure, SoARow, StatementOfApplicability
+    from ume.measures.models import EvidenceFile, Measure
+    from ume.soa.models import SoARow, StatementOfApplicability
 
     return {
         Measure: s.other_measure,
@@ -354,7 +360,8 @@ def in_development_scope(value, s: Stage):
         return None if None in values else values
     if isinstance(value, Scope):
         return s.w.dev
-    from ume.soa.models import EvidenceFile, Measure, SoARow
+    from ume.measures.models import EvidenceFile, Measure
+    from ume.soa.models import SoARow
 
     return {Measure: s.measure_dev, EvidenceFile: s.evidence_dev, SoARow: s.row_dev}.get(
         type(value)
@@ -408,9 +415,9 @@ def test_every_edit_form_requires_the_version_it_was_based_on(stage):
 
     from ume.core.forms import DepartmentForm, MembershipForm, OrganisationForm, ScopeForm
     from ume.core.forms import VersionedModelForm as Base
+    from ume.measures.forms import MeasureForm
+    from ume.measures.models import Measure
     from ume.soa.forms import SoARowForm
-    from ume.soa.forms_measures import MeasureForm
-    from ume.soa.models import Measure
 
     org = stage.w.org
     edits = {

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("ume.api_urls")),
     path("catalogue/", include("ume.catalogue.urls")),
+    path("measures/", include("ume.measures.urls")),
     path("soa/", include("ume.soa.urls")),
     path("", include("ume.core.urls")),
 ]

@@ -28,8 +28,9 @@ def seed(fx, *, scopes: int = 10, per_row: int = 5, log: Callable[[str], None]) 
     """Scopes with their SoA; each row linked to ``per_row`` measures of its own."""
     from ume.catalogue.loader import load_catalogue
     from ume.core import services as core_services
+    from ume.measures.models import Measure
     from ume.soa import services
-    from ume.soa.models import Measure, SoARow
+    from ume.soa.models import SoARow
 
     started = time.perf_counter()
     load_catalogue()  # the reference data `make run` loads

@@ -146,10 +146,10 @@ def _soa(page, url: str, scope) -> None:
 
 
 def _measures(page, url: str) -> None:
-    _visit(page, f"{url}/soa/measures/")
-    _visit(page, f"{url}/soa/measures/new/")
+    _visit(page, f"{url}/measures/")
+    _visit(page, f"{url}/measures/new/")
     # Typing asks for suggestions (htmx); "Add" runs the form's inline script (nonce).
-    with page.expect_response(re.compile(r"/soa/measures/suggest/")):
+    with page.expect_response(re.compile(r"/measures/suggest/")):
         page.locator("#measure-form textarea[name=description]").fill(
             "毎晩NASにバックアップを取得し、月1回復元テストを行う"
         )

@@ -19,9 +19,10 @@ from pypdf import PdfReader
 from ume.catalogue.models import LevelVariant
 from ume.core.choices import Role
 from ume.core.tests.factories import PASSWORD
+from ume.measures.models import Measure
 from ume.soa import services
 from ume.soa.exports import COLUMNS
-from ume.soa.models import Measure, SoARow, SoAVersion, StatementOfApplicability
+from ume.soa.models import SoARow, SoAVersion, StatementOfApplicability
 
 from .conftest import login
 
@@ -87,15 +88,15 @@ def _catalogue(page, url):
 
 
 def _create_measure(page, url, world) -> Measure:
-    page.goto(f"{url}/soa/measures/new/")
+    page.goto(f"{url}/measures/new/")
     suggestions = page.get_by_test_id("measure-suggestions")
     # Typing asks for suggestions (htmx, debounced): the title first, then the description.
     # (One request at a time: overlapping ones can fail, see the concurrency test below.)
-    with page.expect_response(re.compile(r"/soa/measures/suggest/")):
+    with page.expect_response(re.compile(r"/measures/suggest/")):
         page.locator("#measure-form input[name=title]").fill(MEASURE_TITLE)
     with page.expect_response(
         lambda r: (
-            "/soa/measures/suggest/" in r.url
+            "/measures/suggest/" in r.url
             and parse_qs(urlsplit(r.url).query).get("description") == [MEASURE_TEXT]
         )
     ):
@@ -112,7 +113,7 @@ def _create_measure(page, url, world) -> Measure:
     with page.expect_navigation():
         page.get_by_test_id("measure-save").click()
     measure = Measure.objects.get(organisation=world.org, title=MEASURE_TITLE)
-    expect(page).to_have_url(f"{url}/soa/measures/{measure.pk}/")
+    expect(page).to_have_url(f"{url}/measures/{measure.pk}/")
     assert measure.description == MEASURE_TEXT
     assert [c.ref for c in measure.controls.all()] == ["8.13"]
     return measure
@@ -296,7 +297,7 @@ def test_soa_from_catalogue_to_approval_export_import_and_revision(
 
     # 8. 改訂推奨: the approved measure changes → revision recommended.
     expect(page.get_by_test_id("stale")).to_have_count(0)
-    page.goto(f"{url}/soa/measures/{measure.pk}/")
+    page.goto(f"{url}/measures/{measure.pk}/")
     page.locator("#measure-form textarea[name=description]").fill(
         MEASURE_TEXT + "。復元テストの結果を記録する"
     )
@@ -345,11 +346,11 @@ def test_suggestions_answer_people_typing_at_the_same_time(page, live_server, wo
     the server answers each of them (a shared Sudachi tokenizer raised
     「Tokenizer is already in use」 → 500)."""
     login(page, live_server, "admin@example.jp", PASSWORD)
-    page.goto(f"{live_server.url}/soa/measures/new/")
+    page.goto(f"{live_server.url}/measures/new/")
     statuses = page.evaluate(
         """async (text) => {
             const ask = (i) => fetch(
-                "/soa/measures/suggest/?" + new URLSearchParams(
+                "/measures/suggest/?" + new URLSearchParams(
                     {title: "夜間バックアップ" + i, description: text}),
                 {headers: {"HX-Request": "true"}});
             const answers = await Promise.all([...Array(6).keys()].map(ask));

@@ -4,4 +4,8 @@ import rules
 
 from ume.core.policies import is_member
 
-rules.add_perm("catalogue.view_control", is_member)
+from .permissions import (
+    VIEW_CONTROL,
+)
+
+rules.add_perm(VIEW_CONTROL, is_member)

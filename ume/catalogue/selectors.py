@@ -7,6 +7,7 @@ from ume.core.policies import can
 
 from . import search
 from .models import AttributeValue, Control, LevelVariant
+from .permissions import VIEW_CONTROL
 
 
 def control_list(
@@ -18,7 +19,7 @@ def control_list(
     attribute_values: list[int] | None = None,
     new_in_2022: bool | None = None,
 ) -> QuerySet[Control]:
-    if not can(actor, "catalogue.view_control", organisation):
+    if not can(actor, VIEW_CONTROL, organisation):
         return Control.objects.none()
     qs = Control.objects.all().prefetch_related(
         Prefetch("attribute_values", queryset=AttributeValue.objects.order_by("attribute", "order"))
@@ -42,7 +43,7 @@ def control_list(
 
 
 def control_detail(*, actor, organisation, ref: str) -> Control | None:
-    if not can(actor, "catalogue.view_control", organisation):
+    if not can(actor, VIEW_CONTROL, organisation):
         return None
     return (
         Control.objects.filter(ref=ref)

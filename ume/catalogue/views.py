@@ -12,13 +12,14 @@ from . import selectors
 from .choices import LEVEL_RANK, Level, Theme
 from .forms import CatalogueFilterForm
 from .models import pick
+from .permissions import VIEW_CONTROL
 from .recommend import profile_of, recommend
 
 CATALOGUE = (gettext_lazy("Annex A catalogue"), reverse_lazy("catalogue:control_list"))
 
 
 class ControlListView(PageView):
-    permission_required = "catalogue.view_control"
+    permission_required = VIEW_CONTROL
     template_name = "catalogue/control_list.html"
     page_title = gettext_lazy("Annex A catalogue")
     breadcrumbs = [(gettext_lazy("Annex A catalogue"), None)]
@@ -58,7 +59,7 @@ class ControlListView(PageView):
 
 
 class ControlDetailView(PageView):
-    permission_required = "catalogue.view_control"
+    permission_required = VIEW_CONTROL
     reference_data = True  # the same for every organisation (only the recommendation differs)
     template_name = "catalogue/control_detail.html"
 

@@ -1,31 +1,49 @@
-"""Human labels for record types in the audit trail (model verbose names)."""
+"""Human labels for record types in the audit trail (model verbose names). Entries keep the
+label they were written with; a model that moved to another app lists its former labels
+(``AuditedModel.audit_former_labels``), and they resolve to the model here."""
 
 from django.apps import apps
 
 from .models import AuditedModel
 
 
+def audited_models() -> list[type[AuditedModel]]:
+    return [m for m in apps.get_models() if issubclass(m, AuditedModel)]
+
+
+def labels_of(model: type) -> list[str]:
+    """Every label entries about ``model`` may carry: the current one, then former ones."""
+    return [model._meta.label_lower, *getattr(model, "audit_former_labels", ())]
+
+
+def model_for(label: str):
+    """The model an entry's label names, current or former (LookupError if none)."""
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        for model in audited_models():
+            if label in model.audit_former_labels:
+                return model
+        raise LookupError(label) from None
+
+
 def model_choices() -> list[tuple[str, str]]:
     return sorted(
-        (
-            (m._meta.label_lower, str(m._meta.verbose_name))
-            for m in apps.get_models()
-            if issubclass(m, AuditedModel)
-        ),
+        ((m._meta.label_lower, str(m._meta.verbose_name)) for m in audited_models()),
         key=lambda c: c[1],
     )
 
 
 def model_label_display(label: str) -> str:
     try:
-        return str(apps.get_model(label)._meta.verbose_name)
-    except (LookupError, ValueError):
+        return str(model_for(label)._meta.verbose_name)
+    except LookupError:
         return label
 
 
 def field_label(label: str, field: str) -> str:
     try:
-        model = apps.get_model(label)
+        model = model_for(label)
         name = field[:-3] if field.endswith("_id") else field
         return str(model._meta.get_field(name).verbose_name)
     except Exception:  # an unknown model or a field removed since the entry was written
@@ -40,7 +58,7 @@ def choice_label(label: str, field: str, value):
 
         return gettext("Yes") if value else gettext("No")
     try:
-        choices = dict(apps.get_model(label)._meta.get_field(field).flatchoices)
+        choices = dict(model_for(label)._meta.get_field(field).flatchoices)
     except Exception:  # as above
         return value
     return choices.get(value, value) if isinstance(value, str) else value

@@ -1,5 +1,6 @@
 """Template context shared by every page: organisation, scope switcher and navigation."""
 
+from .permissions import CHANGE_ORGANISATION, MANAGE_API_TOKENS, VIEW_AUDITENTRY, VIEW_MEMBERSHIP
 from .policies import can
 from .selectors import organisation_list, scope_list
 
@@ -15,9 +16,9 @@ def ume(request) -> dict:
         "switch_organisations": organisation_list(actor=user),
         "switch_scopes": scope_list(actor=user, organisation=org),
         "nav": {
-            "members": can(user, "core.view_membership", org),
-            "audit": can(user, "core.view_auditentry", org),
-            "organisation_settings": can(user, "core.change_organisation", org),
-            "api_tokens": can(user, "core.manage_api_tokens", org),
+            "members": can(user, VIEW_MEMBERSHIP, org),
+            "audit": can(user, VIEW_AUDITENTRY, org),
+            "organisation_settings": can(user, CHANGE_ORGANISATION, org),
+            "api_tokens": can(user, MANAGE_API_TOKENS, org),
         },
     }

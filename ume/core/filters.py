@@ -25,7 +25,7 @@ class ModelChoiceFilter(filters.ModelChoiceFilter):
 class AuditEntryFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
     action = filters.ChoiceFilter(label=_("operation"), choices=AuditAction.choices)
-    model_label = filters.ChoiceFilter(label=_("record type"), choices=[])
+    model_label = filters.ChoiceFilter(label=_("record type"), choices=[], method="by_model")
     actor = ModelChoiceFilter(label=_("user"), queryset=User.objects.none())
     date_from = filters.DateFilter(
         label=_("from"), method="from_day", widget=filters.widgets.forms.DateInput(attrs=DATE)
@@ -55,6 +55,12 @@ class AuditEntryFilter(filters.FilterSet):
 
     def to_day(self, queryset, name, value):
         return queryset.filter(at__lt=local_midnight(value + dt.timedelta(days=1)))
+
+    def by_model(self, queryset, name, value):
+        """Entries about the chosen record type, written under its current or former labels."""
+        from .audit_labels import labels_of, model_for
+
+        return queryset.filter(model_label__in=labels_of(model_for(value)))
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -7,32 +7,50 @@ refused. Check with ``ume.core.policies.can``; every view and API route declares
 import rules
 
 from .choices import Role
+from .permissions import (
+    ADD_DEPARTMENT,
+    ADD_SCOPE,
+    CHANGE_DEPARTMENT,
+    CHANGE_ORGANISATION,
+    CHANGE_SCOPE,
+    DELETE_DEPARTMENT,
+    EXPORT_AUDITENTRY,
+    MANAGE_API_TOKENS,
+    MANAGE_MEMBERS,
+    USE_API,
+    VIEW_AUDITENTRY,
+    VIEW_DASHBOARD,
+    VIEW_DEPARTMENT,
+    VIEW_MEMBERSHIP,
+    VIEW_ORGANISATION,
+    VIEW_SCOPE,
+)
 from .policies import has_role, is_member
 
 R = Role
 ANY_ROLE = is_member
 MANAGERS = has_role(R.ADMIN, R.SECRETARIAT, org_wide=True)
 
-rules.add_perm("core.view_dashboard", ANY_ROLE)
-rules.add_perm("core.view_organisation", ANY_ROLE)
-rules.add_perm("core.change_organisation", has_role(R.ADMIN, org_wide=True))
+rules.add_perm(VIEW_DASHBOARD, ANY_ROLE)
+rules.add_perm(VIEW_ORGANISATION, ANY_ROLE)
+rules.add_perm(CHANGE_ORGANISATION, has_role(R.ADMIN, org_wide=True))
 
-rules.add_perm("core.view_scope", ANY_ROLE)
-rules.add_perm("core.add_scope", MANAGERS)
-rules.add_perm("core.change_scope", has_role(R.ADMIN, R.SECRETARIAT))
+rules.add_perm(VIEW_SCOPE, ANY_ROLE)
+rules.add_perm(ADD_SCOPE, MANAGERS)
+rules.add_perm(CHANGE_SCOPE, has_role(R.ADMIN, R.SECRETARIAT))
 
-rules.add_perm("core.view_department", ANY_ROLE)
-rules.add_perm("core.add_department", MANAGERS)
-rules.add_perm("core.change_department", MANAGERS)
-rules.add_perm("core.delete_department", MANAGERS)
+rules.add_perm(VIEW_DEPARTMENT, ANY_ROLE)
+rules.add_perm(ADD_DEPARTMENT, MANAGERS)
+rules.add_perm(CHANGE_DEPARTMENT, MANAGERS)
+rules.add_perm(DELETE_DEPARTMENT, MANAGERS)
 
-rules.add_perm("core.view_membership", has_role(R.ADMIN, R.SECRETARIAT, R.TOP_MANAGEMENT))
-rules.add_perm("core.manage_members", has_role(R.ADMIN, org_wide=True))
-rules.add_perm("core.use_api", ANY_ROLE)
-rules.add_perm("core.manage_api_tokens", has_role(R.ADMIN, org_wide=True))
+rules.add_perm(VIEW_MEMBERSHIP, has_role(R.ADMIN, R.SECRETARIAT, R.TOP_MANAGEMENT))
+rules.add_perm(MANAGE_MEMBERS, has_role(R.ADMIN, org_wide=True))
+rules.add_perm(USE_API, ANY_ROLE)
+rules.add_perm(MANAGE_API_TOKENS, has_role(R.ADMIN, org_wide=True))
 
 AUDIT_READERS = has_role(
     R.ADMIN, R.SECRETARIAT, R.TOP_MANAGEMENT, R.INTERNAL_AUDITOR, R.EXTERNAL_AUDITOR
 )
-rules.add_perm("core.view_auditentry", AUDIT_READERS)
-rules.add_perm("core.export_auditentry", AUDIT_READERS)
+rules.add_perm(VIEW_AUDITENTRY, AUDIT_READERS)
+rules.add_perm(EXPORT_AUDITENTRY, AUDIT_READERS)

@@ -15,6 +15,14 @@ from .models import (
     Scope,
     User,
 )
+from .permissions import (
+    MANAGE_API_TOKENS,
+    MANAGE_MEMBERS,
+    VIEW_AUDITENTRY,
+    VIEW_DEPARTMENT,
+    VIEW_MEMBERSHIP,
+    VIEW_SCOPE,
+)
 from .policies import can
 from .roles import organisation_ids, visible_scope_ids
 
@@ -26,7 +34,7 @@ def organisation_list(*, actor: User) -> QuerySet[Organisation]:
 def scope_list(
     *, actor: User, organisation: Organisation, include_inactive: bool = False
 ) -> QuerySet[Scope]:
-    if not can(actor, "core.view_scope", organisation):
+    if not can(actor, VIEW_SCOPE, organisation):
         return Scope.objects.none()
     qs = Scope.objects.filter(organisation=organisation)
     visible = visible_scope_ids(actor, organisation.pk)
@@ -38,7 +46,7 @@ def scope_list(
 
 
 def department_list(*, actor: User, organisation: Organisation) -> QuerySet[Department]:
-    if not can(actor, "core.view_department", organisation):
+    if not can(actor, VIEW_DEPARTMENT, organisation):
         return Department.objects.none()
     return (
         Department.objects.filter(organisation=organisation)
@@ -53,7 +61,7 @@ def department_list(*, actor: User, organisation: Organisation) -> QuerySet[Depa
 
 def member_list(*, actor: User, organisation: Organisation) -> QuerySet[User]:
     """Users with a membership (active or not) in the organisation, with their roles."""
-    if not can(actor, "core.view_membership", organisation):
+    if not can(actor, VIEW_MEMBERSHIP, organisation):
         return User.objects.none()
     from django.db.models import Prefetch
 
@@ -78,7 +86,7 @@ def member_list(*, actor: User, organisation: Organisation) -> QuerySet[User]:
 
 
 def membership_list(*, actor: User, organisation: Organisation) -> QuerySet[Membership]:
-    if not can(actor, "core.view_membership", organisation):
+    if not can(actor, VIEW_MEMBERSHIP, organisation):
         return Membership.objects.none()
     return Membership.objects.filter(organisation=organisation).select_related(
         "user", "scope", "department"
@@ -86,7 +94,7 @@ def membership_list(*, actor: User, organisation: Organisation) -> QuerySet[Memb
 
 
 def invitation_list(*, actor: User, organisation: Organisation) -> QuerySet[Invitation]:
-    if not can(actor, "core.manage_members", organisation):
+    if not can(actor, MANAGE_MEMBERS, organisation):
         return Invitation.objects.none()
     return Invitation.objects.filter(
         organisation=organisation,
@@ -99,7 +107,7 @@ def invitation_list(*, actor: User, organisation: Organisation) -> QuerySet[Invi
 def audit_entry_list(*, actor: User, organisation: Organisation) -> QuerySet[AuditEntry]:
     """The organisation's trail; scope-limited readers (e.g. an external auditor) see only the
     entries of their scopes."""
-    if not can(actor, "core.view_auditentry", organisation):
+    if not can(actor, VIEW_AUDITENTRY, organisation):
         return AuditEntry.objects.none()
     qs = AuditEntry.objects.filter(organisation=organisation).select_related("actor")
     visible = visible_scope_ids(actor, organisation.pk)
@@ -112,8 +120,10 @@ def record_history(*, actor: User, obj) -> QuerySet[AuditEntry]:
     """The history tab of one record."""
     org_id = getattr(obj, "audit_organisation_id", None)
     organisation = Organisation(pk=org_id)
+    from .audit_labels import labels_of
+
     return audit_entry_list(actor=actor, organisation=organisation).filter(
-        model_label=obj._meta.label_lower, object_id=str(obj.pk)
+        model_label__in=labels_of(type(obj)), object_id=str(obj.pk)
     )
 
 
@@ -136,7 +146,7 @@ def api_token_list(*, actor: User, organisation: Organisation, everyone: bool = 
     from .models import ApiToken
 
     qs = ApiToken.objects.filter(organisation=organisation).select_related("user", "revoked_by")
-    if everyone and can(actor, "core.manage_api_tokens", organisation):
+    if everyone and can(actor, MANAGE_API_TOKENS, organisation):
         return qs
     return qs.filter(user=actor)
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "ume.core",
     "ume.catalogue",
+    "ume.measures",
     "ume.soa",
 ]
 
@@ -230,7 +231,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "ume.catalogue.choices.Level",
         "ImplementationStatusEnum": "ume.soa.choices.ImplementationStatus",
-        "MeasureStatusEnum": "ume.soa.choices.MeasureStatus",
+        "MeasureStatusEnum": "ume.measures.choices.MeasureStatus",
         "RoleEnum": "ume.core.choices.Role",
     },
 }

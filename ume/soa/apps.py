@@ -9,3 +9,10 @@ class SoaConfig(UmeAppConfig):
     label = "soa"
     verbose_name = _("Statement of Applicability")
     demo = "ume.soa.demo.seed_demo"
+
+    def ready(self) -> None:
+        from ume.measures.services import register_delete_guard
+
+        from .domain import measure_in_approved_version
+
+        register_delete_guard(measure_in_approved_version)

@@ -1,4 +1,4 @@
-"""Choice lists of the SoA and measures. Labels follow ume/locale/GLOSSARY.md."""
+"""Choice lists of the SoA. Labels follow ume/locale/GLOSSARY.md."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,9 +20,3 @@ class InclusionReason(models.TextChoices):
     LEGAL = "legal", _("Laws and regulations")
     CONTRACT = "contract", _("Contracts")
     BUSINESS = "business", _("Business requirements")
-
-
-class MeasureStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    IN_OPERATION = "in_operation", _("In operation")
-    RETIRED = "retired", _("Retired")

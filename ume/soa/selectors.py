@@ -1,4 +1,4 @@
-"""SoA and measure reads, limited to what the actor may see."""
+"""SoA reads, limited to what the actor may see."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -6,15 +6,16 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from ume.catalogue.choices import LEVEL_RANK, Theme
-from ume.core.models import Organisation, Scope
+from ume.core.models import Scope
 from ume.core.policies import can
-from ume.core.roles import visible_scope_ids
+from ume.measures.selectors import evidence_summaries, measure_summaries
 
-from .models import EvidenceFile, Measure, SoARow, SoAVersion, StatementOfApplicability
+from .models import SoARow, SoAVersion, StatementOfApplicability
+from .permissions import VIEW_SOA
 
 
-def soa_for_scope(*, actor, scope: Scope) -> StatementOfApplicability | None:
-    if not can(actor, "soa.view_soa", scope):
+def soa_get(*, actor, scope: Scope) -> StatementOfApplicability | None:
+    if not can(actor, VIEW_SOA, scope):
         return None
     return (
         StatementOfApplicability.objects.filter(scope=scope)
@@ -23,17 +24,15 @@ def soa_for_scope(*, actor, scope: Scope) -> StatementOfApplicability | None:
     )
 
 
-def soa_rows(*, actor, soa: StatementOfApplicability) -> QuerySet[SoARow]:
-    if not can(actor, "soa.view_soa", soa.scope):
+def soa_row_list(*, actor, soa: StatementOfApplicability) -> QuerySet[SoARow]:
+    if not can(actor, VIEW_SOA, soa.scope):
         return SoARow.objects.none()
     return (
         SoARow.objects.filter(soa=soa)
         .select_related("control", "current_variant")
         .prefetch_related(
-            Prefetch("measures", queryset=Measure.objects.only("id", "title", "status")),
-            Prefetch(
-                "evidence_files", queryset=EvidenceFile.objects.only("id", "name", "sha256", "size")
-            ),
+            Prefetch("measures", queryset=measure_summaries()),
+            Prefetch("evidence_files", queryset=evidence_summaries()),
         )
         .annotate(measure_count=Count("measures", distinct=True))
         .order_by("control__sort_key")
@@ -96,7 +95,7 @@ class GapSummary:
 def gap_summary(*, actor, soa: StatementOfApplicability) -> GapSummary:
     """Counts per theme of controls below their target level, and of applicable controls
     without a measure or a procedure (one aggregate query)."""
-    rows = soa_rows(actor=actor, soa=soa)
+    rows = soa_row_list(actor=actor, soa=soa)
     below = set(rows.filter(applicable=True).filter(_below_target()).values_list("pk", flat=True))
     summary = GapSummary()
     per_theme: dict[str, Counter] = {t: Counter() for t in Theme.values}
@@ -141,8 +140,8 @@ def gap_summary(*, actor, soa: StatementOfApplicability) -> GapSummary:
     return summary
 
 
-def version_list(*, actor, soa: StatementOfApplicability) -> QuerySet[SoAVersion]:
-    if not can(actor, "soa.view_soa", soa.scope):
+def soa_version_list(*, actor, soa: StatementOfApplicability) -> QuerySet[SoAVersion]:
+    if not can(actor, VIEW_SOA, soa.scope):
         return SoAVersion.objects.none()
     return (
         soa.versions.select_related("approved_by")
@@ -154,34 +153,11 @@ def version_list(*, actor, soa: StatementOfApplicability) -> QuerySet[SoAVersion
 def stale_condition():
     """True when a measure or evidence the version covered changed after its approval
     (改訂推奨: revision recommended)."""
-    changed_measure = Measure.objects.filter(
-        soa_versions=OuterRef("pk"), updated_at__gt=OuterRef("approved_at")
+    changed_measure = SoAVersion.measures.through.objects.filter(
+        soaversion=OuterRef("pk"), measure__updated_at__gt=OuterRef("approved_at")
     )
-    new_evidence = EvidenceFile.objects.filter(
+    new_evidence = evidence_summaries().filter(
         Q(measures__soa_versions=OuterRef("pk")) | Q(soa_rows__soa__versions=OuterRef("pk")),
         created_at__gt=OuterRef("approved_at"),
     )
     return Exists(changed_measure) | Exists(new_evidence)
-
-
-def measure_list(
-    *, actor, organisation: Organisation, scope: Scope | None = None
-) -> QuerySet[Measure]:
-    if not can(actor, "soa.view_measure", organisation):
-        return Measure.objects.none()
-    qs = Measure.objects.filter(organisation=organisation)
-    visible = visible_scope_ids(actor, organisation.pk)
-    if visible is not None:
-        qs = qs.filter(Q(scope__isnull=True) | Q(scope__in=visible))
-    if scope is not None:
-        qs = qs.filter(Q(scope__isnull=True) | Q(scope=scope))
-    return (
-        qs.select_related("owner", "scope")
-        .prefetch_related("controls")
-        .annotate(control_count=Count("controls", distinct=True))
-        .order_by("title")
-    )
-
-
-def can_view_evidence(actor, evidence: EvidenceFile) -> bool:
-    return can(actor, "soa.view_soa", evidence.scope or evidence.organisation)

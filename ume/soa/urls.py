@@ -1,9 +1,8 @@
-"""Routes of the SoA and measures (under /soa/)."""
+"""Routes of the SoA (under /soa/)."""
 
 from django.urls import path
 
 from .views import evidence, gap, soa, versions
-from .views.measures import urlpatterns as measure_urls
 from .views.transfer import urlpatterns as transfer_urls
 
 app_name = "soa"
@@ -27,7 +26,5 @@ urlpatterns = [
         name="version_detail",
     ),
     path("<int:scope_pk>/compare/", versions.VersionCompareView.as_view(), name="compare"),
-    path("evidence/<int:pk>/", evidence.EvidenceDownloadView.as_view(), name="evidence_download"),
-    *measure_urls,
     *transfer_urls,
 ]

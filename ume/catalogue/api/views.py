@@ -10,6 +10,7 @@ from ume.core.api.views import OrgViewSet
 
 from .. import selectors
 from ..models import Control
+from ..permissions import VIEW_CONTROL
 from .serializers import ControlDetailSerializer, ControlSerializer
 
 
@@ -36,7 +37,7 @@ def _text(params, name: str) -> str:
     )
 )
 class ControlViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
-    permission_required = "catalogue.view_control"
+    permission_required = VIEW_CONTROL
     reference_data = True  # the same for every organisation
     model = Control
     lookup_field = "ref"

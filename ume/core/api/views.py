@@ -14,6 +14,18 @@ from rest_framework.views import APIView
 
 from .. import selectors, services
 from ..models import AuditEntry, Department, Membership, Scope
+from ..permissions import (
+    ADD_SCOPE,
+    CHANGE_DEPARTMENT,
+    CHANGE_ORGANISATION,
+    CHANGE_SCOPE,
+    VIEW_AUDITENTRY,
+    VIEW_DASHBOARD,
+    VIEW_DEPARTMENT,
+    VIEW_MEMBERSHIP,
+    VIEW_ORGANISATION,
+    VIEW_SCOPE,
+)
 from ..roles import memberships_of
 from .base import OrganisationContextMixin, version_of
 from .serializers import (
@@ -29,7 +41,7 @@ from .serializers import (
 class MeView(OrganisationContextMixin, APIView):
     """The authenticated user and their organisations and roles."""
 
-    permission_required = "core.view_dashboard"
+    permission_required = VIEW_DASHBOARD
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
@@ -40,8 +52,8 @@ class MeView(OrganisationContextMixin, APIView):
 class OrganisationView(OrganisationContextMixin, APIView):
     """The current organisation (choose it with the X-Ume-Organisation header)."""
 
-    permission_required = "core.view_organisation"
-    write_permission_required = "core.change_organisation"
+    permission_required = VIEW_ORGANISATION
+    write_permission_required = CHANGE_ORGANISATION
 
     @extend_schema(responses=OrganisationSerializer)
     def get(self, request):
@@ -102,8 +114,8 @@ class ScopeViewSet(
 
     serializer_class = ScopeSerializer
     model = Scope
-    permission_required = "core.view_scope"
-    write_permission_required = "core.change_scope"
+    permission_required = VIEW_SCOPE
+    write_permission_required = CHANGE_SCOPE
     filterset_fields = ["is_active"]
 
     def select(self):
@@ -113,7 +125,7 @@ class ScopeViewSet(
 
     def get_permissions(self):
         if self.action == "create":
-            self.write_permission_required = "core.add_scope"
+            self.write_permission_required = ADD_SCOPE
         return super().get_permissions()
 
     def create_service(self, data):
@@ -138,8 +150,8 @@ class DepartmentViewSet(
 ):
     serializer_class = DepartmentSerializer
     model = Department
-    permission_required = "core.view_department"
-    write_permission_required = "core.change_department"
+    permission_required = VIEW_DEPARTMENT
+    write_permission_required = CHANGE_DEPARTMENT
 
     def select(self):
         return selectors.department_list(
@@ -165,7 +177,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgVie
 
     serializer_class = MembershipSerializer
     model = Membership
-    permission_required = "core.view_membership"
+    permission_required = VIEW_MEMBERSHIP
 
     def select(self):
         return selectors.membership_list(
@@ -214,7 +226,7 @@ class AuditEntryViewSet(mixins.ListModelMixin, OrgViewSet):
     pagination_class = AuditCursorPagination
     serializer_class = AuditEntrySerializer
     model = AuditEntry
-    permission_required = "core.view_auditentry"
+    permission_required = VIEW_AUDITENTRY
     filterset_class = AuditEntryFilter
 
     def select(self):

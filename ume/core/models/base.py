@@ -36,11 +36,15 @@ class AuditedModel(models.Model):
 
     Subclasses name the organisation they belong to through ``audit_organisation_id`` (a field
     path, default ``organisation_id``) and may exclude noisy fields with ``audit_exclude``.
+    ``audit_former_labels``: the labels (``app.model``) the model had before it moved to
+    another app; entries keep the label they were written with (the hash covers it), so
+    histories and filters read the former labels too.
     """
 
     audit_exclude: tuple[str, ...] = ()
     audit_organisation_field: str = "organisation_id"
     audit_scope_field: str | None = None
+    audit_former_labels: tuple[str, ...] = ()
 
     class Meta:
         abstract = True

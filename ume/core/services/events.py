@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 
 from .. import audit
 from ..models import AuditEntry, Organisation, User
+from ..permissions import VIEW_DASHBOARD
 from .base import service
 
 
-@service(perm="core.view_dashboard", refs=("obj",), members_may=True)
+@service(perm=VIEW_DASHBOARD, refs=("obj",), members_may=True)
 def export_record(
     *,
     actor: User,

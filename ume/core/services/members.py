@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from .. import roles as role_cache
 from ..choices import Role
 from ..models import Department, Invitation, Membership, Organisation, Scope, User
+from ..permissions import MANAGE_MEMBERS
 from .base import service, update_fields
 
 
@@ -43,7 +44,7 @@ def _check_role_fields(
         raise ValidationError(errors)
 
 
-@service(perm="core.manage_members", refs=("scope", "department"))
+@service(perm=MANAGE_MEMBERS, refs=("scope", "department"))
 def invitation_create(
     *,
     actor: User,
@@ -105,7 +106,7 @@ def invitation_create(
     return invitation
 
 
-@service(perm="core.manage_members", on="invitation")
+@service(perm=MANAGE_MEMBERS, on="invitation")
 def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     if not invitation.is_open:
         raise ValidationError(_("This invitation is no longer open."))
@@ -171,7 +172,7 @@ def invitation_accept(
     return user
 
 
-@service(perm="core.manage_members", refs=("user", "scope", "department"))
+@service(perm=MANAGE_MEMBERS, refs=("user", "scope", "department"))
 def membership_add(
     *,
     actor: User,
@@ -214,7 +215,7 @@ def _keep_an_admin(organisation: Organisation, leaving: set[int]) -> None:
 
 
 @service(
-    perm="core.manage_members",
+    perm=MANAGE_MEMBERS,
     on="membership",
     refs=("data.scope", "data.department"),
     versioned="version",
@@ -232,14 +233,14 @@ def membership_update(
     return update_fields(membership, data, version=version)
 
 
-@service(perm="core.manage_members", on="membership")
+@service(perm=MANAGE_MEMBERS, on="membership")
 def membership_remove(*, actor: User, membership: Membership) -> None:
     if membership.role == Role.ADMIN:
         _keep_an_admin(membership.organisation, {membership.pk})
     membership.delete()
 
 
-@service(perm="core.manage_members", refs=("user",))
+@service(perm=MANAGE_MEMBERS, refs=("user",))
 def member_deactivate(*, actor: User, organisation: Organisation, user: User) -> int:
     """Deactivate all of the user's roles in the organisation; their history stays."""
     _check_member(organisation, user)
@@ -255,7 +256,7 @@ def member_deactivate(*, actor: User, organisation: Organisation, user: User) ->
     return len(mine)
 
 
-@service(perm="core.manage_members", refs=("user",))
+@service(perm=MANAGE_MEMBERS, refs=("user",))
 def member_reactivate(*, actor: User, organisation: Organisation, user: User) -> int:
     _check_member(organisation, user)
     mine = list(Membership.objects.filter(user=user, organisation=organisation, is_active=False))

@@ -7,6 +7,14 @@ from django.utils.translation import gettext as _
 
 from ..choices import Role
 from ..models import Department, Membership, Organisation, Scope, User
+from ..permissions import (
+    ADD_DEPARTMENT,
+    ADD_SCOPE,
+    CHANGE_DEPARTMENT,
+    CHANGE_ORGANISATION,
+    CHANGE_SCOPE,
+    DELETE_DEPARTMENT,
+)
 from ..validators import validate_single_line
 from .base import service, update_fields
 
@@ -23,7 +31,7 @@ def organisation_create(
     return org
 
 
-@service(perm="core.change_organisation", versioned="version")
+@service(perm=CHANGE_ORGANISATION, versioned="version")
 def organisation_update(
     *, actor: User, organisation: Organisation, data: dict[str, Any], version: int | None = None
 ) -> Organisation:
@@ -62,7 +70,7 @@ def _check_department_name(organisation, name: str, exclude_pk: int | None = Non
     )
 
 
-@service(perm="core.add_scope")
+@service(perm=ADD_SCOPE)
 def scope_create(*, actor: User, organisation: Organisation, data: dict[str, Any]) -> Scope:
     _check_scope_name(organisation, data.get("name", ""))
     scope = Scope(organisation=organisation, **data)
@@ -72,7 +80,7 @@ def scope_create(*, actor: User, organisation: Organisation, data: dict[str, Any
     return scope
 
 
-@service(perm="core.change_scope", on="scope", versioned="version")
+@service(perm=CHANGE_SCOPE, on="scope", versioned="version")
 def scope_update(
     *, actor: User, scope: Scope, data: dict[str, Any], version: int | None = None
 ) -> Scope:
@@ -108,7 +116,7 @@ def _check_department_refs(organisation, data: dict[str, Any]) -> None:
         )
 
 
-@service(perm="core.add_department", refs=("data.scopes", "data.head"))
+@service(perm=ADD_DEPARTMENT, refs=("data.scopes", "data.head"))
 def department_create(
     *, actor: User, organisation: Organisation, data: dict[str, Any]
 ) -> Department:
@@ -123,7 +131,7 @@ def department_create(
 
 
 @service(
-    perm="core.change_department",
+    perm=CHANGE_DEPARTMENT,
     on="department",
     refs=("data.scopes", "data.head"),
     versioned="version",
@@ -137,7 +145,7 @@ def department_update(
     return update_fields(department, data, version=version)
 
 
-@service(perm="core.delete_department", on="department")
+@service(perm=DELETE_DEPARTMENT, on="department")
 def department_delete(*, actor: User, department: Department) -> None:
     if department.memberships.exists():
         raise ValidationError(

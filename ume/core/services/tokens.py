@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ..mfa import mfa_missing
 from ..models import ApiToken, Organisation, User
 from ..models.tokens import KEY_PREFIX, key_digest
+from ..permissions import MANAGE_API_TOKENS, USE_API
 from ..policies import can
 from ..roles import READ_ONLY_ROLES, roles_in
 from .base import service
@@ -24,7 +25,7 @@ def only_read_only_roles(user: User, organisation: Organisation) -> bool:
     return roles_in(user, organisation.pk) <= READ_ONLY_ROLES
 
 
-@service(perm="core.use_api", members_may=True)
+@service(perm=USE_API, members_may=True)
 def api_token_create(
     *,
     actor: User,
@@ -71,7 +72,7 @@ def api_token_create(
     return token, raw
 
 
-@service(perm="core.use_api", on="token", members_may=True)
+@service(perm=USE_API, on="token", members_may=True)
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke a token: its own user may, and so may the organisation's administrators."""
     if not may_revoke(actor, token):
@@ -85,4 +86,4 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 
 
 def may_revoke(actor: User, token: ApiToken) -> bool:
-    return token.user_id == actor.pk or can(actor, "core.manage_api_tokens", token.organisation)
+    return token.user_id == actor.pk or can(actor, MANAGE_API_TOKENS, token.organisation)

@@ -104,7 +104,7 @@ def test_a_role_limited_to_a_scope_does_not_reach_organisation_wide_records(worl
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("perm", ["core.change_scope", "soa.change_measure", "core.add_scope"])
+@pytest.mark.parametrize("perm", ["core.change_scope", "measures.change_measure", "core.add_scope"])
 def test_a_permission_asked_about_no_record_is_refused_not_an_error(world, perm):
     assert not can(world[Role.ADMIN], perm)
     assert not can(world[Role.ADMIN], perm, None)
@@ -121,9 +121,9 @@ class PlainRecord:
 @pytest.mark.django_db
 def test_can_takes_a_record_that_is_not_a_model(world, other_world):
     admin = world[Role.ADMIN]
-    assert can(admin, "soa.change_measure", PlainRecord(world.org.pk))
-    assert can(admin, "soa.change_measure", PlainRecord(world.org.pk, world.hq.pk))
-    assert not can(admin, "soa.change_measure", PlainRecord(other_world.org.pk))
+    assert can(admin, "measures.change_measure", PlainRecord(world.org.pk))
+    assert can(admin, "measures.change_measure", PlainRecord(world.org.pk, world.hq.pk))
+    assert not can(admin, "measures.change_measure", PlainRecord(other_world.org.pk))
 
 
 @pytest.mark.django_db

@@ -25,11 +25,13 @@ from ume.core.validators import (
     validate_multi_line,
     validate_single_line,
 )
+from ume.measures import services as measure_services
+from ume.measures.models import Measure
 from ume.soa import services as soa_services
 from ume.soa.exports import COLUMNS, SHEET_TITLE, soa_xlsx
 from ume.soa.forms import ApproveForm, BulkEditForm
 from ume.soa.importers import preview_2022
-from ume.soa.models import Measure, SoARow
+from ume.soa.models import SoARow
 
 SINGLE_LINE_MESSAGE = "Control characters (such as line breaks or tabs) are not allowed."
 MULTI_LINE_MESSAGE = "Control characters other than line breaks and tabs are not allowed."
@@ -37,8 +39,8 @@ C0_AND_DEL = [chr(c) for c in range(0x20)] + ["\x7f"]
 BREAKS_AND_TABS = ["\t", "\n", "\r"]
 # Set by services from what Ume computes or the upload carries, never typed into a field.
 NOT_TYPED = {
-    "soa.EvidenceFile.sha256",
-    "soa.EvidenceFile.content_type",
+    "measures.EvidenceFile.sha256",
+    "measures.EvidenceFile.content_type",
     "soa.SoAVersion.snapshot_sha256",
 }
 ALLOWED = ["本社", "梅商事　株式会社", "A&B <Ltd.>", "'=1+1", "𠮷野家", "café", "", "  "]
@@ -139,7 +141,7 @@ def test_services_refuse_and_change_nothing(world, catalogue):
     with pytest.raises(ValidationError):
         services.scope_update(actor=admin, scope=world.hq, data={"name": "本\x00社"}, version=1)
     with pytest.raises(ValidationError):
-        soa_services.measure_create(
+        measure_services.measure_create(
             actor=admin, organisation=world.org, data={"title": "ログ\x07監視"}
         )
     assert not Scope.objects.filter(name__startswith="支社").exists()
@@ -238,7 +240,7 @@ def test_import_reports_the_row_and_field_and_changes_nothing(world, catalogue):
 
 
 def test_an_uploaded_file_name_is_kept_on_one_line(world, catalogue):
-    evidence = soa_services.evidence_upload(
+    evidence = measure_services.evidence_upload(
         actor=world[Role.ADMIN],
         organisation=world.org,
         scope=world.hq,

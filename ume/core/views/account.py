@@ -13,6 +13,7 @@ from ..forms import ApiTokenForm
 from ..mfa import mfa_missing
 from ..middleware import SESSION_ORG, SESSION_SCOPE
 from ..models import LoginEvent
+from ..permissions import USE_API, VIEW_DASHBOARD
 from ..policies import can
 from ..roles import organisation_ids, visible_scope_ids
 from ..selectors import login_summary
@@ -26,7 +27,7 @@ class AccountSecurityView(ServiceFormView):
     """Previous login and failed attempts (JIS Q 27002 8.5), the user's recent logins, MFA,
     and the user's API tokens in the current organisation (issued here, shown once)."""
 
-    permission_required = "core.view_dashboard"
+    permission_required = VIEW_DASHBOARD
     template_name = "core/account_security.html"
     form_class = ApiTokenForm
     page_title = gettext_lazy("Login and security")
@@ -49,7 +50,7 @@ class AccountSecurityView(ServiceFormView):
         tokens = list(selectors.api_token_list(actor=user, organisation=self.organisation)[:50])
         suspended = {user.pk} if mfa_missing(user, self.organisation) else set()
         ctx["tokens"] = [(t, *token_status(t, suspended)) for t in tokens]
-        ctx["may_issue"] = can(user, "core.use_api", self.organisation)
+        ctx["may_issue"] = can(user, USE_API, self.organisation)
         ctx["new_token"] = self.request.session.pop(NEW_TOKEN_SESSION_KEY, None)
         return ctx
 
@@ -92,7 +93,7 @@ def _authenticators(user) -> list[dict]:
 class SwitchView(PolicyMixin, View):
     """Switch the current organisation or ISMS scope (kept in the session)."""
 
-    permission_required = "core.view_dashboard"
+    permission_required = VIEW_DASHBOARD
     http_method_names = ["post"]
 
     def post(self, request):

@@ -22,12 +22,13 @@ from ..exports import (
     write_xlsx,
 )
 from ..filters import AuditEntryFilter
+from ..permissions import EXPORT_AUDITENTRY, VIEW_AUDITENTRY
 from ..tables import AuditEntryTable
 from .base import ListView, PolicyMixin
 
 
 class AuditEntryListView(ListView):
-    permission_required = "core.view_auditentry"
+    permission_required = VIEW_AUDITENTRY
     table_class = AuditEntryTable
     filterset_class = AuditEntryFilter
     template_name = "core/audit_list.html"
@@ -63,7 +64,7 @@ EXPORT_HEADERS = [
 class AuditExportView(PolicyMixin, View):
     """The filtered trail as xlsx or csv, with the hashes so an auditor can re-verify it."""
 
-    permission_required = "core.export_auditentry"
+    permission_required = EXPORT_AUDITENTRY
     http_method_names = ["get"]
 
     def get(self, request):

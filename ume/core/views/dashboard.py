@@ -3,12 +3,13 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..permissions import VIEW_DASHBOARD
 from ..selectors import audit_entry_list, login_summary, scope_list
 from .base import PageView
 
 
 class DashboardView(PageView):
-    permission_required = "core.view_dashboard"
+    permission_required = VIEW_DASHBOARD
     template_name = "core/dashboard.html"
     page_title = _("Dashboard")
 

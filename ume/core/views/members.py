@@ -15,6 +15,7 @@ from .. import selectors, services
 from ..filters import MemberFilter
 from ..forms import AcceptInvitationForm, AddRoleForm, InvitationForm, MembershipForm
 from ..models import Invitation, Membership
+from ..permissions import MANAGE_MEMBERS, VIEW_MEMBERSHIP
 from ..tables import MemberTable
 from .base import ListView, ObjectMixin, PolicyMixin, ServiceFormView, attach_errors
 
@@ -22,14 +23,14 @@ MEMBERS = (gettext_lazy("Users and roles"), reverse_lazy("core:member_list"))
 
 
 class MemberListView(ListView):
-    permission_required = "core.view_membership"
+    permission_required = VIEW_MEMBERSHIP
     table_class = MemberTable
     filterset_class = MemberFilter
     page_title = gettext_lazy("Users and roles")
     breadcrumbs = [(gettext_lazy("Users and roles"), None)]
     template_name = "core/member_list.html"
     create_url = reverse_lazy("core:member_invite")
-    create_permission = "core.manage_members"
+    create_permission = MANAGE_MEMBERS
     create_label = gettext_lazy("Invite a user")
 
     def get_queryset(self):
@@ -44,7 +45,7 @@ class MemberListView(ListView):
 
 
 class MemberInviteView(ServiceFormView):
-    permission_required = "core.manage_members"
+    permission_required = MANAGE_MEMBERS
     template_name = "core/form.html"
     form_class = InvitationForm
     page_title = gettext_lazy("Invite a user")
@@ -70,7 +71,7 @@ class MemberInviteView(ServiceFormView):
 
 
 class MemberDetailView(ObjectMixin, PolicyMixin, DetailView):
-    permission_required = "core.view_membership"
+    permission_required = VIEW_MEMBERSHIP
     template_name = "core/member_detail.html"
     context_object_name = "member"
 
@@ -139,7 +140,7 @@ class MemberDetailView(ObjectMixin, PolicyMixin, DetailView):
 
 
 class MembershipEditView(ObjectMixin, ServiceFormView):
-    permission_required = "core.manage_members"
+    permission_required = MANAGE_MEMBERS
     template_name = "core/form.html"
     form_class = MembershipForm
     success_message = gettext_lazy("The role was saved.")
@@ -193,7 +194,7 @@ class MembershipEditView(ObjectMixin, ServiceFormView):
 
 
 class InvitationRevokeView(ObjectMixin, PolicyMixin, View):
-    permission_required = "core.manage_members"
+    permission_required = MANAGE_MEMBERS
     http_method_names = ["post"]
 
     def get_queryset(self):

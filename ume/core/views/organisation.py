@@ -12,6 +12,16 @@ from .. import selectors, services
 from ..filters import DepartmentFilter, ScopeFilter
 from ..forms import DepartmentForm, OrganisationForm, ScopeForm
 from ..models import ApiToken
+from ..permissions import (
+    ADD_DEPARTMENT,
+    ADD_SCOPE,
+    CHANGE_DEPARTMENT,
+    CHANGE_ORGANISATION,
+    CHANGE_SCOPE,
+    DELETE_DEPARTMENT,
+    VIEW_DEPARTMENT,
+    VIEW_SCOPE,
+)
 from ..tables import DepartmentTable, ScopeTable
 from .base import ListView, ObjectMixin, PolicyMixin, ServiceFormView
 
@@ -20,7 +30,7 @@ DEPARTMENTS = (gettext_lazy("Departments"), reverse_lazy("core:department_list")
 
 
 class OrganisationEditView(ServiceFormView):
-    permission_required = "core.change_organisation"
+    permission_required = CHANGE_ORGANISATION
     template_name = "core/form.html"
     form_class = OrganisationForm
     page_title = gettext_lazy("Organisation profile")
@@ -58,13 +68,13 @@ class OrganisationEditView(ServiceFormView):
 
 
 class ScopeListView(ListView):
-    permission_required = "core.view_scope"
+    permission_required = VIEW_SCOPE
     table_class = ScopeTable
     filterset_class = ScopeFilter
     page_title = gettext_lazy("ISMS scopes")
     breadcrumbs = [(gettext_lazy("ISMS scopes"), None)]
     create_url = reverse_lazy("core:scope_create")
-    create_permission = "core.add_scope"
+    create_permission = ADD_SCOPE
 
     def get_queryset(self):
         return selectors.scope_list(
@@ -73,7 +83,7 @@ class ScopeListView(ListView):
 
 
 class ScopeDetailView(ObjectMixin, PolicyMixin, DetailView):
-    permission_required = "core.view_scope"
+    permission_required = VIEW_SCOPE
     template_name = "core/scope_detail.html"
     context_object_name = "scope"
 
@@ -94,7 +104,7 @@ class ScopeDetailView(ObjectMixin, PolicyMixin, DetailView):
 
 
 class ScopeCreateView(ServiceFormView):
-    permission_required = "core.add_scope"
+    permission_required = ADD_SCOPE
     template_name = "core/form.html"
     form_class = ScopeForm
     page_title = gettext_lazy("New ISMS scope")
@@ -112,7 +122,7 @@ class ScopeCreateView(ServiceFormView):
 
 
 class ScopeEditView(ObjectMixin, ServiceFormView):
-    permission_required = "core.change_scope"
+    permission_required = CHANGE_SCOPE
     template_name = "core/form.html"
     form_class = ScopeForm
     success_message = gettext_lazy("The ISMS scope was saved.")
@@ -152,13 +162,13 @@ class ScopeEditView(ObjectMixin, ServiceFormView):
 
 
 class DepartmentListView(ListView):
-    permission_required = "core.view_department"
+    permission_required = VIEW_DEPARTMENT
     table_class = DepartmentTable
     filterset_class = DepartmentFilter
     page_title = gettext_lazy("Departments")
     breadcrumbs = [(gettext_lazy("Departments"), None)]
     create_url = reverse_lazy("core:department_create")
-    create_permission = "core.add_department"
+    create_permission = ADD_DEPARTMENT
 
     def get_queryset(self):
         return selectors.department_list(actor=self.request.user, organisation=self.organisation)
@@ -174,7 +184,7 @@ class DepartmentFormMixin:
 
 
 class DepartmentCreateView(DepartmentFormMixin, ServiceFormView):
-    permission_required = "core.add_department"
+    permission_required = ADD_DEPARTMENT
     page_title = gettext_lazy("New department")
     breadcrumbs = [DEPARTMENTS, (gettext_lazy("New department"), None)]
     success_message = gettext_lazy("The department was created.")
@@ -186,7 +196,7 @@ class DepartmentCreateView(DepartmentFormMixin, ServiceFormView):
 
 
 class DepartmentEditView(ObjectMixin, DepartmentFormMixin, ServiceFormView):
-    permission_required = "core.change_department"
+    permission_required = CHANGE_DEPARTMENT
     success_message = gettext_lazy("The department was saved.")
     template_name = "core/department_form.html"
 
@@ -220,7 +230,7 @@ class DepartmentEditView(ObjectMixin, DepartmentFormMixin, ServiceFormView):
 class DepartmentDeleteView(ObjectMixin, PolicyMixin, DetailView):
     """GET shows a confirmation; POST deletes through the service."""
 
-    permission_required = "core.delete_department"
+    permission_required = DELETE_DEPARTMENT
     template_name = "core/confirm_delete.html"
 
     def get_queryset(self):

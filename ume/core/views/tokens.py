@@ -13,6 +13,7 @@ from django.views import View
 from .. import selectors, services
 from ..filters import ApiTokenFilter
 from ..models import ApiToken
+from ..permissions import MANAGE_API_TOKENS, USE_API
 from ..services.tokens import may_revoke
 from ..tables import ApiTokenTable
 from .base import ListView, PolicyMixin
@@ -23,7 +24,7 @@ NEW_TOKEN_SESSION_KEY = "ume_new_token"
 class ApiTokenListView(ListView):
     """Every API token of the organisation, with its state."""
 
-    permission_required = "core.manage_api_tokens"
+    permission_required = MANAGE_API_TOKENS
     table_class = ApiTokenTable
     filterset_class = ApiTokenFilter
     page_title = gettext_lazy("API tokens")
@@ -46,7 +47,7 @@ class ApiTokenListView(ListView):
 class ApiTokenRevokeView(PolicyMixin, View):
     """Revoke one token: its user, or an administrator of its organisation."""
 
-    permission_required = "core.use_api"
+    permission_required = USE_API
     http_method_names = ["post"]
 
     def post(self, request, pk: int):

@@ -1,4 +1,4 @@
-"""SoA API: measures, SoA rows of each scope, approved versions (with the platform policies)."""
+"""SoA API: the SoA rows of each scope and its approved versions (with the platform policies)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins
@@ -7,44 +7,13 @@ from ume.core.api.views import OrgViewSet, ServiceWriteMixin
 from ume.core.roles import visible_scope_ids
 
 from .. import selectors, services
-from ..models import Measure, SoARow, SoAVersion
+from ..models import SoARow, SoAVersion
+from ..permissions import CHANGE_SOA, VIEW_SOA
 from .serializers import (
-    MeasureSerializer,
     SoARowSerializer,
     SoAVersionDetailSerializer,
     SoAVersionSerializer,
 )
-
-
-class MeasureViewSet(
-    ServiceWriteMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    OrgViewSet,
-):
-    """Measures (管理策の実施内容) with the controls they implement (by control number)."""
-
-    serializer_class = MeasureSerializer
-    permission_required = "soa.view_measure"
-    write_permission_required = "soa.change_measure"
-    model = Measure
-
-    def select(self):
-        return selectors.measure_list(
-            actor=self.request.user, organisation=self.organisation
-        ).order_by("pk")
-
-    def create_service(self, data):
-        return services.measure_create(
-            actor=self.request.user, organisation=self.organisation, data=data
-        )
-
-    def update_service(self, measure, data, version):
-        return services.measure_update(
-            actor=self.request.user, measure=measure, data=data, version=version
-        )
 
 
 def _scoped(queryset, request, organisation):
@@ -70,8 +39,8 @@ class SoARowViewSet(
     """The rows of each scope's SoA (one per Annex A control); PATCH with ``version``."""
 
     serializer_class = SoARowSerializer
-    permission_required = "soa.view_soa"
-    write_permission_required = "soa.change_soa"
+    permission_required = VIEW_SOA
+    write_permission_required = CHANGE_SOA
     model = SoARow
 
     def select(self):
@@ -90,7 +59,7 @@ class SoARowViewSet(
 class SoAVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
     """Approved versions, with their frozen rows and 改訂推奨 (stale) flag."""
 
-    permission_required = "soa.view_soa"
+    permission_required = VIEW_SOA
     model = SoAVersion
 
     def get_serializer_class(self):

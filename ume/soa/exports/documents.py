@@ -1,7 +1,7 @@
 """The Statement of Applicability as xlsx, docx and pdf (JIS Q 27001 6.1.3 d)).
 
 Every format is built from one snapshot dict: an approved ``SoAVersion.snapshot`` or, for the
-current draft, ``services.soa.snapshot_of(soa)``, which has the same shape. So a version's
+current draft, ``domain.snapshot_of(soa)``, which has the same shape. So a version's
 export shows exactly what was approved, and the draft goes through the same code.
 """
 
@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from ume.catalogue.choices import THEME_NUMBER, Theme
 from ume.core.exports import Section, Table, write_docx, write_xlsx
 
+from ..domain import snapshot_of
 from ..models import SoAVersion, StatementOfApplicability
-from ..services.soa import snapshot_of
 from . import (
     COLUMN_BY_KEY,
     COLUMNS,

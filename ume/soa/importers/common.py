@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ume.catalogue.models import LevelVariant
 from ume.core.importing import ImportLimits, Workbook, open_workbook, read_upload
+from ume.core.locking import StaleEditError
 
 from ..exports import COLUMN_BY_KEY, value_label, variant_label
 from ..models import SoARow, StatementOfApplicability
@@ -193,7 +193,7 @@ def plan_changes(
 ) -> None:
     """Diff each parsed row (ref → (row number, label for the report, raw values)) with the
     current row, validate those that differ with ``validate_row`` and record the changes."""
-    from ..services.soa import EDITABLE, validate_row
+    from ..domain import EDITABLE, validate_row
 
     rows = {
         r.control.ref: r
@@ -276,8 +276,8 @@ def resolve_changes(changes: dict[str, dict[str, Any]]) -> dict[str, dict[str, A
 
 
 def apply(*, actor, soa: StatementOfApplicability, preview: ImportPreview) -> int:
-    """Apply a clean preview through ``soa_rows_import`` (which validates everything again, in
-    one transaction). A row edited since the preview refuses the whole import."""
+    """Apply a clean preview through ``soa_rows_import``, which locks the rows, refuses the
+    whole import if a row changed since the preview and validates everything again."""
     from ..services import soa_rows_import
 
     if preview.soa_id != soa.pk:
@@ -286,19 +286,20 @@ def apply(*, actor, soa: StatementOfApplicability, preview: ImportPreview) -> in
         )
     if preview.errors:
         raise ValidationError(_("The file has errors; nothing was imported."))
-    with transaction.atomic():
-        seen = dict(
-            SoARow.objects.select_for_update()
-            .filter(soa=soa, control__ref__in=list(preview.versions))
-            .values_list("control__ref", "version")
+    if not preview.changes:
+        return 0
+    try:
+        return soa_rows_import(
+            actor=actor,
+            soa=soa,
+            changes=resolve_changes(preview.changes),
+            versions=preview.versions,
         )
-        stale = sorted(ref for ref, version in preview.versions.items() if seen.get(ref) != version)
-        if stale:
-            raise StalePreviewError(
-                _(
-                    "{refs} changed after the preview was made. Upload the "
-                    "file again to see the current differences."
-                ).format(refs=", ".join(stale)),
-                code="stale",
-            )
-        return soa_rows_import(actor=actor, soa=soa, changes=resolve_changes(preview.changes))
+    except StaleEditError as exc:
+        raise StalePreviewError(
+            _(
+                "{refs} changed after the preview was made. Upload the "
+                "file again to see the current differences."
+            ).format(refs=", ".join(exc.params["refs"])),
+            code="stale",
+        ) from exc

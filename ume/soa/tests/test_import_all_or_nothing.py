@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 from ume.core.choices import Role
 from ume.core.models import AuditEntry
 from ume.soa import services
+from ume.soa.domain import snapshot_of
 from ume.soa.exports import soa_xlsx
 from ume.soa.importers import (
     ImportPreview,
@@ -26,7 +27,6 @@ from ume.soa.importers import (
     preview_2013,
     preview_2022,
 )
-from ume.soa.services.soa import snapshot_of
 
 pytestmark = pytest.mark.django_db
 
@@ -212,8 +212,11 @@ def test_rows_import_service_refuses_every_row_when_one_is_invalid(soa, world):
         "7.4": {"applicable": False},  # no justification
         "9.99": {"notes": "存在しない"},
     }
+    versions = {r.control.ref: r.version for r in soa.rows.select_related("control")}
     with pytest.raises(ValidationError) as refused, translation.override("en"):
-        services.soa_rows_import(actor=world[Role.ADMIN], soa=soa, changes=changes)
+        services.soa_rows_import(
+            actor=world[Role.ADMIN], soa=soa, changes=changes, versions=versions
+        )
     assert sorted(refused.value.messages) == [
         "7.4: Enter the justification for excluding 7.4.",
         "9.99: not a control of this SoA.",
@@ -222,7 +225,10 @@ def test_rows_import_service_refuses_every_row_when_one_is_invalid(soa, world):
     # The valid row alone is imported: the refusal came from the others.
     assert (
         services.soa_rows_import(
-            actor=world[Role.ADMIN], soa=soa, changes={"8.9": {"status": "partial"}}
+            actor=world[Role.ADMIN],
+            soa=soa,
+            changes={"8.9": {"status": "partial"}},
+            versions={"8.9": versions["8.9"]},
         )
         == 1
     )

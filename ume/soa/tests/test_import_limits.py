@@ -22,9 +22,9 @@ from ume.catalogue.models import Control2013
 from ume.core.choices import Role
 from ume.core.tests.workbooks import LAST_COLUMN, header_then_far_cells, xlsx
 from ume.soa import services
+from ume.soa.domain import snapshot_of
 from ume.soa.exports import COLUMNS, SHEET_TITLE, soa_xlsx
 from ume.soa.importers import apply, preview_2013, preview_2022
-from ume.soa.services.soa import snapshot_of
 
 pytestmark = pytest.mark.django_db
 

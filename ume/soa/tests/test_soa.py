@@ -15,6 +15,8 @@ from ume.catalogue.models import LevelVariant
 from ume.core.choices import Role
 from ume.core.locking import StaleEditError
 from ume.core.models import AuditEntry
+from ume.measures import services as measure_services
+from ume.measures.models import Measure
 from ume.soa import selectors, services
 from ume.soa.models import SoARow, SoAVersion
 
@@ -122,7 +124,7 @@ def test_bulk_update_is_all_or_nothing(world, soa):
 
 def test_approval_freezes_a_version_and_later_changes_make_it_stale(world, soa):
     admin, top = world[Role.ADMIN], world[Role.TOP_MANAGEMENT]
-    measure = services.measure_create(
+    measure = measure_services.measure_create(
         actor=admin, organisation=world.org, data={"title": "IPA 10大脅威の確認", "scope": world.hq}
     )
     r = row(soa, "5.7")
@@ -134,13 +136,13 @@ def test_approval_freezes_a_version_and_later_changes_make_it_stale(world, soa):
     rows = {x["control"]: x for x in v1.snapshot["rows"]}
     assert rows["5.7"]["measures"][0]["title"] == "IPA 10大脅威の確認"
     assert AuditEntry.objects.filter(model_label="soa.soaversion").exists()
-    assert not selectors.version_list(actor=admin, soa=soa).get().stale
-    services.measure_update(
+    assert not selectors.soa_version_list(actor=admin, soa=soa).get().stale
+    measure_services.measure_update(
         actor=admin, measure=measure, data={"description": "年1回"}, version=measure.version
     )
-    assert selectors.version_list(actor=admin, soa=soa).get().stale
+    assert selectors.soa_version_list(actor=admin, soa=soa).get().stale
     v2 = services.soa_approve(actor=admin, soa=soa)
-    versions = list(selectors.version_list(actor=admin, soa=soa))
+    versions = list(selectors.soa_version_list(actor=admin, soa=soa))
     assert [(v.number, v.stale) for v in versions] == [(2, False), (1, True)]
     assert v2.snapshot != v1.snapshot  # the measure's version moved on
     assert v2.snapshot_sha256 != v1.snapshot_sha256
@@ -161,7 +163,7 @@ def test_approval_freezes_the_evidence_and_its_digest_covers_the_stored_snapshot
     settings.MEDIA_ROOT = tmp_path / "media"
     admin, top = world[Role.ADMIN], world[Role.TOP_MANAGEMENT]
     content = "2026-11-01 ログ保管 90日分を確認".encode()
-    evidence = services.evidence_upload(
+    evidence = measure_services.evidence_upload(
         actor=admin,
         organisation=world.org,
         scope=world.hq,
@@ -195,26 +197,28 @@ def test_approval_freezes_the_evidence_and_its_digest_covers_the_stored_snapshot
 def test_new_evidence_on_a_linked_row_makes_the_version_stale(world, soa):
     admin = world[Role.ADMIN]
     services.soa_approve(actor=admin, soa=soa)
-    services.evidence_upload(
+    measure_services.evidence_upload(
         actor=admin,
         organisation=world.org,
         scope=world.hq,
         uploaded=SimpleUploadedFile("log.txt", b"x"),
         attach_to=row(soa, "8.15"),
     )
-    version = selectors.version_list(actor=admin, soa=soa).get()
+    version = selectors.soa_version_list(actor=admin, soa=soa).get()
     assert version.number == 1 and version.stale
 
 
 def test_measure_referenced_by_an_approved_version_cannot_be_deleted(world, soa):
     admin = world[Role.ADMIN]
-    measure = services.measure_create(actor=admin, organisation=world.org, data={"title": "m"})
+    measure = measure_services.measure_create(
+        actor=admin, organisation=world.org, data={"title": "m"}
+    )
     services.soa_row_update(
         actor=admin, row=row(soa, "5.1"), version=1, data={"measures": [measure]}
     )
     services.soa_approve(actor=admin, soa=soa)
     with pytest.raises(ValidationError):
-        services.measure_delete(actor=admin, measure=measure)
+        measure_services.measure_delete(actor=admin, measure=measure)
 
 
 def test_gap_summary_counts(world, soa):
@@ -315,7 +319,7 @@ def test_evidence_upload_on_a_row_stores_the_hash(admin_client, world, soa):
     admin_client.post(url, {"file": SimpleUploadedFile("ログ.txt", content)})
     evidence = r.evidence_files.get()
     assert evidence.sha256 == hashlib.sha256(content).hexdigest()
-    download = admin_client.get(reverse("soa:evidence_download", args=[evidence.pk]))
+    download = admin_client.get(reverse("measures:evidence_download", args=[evidence.pk]))
     assert b"".join(download.streaming_content) == content
     admin_client.post(url, {"file": SimpleUploadedFile("x.exe", b"MZ")})
     assert r.evidence_files.count() == 1
@@ -360,7 +364,7 @@ def test_soa_api_rows_and_versions(world, soa, client):
 
 
 def test_soa_page_queries_do_not_grow_with_measures_and_evidence(admin_client, world, soa):
-    from ume.soa.models import Measure
+    from ume.measures.models import Measure
 
     url = reverse("soa:detail", args=[world.hq.pk])
 
@@ -375,7 +379,7 @@ def test_soa_page_queries_do_not_grow_with_measures_and_evidence(admin_client, w
     )
     for r in soa.rows.all()[:40]:
         r.measures.set(measures)
-    services.evidence_upload(
+    measure_services.evidence_upload(
         actor=world[Role.ADMIN],
         organisation=world.org,
         scope=world.hq,
@@ -383,3 +387,30 @@ def test_soa_page_queries_do_not_grow_with_measures_and_evidence(admin_client, w
         attach_to=row(soa, "5.1"),
     )
     assert count() == before
+
+
+def test_delete_of_a_measure_in_an_approved_soa_is_refused_with_a_message(
+    admin_client, world, catalogue
+):
+    measure = measure_services.measure_create(
+        actor=world[Role.ADMIN], organisation=world.org, data={"title": "m", "scope": world.hq}
+    )
+    admin = world[Role.ADMIN]
+    soa = services.soa_get_or_create(actor=admin, scope=world.hq)
+    row_8_13 = soa.rows.get(control__ref="8.13")
+    services.soa_row_update(
+        actor=admin, row=row_8_13, version=row_8_13.version, data={"measures": [measure]}
+    )
+    version = services.soa_approve(actor=admin, soa=soa, comment="初版")
+    assert list(version.measures.all()) == [measure]  # linked by the approval itself
+    url = reverse("measures:measure_delete", args=[measure.pk])
+    response = admin_client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("measures:measure_edit", args=[measure.pk])
+    assert Measure.objects.filter(pk=measure.pk).exists()
+    assert [str(m) for m in response.context["messages"]] == [
+        "承認済みの適用宣言書がこの実施内容を参照しているため、削除できません。"
+        "削除する代わりに、状態を「廃止」にしてください。"
+    ]
+    assert not AuditEntry.objects.filter(
+        model_label="measures.measure", object_id=str(measure.pk), action="delete"
+    ).exists()

@@ -19,10 +19,11 @@ from pypdf import PdfReader
 from ume.catalogue.models import Control, Control2013
 from ume.core.choices import Role
 from ume.core.models import AuditEntry
+from ume.measures import services as measure_services
 from ume.soa import services
+from ume.soa.domain import snapshot_of
 from ume.soa.exports import COLUMN_BY_KEY, COLUMNS, SHEET_TITLE, soa_docx, soa_pdf, soa_xlsx
 from ume.soa.importers import ImportPreview, StalePreviewError, apply, preview_2013, preview_2022
-from ume.soa.services.soa import snapshot_of
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 def soa(world, catalogue):
     admin = world[Role.ADMIN]
     soa = services.soa_get_or_create(actor=admin, scope=world.hq)
-    measure = services.measure_create(
+    measure = measure_services.measure_create(
         actor=admin,
         organisation=world.org,
         data={"title": "脅威情報の収集と共有", "scope": world.hq},

@@ -33,7 +33,7 @@ class ScopeMixin:
 
     def get_soa(self):
         if not hasattr(self, "_soa"):
-            self._soa = selectors.soa_for_scope(actor=self.request.user, scope=self.get_scope())
+            self._soa = selectors.soa_get(actor=self.request.user, scope=self.get_scope())
             if self._soa is None:
                 raise Http404
         return self._soa

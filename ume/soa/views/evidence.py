@@ -1,35 +1,28 @@
 """Evidence files attached to SoA rows."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
-from ume.core.validators import SINGLE_LINE
 from ume.core.views.base import PolicyMixin
+from ume.measures import services as measure_services
+from ume.measures.forms import EvidenceForm
+from ume.measures.permissions import UPLOAD_EVIDENCE
 
-from .. import selectors, services
-from ..models import EvidenceFile
+from .. import selectors
 from .base import ScopeMixin
 
 
-class EvidenceForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("file"))
-    description = forms.CharField(
-        label=gettext_lazy("description"), required=False, max_length=300, validators=SINGLE_LINE
-    )
-
-
 class RowEvidenceUploadView(ScopeMixin, PolicyMixin, View):
-    permission_required = "soa.upload_evidence"
+    permission_required = UPLOAD_EVIDENCE
     http_method_names = ["post"]
 
     def post(self, request, scope_pk, pk):
-        row = get_object_or_404(selectors.soa_rows(actor=request.user, soa=self.get_soa()), pk=pk)
+        row = get_object_or_404(
+            selectors.soa_row_list(actor=request.user, soa=self.get_soa()), pk=pk
+        )
         form = EvidenceForm(request.POST, request.FILES)
         if not form.is_valid():
             if "file" in form.errors:
@@ -38,7 +31,7 @@ class RowEvidenceUploadView(ScopeMixin, PolicyMixin, View):
                 messages.error(request, msg)
         else:
             try:
-                evidence = services.evidence_upload(
+                evidence = measure_services.evidence_upload(
                     actor=request.user,
                     organisation=request.organisation,
                     scope=self.get_scope(),
@@ -57,16 +50,3 @@ class RowEvidenceUploadView(ScopeMixin, PolicyMixin, View):
                     ),
                 )
         return redirect("soa:row_edit", scope_pk, pk)
-
-
-class EvidenceDownloadView(PolicyMixin, View):
-    """Download an evidence file of the organisation (scope-limited users: their scopes)."""
-
-    permission_required = "soa.view_soa"
-    http_method_names = ["get"]
-
-    def get(self, request, pk):
-        evidence = EvidenceFile.objects.filter(pk=pk, organisation=request.organisation).first()
-        if evidence is None or not selectors.can_view_evidence(request.user, evidence):
-            raise Http404
-        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)

@@ -7,12 +7,13 @@ from django.utils.translation import gettext as _
 from ume.core.views.base import PageView
 
 from .. import selectors
-from ..services.soa import level_gap
+from ..domain import level_gap
+from ..permissions import VIEW_SOA
 from .base import ScopeMixin
 
 
 class GapView(ScopeMixin, PageView):
-    permission_required = "soa.view_soa"
+    permission_required = VIEW_SOA
     template_name = "soa/gap.html"
 
     def get_breadcrumbs(self):
@@ -21,7 +22,9 @@ class GapView(ScopeMixin, PageView):
     def get_context_data(self, **kwargs):
         soa = self.get_soa()
         summary = selectors.gap_summary(actor=self.request.user, soa=soa)
-        rows = list(selectors.soa_rows(actor=self.request.user, soa=soa).filter(applicable=True))
+        rows = list(
+            selectors.soa_row_list(actor=self.request.user, soa=soa).filter(applicable=True)
+        )
         below = [r for r in rows if level_gap(r)]
         chart_max = max([t["applicable"] for t in summary.themes] + [1])
         bars = [

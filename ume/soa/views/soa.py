@@ -11,18 +11,20 @@ from django.views import View
 from ume.catalogue.choices import Level
 from ume.core import selectors as core_selectors
 from ume.core.views.base import PageView, PolicyMixin, ServiceFormView
+from ume.measures import selectors as measure_selectors
 
 from .. import selectors, services
+from ..domain import level_gap
 from ..forms import ApproveForm, BulkEditForm, RowFilterForm, SoARowForm
 from ..models import SoARow
-from ..services.soa import level_gap
+from ..permissions import APPROVE_SOA, CHANGE_SOA, VIEW_SOA
 from .base import ScopeMixin
 
 
 class SoAIndexView(PageView):
     """Every scope with the state of its SoA; with a scope chosen, straight to it."""
 
-    permission_required = "soa.view_soa"
+    permission_required = VIEW_SOA
     template_name = "soa/index.html"
     page_title = gettext_lazy("Statement of Applicability")
     breadcrumbs = [(gettext_lazy("Statement of Applicability"), None)]
@@ -38,9 +40,9 @@ class SoAIndexView(PageView):
             core_selectors.scope_list(actor=self.request.user, organisation=self.organisation)
         )
         for scope in scopes:
-            scope.soa_obj = selectors.soa_for_scope(actor=self.request.user, scope=scope)
+            scope.soa_obj = selectors.soa_get(actor=self.request.user, scope=scope)
             scope.latest = (
-                selectors.version_list(actor=self.request.user, soa=scope.soa_obj).first()
+                selectors.soa_version_list(actor=self.request.user, soa=scope.soa_obj).first()
                 if scope.soa_obj
                 else None
             )
@@ -49,7 +51,7 @@ class SoAIndexView(PageView):
 
 
 class SoADetailView(ScopeMixin, PageView):
-    permission_required = "soa.view_soa"
+    permission_required = VIEW_SOA
     template_name = "soa/detail.html"
 
     def get_template_names(self):
@@ -81,7 +83,7 @@ class SoADetailView(ScopeMixin, PageView):
         scope = self.get_scope()
         ctx["scope"] = scope
         ctx["page_title"] = _("Statement of Applicability: {scope}").format(scope=scope.name)
-        soa = selectors.soa_for_scope(actor=self.request.user, scope=scope)
+        soa = selectors.soa_get(actor=self.request.user, scope=scope)
         ctx["soa"] = soa
         if soa is None:
             return ctx
@@ -89,13 +91,13 @@ class SoADetailView(ScopeMixin, PageView):
         data = form.cleaned_data if form.is_valid() else {}
         rows = list(
             selectors.filter_rows(
-                selectors.soa_rows(actor=self.request.user, soa=soa),
+                selectors.soa_row_list(actor=self.request.user, soa=soa),
                 **{k: data.get(k, "") for k in ("theme", "status", "applicable", "gap", "q")},
             )
         )
         for row in rows:
             row.gap = level_gap(row)
-        versions = list(selectors.version_list(actor=self.request.user, soa=soa)[:1])
+        versions = list(selectors.soa_version_list(actor=self.request.user, soa=soa)[:1])
         ctx.update(
             rows=rows,
             filter_form=form,
@@ -107,7 +109,7 @@ class SoADetailView(ScopeMixin, PageView):
 
 
 class SoARowEditView(ScopeMixin, ServiceFormView):
-    permission_required = "soa.change_soa"
+    permission_required = CHANGE_SOA
     template_name = "soa/row_form.html"
     form_class = SoARowForm
     success_message = gettext_lazy("The row was saved.")
@@ -115,13 +117,13 @@ class SoARowEditView(ScopeMixin, ServiceFormView):
     def get_row(self) -> SoARow:
         if not hasattr(self, "_row"):
             self._row = get_object_or_404(
-                selectors.soa_rows(actor=self.request.user, soa=self.get_soa()),
+                selectors.soa_row_list(actor=self.request.user, soa=self.get_soa()),
                 pk=self.kwargs["pk"],
             )
         return self._row
 
     def get_form_kwargs(self):
-        measures = selectors.measure_list(
+        measures = measure_selectors.measure_list(
             actor=self.request.user, organisation=self.organisation, scope=self.get_scope()
         )
         return {**super().get_form_kwargs(), "instance": self.get_row(), "measures": measures}
@@ -159,7 +161,7 @@ class SoARowEditView(ScopeMixin, ServiceFormView):
 class SoABulkEditView(ScopeMixin, PolicyMixin, View):
     """POST from the SoA table: ticked rows (``rows``) with their versions (``v_<id>``)."""
 
-    permission_required = "soa.change_soa"
+    permission_required = CHANGE_SOA
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -187,7 +189,7 @@ class SoABulkEditView(ScopeMixin, PolicyMixin, View):
 
 
 class SoAApproveView(ScopeMixin, ServiceFormView):
-    permission_required = "soa.approve_soa"
+    permission_required = APPROVE_SOA
     template_name = "soa/approve.html"
     form_class = ApproveForm
 
@@ -201,7 +203,7 @@ class SoAApproveView(ScopeMixin, ServiceFormView):
             "scope": self.get_scope(),
             "page_title": _("Approve the Statement of Applicability"),
             "summary": selectors.gap_summary(actor=self.request.user, soa=soa),
-            "latest": selectors.version_list(actor=self.request.user, soa=soa).first(),
+            "latest": selectors.soa_version_list(actor=self.request.user, soa=soa).first(),
         }
 
     def perform(self, form):

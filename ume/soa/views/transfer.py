@@ -25,6 +25,7 @@ from ume.core.views.base import PolicyMixin
 from .. import services
 from ..exports import soa_docx, soa_pdf, soa_xlsx
 from ..importers import PREVIEWS, ImportPreview, StalePreviewError, apply
+from ..permissions import CHANGE_SOA, VIEW_SOA
 from .base import ScopeMixin
 
 EXPORTERS = {"xlsx": soa_xlsx, "docx": soa_docx, "pdf": soa_pdf}
@@ -59,7 +60,7 @@ class SoAImportForm(forms.Form):
 class SoAExportView(ScopeMixin, PolicyMixin, View):
     """``?format=xlsx|docx|pdf&version=N``: the current draft, or approved version N."""
 
-    permission_required = "soa.view_soa"
+    permission_required = VIEW_SOA
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
@@ -97,7 +98,7 @@ class SoAExportView(ScopeMixin, PolicyMixin, View):
 class SoAImportView(ScopeMixin, PolicyMixin, FormView):
     """Upload a file; the response is the preview (nothing is written yet)."""
 
-    permission_required = "soa.change_soa"
+    permission_required = CHANGE_SOA
     template_name = "soa/import.html"
     form_class = SoAImportForm
 
@@ -149,7 +150,7 @@ class SoAImportApplyView(ScopeMixin, PolicyMixin, View):
     """POST ``preview`` (the id shown on the preview page): apply the preview kept in the
     session, all or nothing."""
 
-    permission_required = "soa.change_soa"
+    permission_required = CHANGE_SOA
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):

@@ -8,7 +8,8 @@ from ume.core.views.base import PageView
 
 from .. import selectors
 from ..choices import ImplementationStatus, InclusionReason
-from ..services.soa import snapshot_of
+from ..domain import snapshot_of
+from ..permissions import VIEW_SOA
 from .base import ScopeMixin
 
 COMPARED = (
@@ -26,7 +27,7 @@ COMPARED = (
 
 
 class VersionListView(ScopeMixin, PageView):
-    permission_required = "soa.view_soa"
+    permission_required = VIEW_SOA
     template_name = "soa/versions.html"
 
     def get_breadcrumbs(self):
@@ -38,20 +39,22 @@ class VersionListView(ScopeMixin, PageView):
             **super().get_context_data(**kwargs),
             "scope": self.get_scope(),
             "page_title": _("Approved versions"),
-            "versions": selectors.version_list(actor=self.request.user, soa=soa),
+            "versions": selectors.soa_version_list(actor=self.request.user, soa=soa),
         }
 
 
 def _version(view, number):
     soa = view.get_soa()
-    version = selectors.version_list(actor=view.request.user, soa=soa).filter(number=number).first()
+    version = (
+        selectors.soa_version_list(actor=view.request.user, soa=soa).filter(number=number).first()
+    )
     if version is None:
         raise Http404
     return version
 
 
 class VersionDetailView(ScopeMixin, PageView):
-    permission_required = "soa.view_soa"
+    permission_required = VIEW_SOA
     template_name = "soa/version_detail.html"
 
     def get_breadcrumbs(self):
@@ -74,7 +77,7 @@ class VersionDetailView(ScopeMixin, PageView):
 class VersionCompareView(ScopeMixin, PageView):
     """``?a=1&b=2`` (b may be ``draft``): the rows whose values differ, side by side."""
 
-    permission_required = "soa.view_soa"
+    permission_required = VIEW_SOA
     template_name = "soa/version_compare.html"
 
     def get_breadcrumbs(self):
@@ -92,7 +95,7 @@ class VersionCompareView(ScopeMixin, PageView):
         return _("Version {number}").format(number=version.number), version.snapshot["rows"]
 
     def get_context_data(self, **kwargs):
-        latest = selectors.version_list(actor=self.request.user, soa=self.get_soa()).first()
+        latest = selectors.soa_version_list(actor=self.request.user, soa=self.get_soa()).first()
         default = str(latest.number) if latest else "draft"
         a_label, a_rows = self._side(self.request.GET.get("a", default))
         b_label, b_rows = self._side(self.request.GET.get("b", "draft"))
@@ -118,7 +121,7 @@ class VersionCompareView(ScopeMixin, PageView):
             "b_label": b_label,
             "diffs": diffs,
             "page_title": _("Compare {a} with {b}").format(a=a_label, b=b_label),
-            "versions": selectors.version_list(actor=self.request.user, soa=self.get_soa()),
+            "versions": selectors.soa_version_list(actor=self.request.user, soa=self.get_soa()),
         }
 
 

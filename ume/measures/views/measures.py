@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,12 +31,13 @@ from ume.core.selectors import record_history
 from ume.core.views.base import ListView, ObjectMixin, PolicyMixin, ServiceFormView
 
 from .. import selectors, services
-from ..filters_measures import UNMAPPED, MeasureFilter, without_controls
-from ..forms_measures import MeasureEvidenceForm, MeasureForm
+from ..filters import UNMAPPED, MeasureFilter, without_controls
+from ..forms import EvidenceForm, MeasureForm
 from ..models import Measure
-from ..tables_measures import MeasureTable
+from ..permissions import CHANGE_MEASURE, UPLOAD_EVIDENCE, VIEW_MEASURE
+from ..tables import MeasureTable
 
-MEASURES = (gettext_lazy("Measures"), reverse_lazy("soa:measure_list"))
+MEASURES = (gettext_lazy("Measures"), reverse_lazy("measures:measure_list"))
 SUGGEST_MAX_TEXT = 2000
 
 
@@ -55,14 +56,14 @@ def measures_of(request) -> QuerySet[Measure]:
 
 
 class MeasureListView(ListView):
-    permission_required = "soa.view_measure"
+    permission_required = VIEW_MEASURE
     table_class = MeasureTable
     filterset_class = MeasureFilter
-    template_name = "soa/measure_list.html"
+    template_name = "measures/measure_list.html"
     page_title = gettext_lazy("Measures")
     breadcrumbs = [(gettext_lazy("Measures"), None)]
-    create_url = reverse_lazy("soa:measure_create")
-    create_permission = "soa.change_measure"
+    create_url = reverse_lazy("measures:measure_create")
+    create_permission = CHANGE_MEASURE
 
     def get_queryset(self):
         return measures_of(self.request)
@@ -82,14 +83,14 @@ class MeasureListView(ListView):
 
 class MeasureFormMixin:
     form_class = MeasureForm
-    template_name = "soa/measure_form.html"
+    template_name = "measures/measure_form.html"
 
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
             "organisation": self.request.organisation,
             "actor": self.request.user,
-            "suggest_url": reverse("soa:measure_suggest"),
+            "suggest_url": reverse("measures:measure_suggest"),
             "read_only": not self.may_edit(),
         }
 
@@ -111,7 +112,7 @@ class MeasureFormMixin:
 
 
 class MeasureCreateView(MeasureFormMixin, ServiceFormView):
-    permission_required = "soa.change_measure"
+    permission_required = CHANGE_MEASURE
     page_title = gettext_lazy("New measure")
     breadcrumbs = [MEASURES, (gettext_lazy("New measure"), None)]
     success_message = gettext_lazy("The measure was created. You can now add evidence files.")
@@ -127,16 +128,16 @@ class MeasureCreateView(MeasureFormMixin, ServiceFormView):
         )
 
     def get_success_url(self):
-        return reverse("soa:measure_edit", args=[self.saved.pk])
+        return reverse("measures:measure_edit", args=[self.saved.pk])
 
 
 class MeasureEditView(ObjectMixin, MeasureFormMixin, ServiceFormView):
     """Everyone who may see a measure reads it here (external auditors included: the
     evidence is what they came for); saving needs ``write_permission_required``."""
 
-    permission_required = "soa.view_measure"
-    write_permission_required = "soa.change_measure"
-    success_url = reverse_lazy("soa:measure_list")
+    permission_required = VIEW_MEASURE
+    write_permission_required = CHANGE_MEASURE
+    success_url = reverse_lazy("measures:measure_list")
     success_message = gettext_lazy("The measure was saved.")
 
     def get_queryset(self):
@@ -165,8 +166,8 @@ class MeasureEditView(ObjectMixin, MeasureFormMixin, ServiceFormView):
             measure=measure,
             page_title=measure.title,
             evidence_files=measure.evidence_files.select_related("uploaded_by"),
-            evidence_form=MeasureEvidenceForm(),
-            may_upload=can(user, "soa.upload_evidence", measure),
+            evidence_form=EvidenceForm(),
+            may_upload=can(user, UPLOAD_EVIDENCE, measure),
             may_delete=self.may_edit(),
             history=record_history(actor=user, obj=measure)[:50],
         )
@@ -184,7 +185,7 @@ class MeasureEditView(ObjectMixin, MeasureFormMixin, ServiceFormView):
 class MeasureDeleteView(ObjectMixin, PolicyMixin, DetailView):
     """GET shows a confirmation; POST deletes through the service."""
 
-    permission_required = "soa.change_measure"
+    permission_required = CHANGE_MEASURE
     template_name = "core/confirm_delete.html"
 
     def get_queryset(self):
@@ -194,7 +195,7 @@ class MeasureDeleteView(ObjectMixin, PolicyMixin, DetailView):
         measure = self.get_object()
         return [
             MEASURES,
-            (measure.title, reverse("soa:measure_edit", args=[measure.pk])),
+            (measure.title, reverse("measures:measure_edit", args=[measure.pk])),
             (_("Delete"), None),
         ]
 
@@ -204,7 +205,7 @@ class MeasureDeleteView(ObjectMixin, PolicyMixin, DetailView):
             **super().get_context_data(**kwargs),
             "page_title": _("Delete measure"),
             "question": _("Delete the measure “{title}”?").format(title=measure.title),
-            "cancel_url": reverse("soa:measure_edit", args=[measure.pk]),
+            "cancel_url": reverse("measures:measure_edit", args=[measure.pk]),
         }
 
     def post(self, request, *args, **kwargs):
@@ -214,16 +215,16 @@ class MeasureDeleteView(ObjectMixin, PolicyMixin, DetailView):
         except ValidationError as exc:
             for msg in exc.messages:
                 messages.error(request, msg)
-            return redirect("soa:measure_edit", pk=measure.pk)
+            return redirect("measures:measure_edit", pk=measure.pk)
         messages.success(request, _("The measure was deleted."))
-        return redirect("soa:measure_list")
+        return redirect("measures:measure_list")
 
 
 class MeasureEvidenceUploadView(ObjectMixin, PolicyMixin, View):
     """A file kept as evidence of the measure (its SHA-256 is stored); refused files change
     nothing and say why."""
 
-    permission_required = "soa.upload_evidence"
+    permission_required = UPLOAD_EVIDENCE
     http_method_names = ["post"]
 
     def get_queryset(self):
@@ -231,13 +232,13 @@ class MeasureEvidenceUploadView(ObjectMixin, PolicyMixin, View):
 
     def post(self, request, pk: int):
         measure = self.get_object()
-        form = MeasureEvidenceForm(request.POST, request.FILES)
+        form = EvidenceForm(request.POST, request.FILES)
         if not form.is_valid():
             if "file" in form.errors:
                 messages.error(request, _("Choose a file to upload."))
             for msg in form.errors.get("description", []):
                 messages.error(request, msg)
-            return redirect("soa:measure_edit", pk=measure.pk)
+            return redirect("measures:measure_edit", pk=measure.pk)
         try:
             evidence = services.evidence_upload(
                 actor=request.user,
@@ -257,13 +258,13 @@ class MeasureEvidenceUploadView(ObjectMixin, PolicyMixin, View):
                     name=evidence.name, digest=evidence.sha256[:12]
                 ),
             )
-        return redirect(reverse("soa:measure_edit", args=[measure.pk]) + "#evidence")
+        return redirect(reverse("measures:measure_edit", args=[measure.pk]) + "#evidence")
 
 
 class MeasureSuggestView(PolicyMixin, View):
     """The suggested controls for the typed title and description (htmx partial)."""
 
-    permission_required = "soa.view_measure"
+    permission_required = VIEW_MEASURE
     http_method_names = ["get"]
 
     def get(self, request):
@@ -272,7 +273,7 @@ class MeasureSuggestView(PolicyMixin, View):
         chosen = {v for v in params.getlist("controls") if v.isdigit() and len(v) < 19}
         return TemplateResponse(
             request,
-            "soa/partials/measure_suggestions.html",
+            "measures/partials/measure_suggestions.html",
             {
                 "suggestions": suggest_controls(text[:SUGGEST_MAX_TEXT]),
                 "selected_controls": chosen,
@@ -298,7 +299,7 @@ EXPORT_HEADERS = [
 class MeasureExportView(PolicyMixin, View):
     """The filtered measure list as an Excel workbook."""
 
-    permission_required = "soa.view_measure"
+    permission_required = VIEW_MEASURE
     http_method_names = ["get"]
 
     def get(self, request) -> HttpResponse:
@@ -307,7 +308,7 @@ class MeasureExportView(PolicyMixin, View):
         )
         if not filterset.is_valid():
             messages.error(request, _("Check the filter conditions."))
-            return redirect("soa:measure_list")
+            return redirect("measures:measure_list")
         measures = filterset.qs.prefetch_related("evidence_files")
         if exceeds_export_limit(measures):
             messages.error(
@@ -316,7 +317,7 @@ class MeasureExportView(PolicyMixin, View):
                     "More than {limit} measures match. Narrow the conditions and export again."
                 ).format(limit=settings.UME_EXPORT_MAX_ROWS),
             )
-            return redirect("soa:measure_list")
+            return redirect("measures:measure_list")
         table = Table(
             title=_("Measures"), headers=[str(h) for h in EXPORT_HEADERS], rows=self._rows(measures)
         )
@@ -341,18 +342,3 @@ class MeasureExportView(PolicyMixin, View):
                 "\n".join(f"{e.name} (SHA-256 {e.sha256})" for e in m.evidence_files.all()),
                 timezone.localtime(m.updated_at).replace(tzinfo=None),
             ]
-
-
-urlpatterns = [
-    path("measures/", MeasureListView.as_view(), name="measure_list"),
-    path("measures/new/", MeasureCreateView.as_view(), name="measure_create"),
-    path("measures/suggest/", MeasureSuggestView.as_view(), name="measure_suggest"),
-    path("measures/export/", MeasureExportView.as_view(), name="measure_export"),
-    path("measures/<int:pk>/", MeasureEditView.as_view(), name="measure_edit"),
-    path("measures/<int:pk>/delete/", MeasureDeleteView.as_view(), name="measure_delete"),
-    path(
-        "measures/<int:pk>/evidence/",
-        MeasureEvidenceUploadView.as_view(),
-        name="measure_evidence_upload",
-    ),
-]

@@ -1,8 +1,9 @@
-"""Evidence files: size- and type-checked uploads with their SHA-256, linked to SoA rows and
-measures."""
+"""Evidence files: size- and type-checked uploads with their SHA-256, linked to measures and
+to the records of other apps (SoA rows) that have an ``evidence_files`` relation."""
 
 import hashlib
 from pathlib import PurePath
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +14,19 @@ from ume.core.policies import require, write_target
 from ume.core.services import service
 from ume.core.validators import strip_control_characters
 
-from ..models import EvidenceFile, Measure, SoARow
+from ..models import EvidenceFile
+from ..permissions import UPLOAD_EVIDENCE, VIEW_EVIDENCE
+
+
+class EvidenceHolder(Protocol):
+    """A record evidence is linked to: a measure, an SoA row, later a risk or a document."""
+
+    pk: Any
+    organisation_id: int
+    evidence_files: Any
+
+    def save(self, *args: Any, **kwargs: Any) -> None: ...
+
 
 ALLOWED_EXTENSIONS = {
     ".pdf",
@@ -63,7 +76,7 @@ def check_upload(uploaded) -> None:
         raise ValidationError({"file": _("The file is empty.")})
 
 
-@service(perm="soa.upload_evidence", refs=("scope", "attach_to"))
+@service(perm=UPLOAD_EVIDENCE, refs=("scope", "attach_to"))
 def evidence_upload(
     *,
     actor: User,
@@ -71,15 +84,15 @@ def evidence_upload(
     scope: Scope | None,
     uploaded,
     description: str = "",
-    attach_to: SoARow | Measure | None = None,
+    attach_to: EvidenceHolder | None = None,
 ) -> EvidenceFile:
-    require(actor, "soa.upload_evidence", write_target(organisation, scope))
+    require(actor, UPLOAD_EVIDENCE, write_target(organisation, scope))
     if scope is not None and scope.organisation_id != organisation.pk:
         raise ValidationError(_("Choose an ISMS scope of this organisation."))
     if attach_to is not None:  # checked before the file is stored
         if attach_to.organisation_id != organisation.pk:
             raise ValidationError(_("The evidence belongs to another organisation."))
-        require(actor, "soa.upload_evidence", attach_to)
+        require(actor, UPLOAD_EVIDENCE, attach_to)
     check_upload(uploaded)
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
@@ -105,21 +118,21 @@ def evidence_upload(
     return evidence
 
 
-def _attach(target: SoARow | Measure, evidence: EvidenceFile) -> None:
+def _attach(target: EvidenceHolder, evidence: EvidenceFile) -> None:
     if target.organisation_id != evidence.organisation_id:
         raise ValidationError(_("The evidence belongs to another organisation."))
     target.evidence_files.add(evidence)
     target.save()  # a linked measure or row changed: approved SoA versions become stale
 
 
-@service(perm="soa.upload_evidence", on="target", refs=("evidence",))
-def evidence_attach(*, actor: User, target: SoARow | Measure, evidence: EvidenceFile) -> None:
-    require(actor, "soa.view_soa", evidence)  # evidence of a scope the actor cannot see
+@service(perm=UPLOAD_EVIDENCE, on="target", refs=("evidence",))
+def evidence_attach(*, actor: User, target: EvidenceHolder, evidence: EvidenceFile) -> None:
+    require(actor, VIEW_EVIDENCE, evidence)  # evidence of a scope the actor cannot see
     _attach(target, evidence)
 
 
-@service(perm="soa.upload_evidence", on="target", refs=("evidence",))
-def evidence_detach(*, actor: User, target: SoARow | Measure, evidence: EvidenceFile) -> None:
+@service(perm=UPLOAD_EVIDENCE, on="target", refs=("evidence",))
+def evidence_detach(*, actor: User, target: EvidenceHolder, evidence: EvidenceFile) -> None:
     if not target.evidence_files.filter(pk=evidence.pk).exists():
         raise ValidationError(_("This evidence is not linked to this record."))
     target.evidence_files.remove(evidence)

@@ -14,10 +14,10 @@ from openpyxl import load_workbook
 from ume.catalogue.models import Control
 from ume.core.choices import Role
 from ume.core.models import AuditEntry
-from ume.soa import services
-from ume.soa.choices import MeasureStatus
-from ume.soa.forms_measures import MeasureForm
-from ume.soa.models import EvidenceFile, Measure
+from ume.measures import services
+from ume.measures.choices import MeasureStatus
+from ume.measures.forms import MeasureForm
+from ume.measures.models import EvidenceFile, Measure
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def measure_post(**overrides):
 
 def test_create_through_the_form_is_audited_and_maps_controls(admin_client, world, catalogue):
     response = admin_client.post(
-        reverse("soa:measure_create"),
+        reverse("measures:measure_create"),
         measure_post(
             scope=world.hq.pk,
             owner=world[Role.DEPARTMENT_HEAD].pk,
@@ -64,18 +64,18 @@ def test_create_through_the_form_is_audited_and_maps_controls(admin_client, worl
     )
     measure = Measure.objects.get(organisation=world.org)
     assert response.status_code == 302
-    assert response["Location"] == reverse("soa:measure_edit", args=[measure.pk])
+    assert response["Location"] == reverse("measures:measure_edit", args=[measure.pk])
     assert sorted(measure.controls.values_list("ref", flat=True)) == ["5.30", "8.13"]
     assert measure.scope == world.hq and measure.owner == world[Role.DEPARTMENT_HEAD]
     entry = AuditEntry.objects.get(
-        model_label="soa.measure", object_id=str(measure.pk), action="create"
+        model_label="measures.measure", object_id=str(measure.pk), action="create"
     )
     assert entry.actor == world[Role.ADMIN]
 
 
 def test_edit_saves_with_the_version_and_is_audited(admin_client, world, catalogue):
     measure = make_measure(world)
-    url = reverse("soa:measure_edit", args=[measure.pk])
+    url = reverse("measures:measure_edit", args=[measure.pk])
     page = admin_client.get(url)
     assert page.status_code == 200 and b'name="version"' in page.content
     assert b'id="history"' in page.content and b'data-testid="measure-save"' in page.content
@@ -92,7 +92,7 @@ def test_edit_saves_with_the_version_and_is_audited(admin_client, world, catalog
     assert measure.title == "バックアップを取得する" and measure.version == 2
     assert set(measure.controls.values_list("ref", flat=True)) == {"8.13", "8.15"}
     assert AuditEntry.objects.filter(
-        model_label="soa.measure", object_id=str(measure.pk), action="update"
+        model_label="measures.measure", object_id=str(measure.pk), action="update"
     ).exists()
 
 
@@ -102,7 +102,8 @@ def test_stale_edit_is_refused_and_changes_nothing(admin_client, world, catalogu
         actor=world[Role.ADMIN], measure=measure, data={"title": "他の人の変更"}, version=1
     )
     response = admin_client.post(
-        reverse("soa:measure_edit", args=[measure.pk]), measure_post(title="上書き", version="1")
+        reverse("measures:measure_edit", args=[measure.pk]),
+        measure_post(title="上書き", version="1"),
     )
     assert response.status_code == 200 and b'data-testid="form-errors"' in response.content
     assert Measure.objects.get(pk=measure.pk).title == "他の人の変更"
@@ -110,36 +111,13 @@ def test_stale_edit_is_refused_and_changes_nothing(admin_client, world, catalogu
 
 def test_delete_through_the_confirmation_is_audited(admin_client, world, catalogue):
     measure = make_measure(world)
-    url = reverse("soa:measure_delete", args=[measure.pk])
+    url = reverse("measures:measure_delete", args=[measure.pk])
     assert admin_client.get(url).status_code == 200
     response = admin_client.post(url)
-    assert response.status_code == 302 and response["Location"] == reverse("soa:measure_list")
+    assert response.status_code == 302 and response["Location"] == reverse("measures:measure_list")
     assert not Measure.objects.filter(pk=measure.pk).exists()
     assert AuditEntry.objects.filter(
-        model_label="soa.measure", object_id=str(measure.pk), action="delete"
-    ).exists()
-
-
-def test_delete_of_a_measure_in_an_approved_soa_is_refused_with_a_message(
-    admin_client, world, catalogue
-):
-    measure = make_measure(world, scope=world.hq)
-    admin = world[Role.ADMIN]
-    soa = services.soa_get_or_create(actor=admin, scope=world.hq)
-    row = soa.rows.get(control__ref="8.13")
-    services.soa_row_update(actor=admin, row=row, version=row.version, data={"measures": [measure]})
-    version = services.soa_approve(actor=admin, soa=soa, comment="初版")
-    assert list(version.measures.all()) == [measure]  # linked by the approval itself
-    url = reverse("soa:measure_delete", args=[measure.pk])
-    response = admin_client.post(url, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("soa:measure_edit", args=[measure.pk])
-    assert Measure.objects.filter(pk=measure.pk).exists()
-    assert [str(m) for m in response.context["messages"]] == [
-        "承認済みの適用宣言書がこの実施内容を参照しているため、削除できません。"
-        "削除する代わりに、状態を「廃止」にしてください。"
-    ]
-    assert not AuditEntry.objects.filter(
-        model_label="soa.measure", object_id=str(measure.pk), action="delete"
+        model_label="measures.measure", object_id=str(measure.pk), action="delete"
     ).exists()
 
 
@@ -164,13 +142,13 @@ def test_form_offers_the_93_controls_and_only_this_organisations_scopes_and_memb
 
 
 def test_title_and_description_ask_for_suggestions_while_typing(admin_client, catalogue):
-    page = admin_client.get(reverse("soa:measure_create")).content.decode()
-    assert f'hx-get="{reverse("soa:measure_suggest")}"' in page
+    page = admin_client.get(reverse("measures:measure_create")).content.decode()
+    assert f'hx-get="{reverse("measures:measure_suggest")}"' in page
     assert "delay:500ms" in page and 'data-testid="measure-suggestions"' in page
 
 
 def test_suggestion_endpoint_returns_the_backup_control(admin_client, catalogue):
-    url = reverse("soa:measure_suggest")
+    url = reverse("measures:measure_suggest")
     backup = control("8.13")
     response = admin_client.get(
         url,
@@ -194,13 +172,13 @@ def test_suggestion_endpoint_returns_the_backup_control(admin_client, catalogue)
     "query", [{"text": "x" * 50_000}, {"controls": ["-1", "9" * 40]}, {"title": "\x00"}, {}]
 )
 def test_suggestion_endpoint_survives_garbage(admin_client, catalogue, query):
-    assert admin_client.get(reverse("soa:measure_suggest"), query).status_code == 200
+    assert admin_client.get(reverse("measures:measure_suggest"), query).status_code == 200
 
 
 def test_unmapped_filter_and_its_count(admin_client, world, catalogue):
     make_measure(world, title="入館証を発行する", refs=("7.2",))
     make_measure(world, title="朝礼で注意喚起する", refs=())
-    url = reverse("soa:measure_list")
+    url = reverse("measures:measure_list")
     page = admin_client.get(url)
     assert page.context["unmapped_count"] == 1
     content = page.content.decode()
@@ -214,7 +192,7 @@ def test_unmapped_filter_and_its_count(admin_client, world, catalogue):
 
 def upload(client, measure, name, content):
     return client.post(
-        reverse("soa:measure_evidence_upload", args=[measure.pk]),
+        reverse("measures:measure_evidence_upload", args=[measure.pk]),
         {"file": SimpleUploadedFile(name, content), "description": "取得ログ"},
         follow=True,
     )
@@ -250,12 +228,12 @@ def test_refused_uploads_show_a_message_and_store_nothing(
 def test_staff_cannot_create_or_change_measures(world, login, catalogue):
     measure = make_measure(world)
     client = login(world[Role.STAFF])
-    assert client.get(reverse("soa:measure_list")).status_code == 200
-    assert client.get(reverse("soa:measure_create")).status_code == 403
-    assert client.post(reverse("soa:measure_create"), measure_post()).status_code == 403
+    assert client.get(reverse("measures:measure_list")).status_code == 200
+    assert client.get(reverse("measures:measure_create")).status_code == 403
+    assert client.post(reverse("measures:measure_create"), measure_post()).status_code == 403
     assert (
         client.post(
-            reverse("soa:measure_edit", args=[measure.pk]), measure_post(version=1)
+            reverse("measures:measure_edit", args=[measure.pk]), measure_post(version=1)
         ).status_code
         == 403
     )
@@ -265,18 +243,18 @@ def test_staff_cannot_create_or_change_measures(world, login, catalogue):
 def test_external_auditor_reads_but_cannot_write(world, login, catalogue):
     measure = make_measure(world, scope=world.hq)
     client = login(world[Role.EXTERNAL_AUDITOR])
-    page = client.get(reverse("soa:measure_edit", args=[measure.pk]))
+    page = client.get(reverse("measures:measure_edit", args=[measure.pk]))
     assert page.status_code == 200
     assert b'data-testid="measure-save"' not in page.content
     assert b'data-testid="evidence-upload"' not in page.content
     for url, data in [
-        (reverse("soa:measure_edit", args=[measure.pk]), measure_post(version=1)),
-        (reverse("soa:measure_delete", args=[measure.pk]), {}),
-        (reverse("soa:measure_evidence_upload", args=[measure.pk]), {}),
-        (reverse("soa:measure_create"), measure_post()),
+        (reverse("measures:measure_edit", args=[measure.pk]), measure_post(version=1)),
+        (reverse("measures:measure_delete", args=[measure.pk]), {}),
+        (reverse("measures:measure_evidence_upload", args=[measure.pk]), {}),
+        (reverse("measures:measure_create"), measure_post()),
     ]:
         assert client.post(url, data).status_code == 403, url
-    assert client.get(reverse("soa:measure_export")).status_code == 200
+    assert client.get(reverse("measures:measure_export")).status_code == 200
     measure.refresh_from_db()
     assert measure.version == 1 and Measure.objects.count() == 1
 
@@ -284,25 +262,32 @@ def test_external_auditor_reads_but_cannot_write(world, login, catalogue):
 def test_external_auditor_does_not_see_measures_of_other_scopes(world, login, catalogue):
     other_scope = make_measure(world, title="開発センターの入館管理", scope=world.dev)
     client = login(world[Role.EXTERNAL_AUDITOR])
-    assert "開発センターの入館管理" not in client.get(reverse("soa:measure_list")).content.decode()
-    assert client.get(reverse("soa:measure_edit", args=[other_scope.pk])).status_code == 404
+    assert (
+        "開発センターの入館管理"
+        not in client.get(reverse("measures:measure_list")).content.decode()
+    )
+    assert client.get(reverse("measures:measure_edit", args=[other_scope.pk])).status_code == 404
 
 
 def test_other_organisation_gets_404(world, other_world, login, catalogue):
     measure = make_measure(world)
     client = login(other_world[Role.ADMIN])
-    for name in ("soa:measure_edit", "soa:measure_delete"):
+    for name in ("measures:measure_edit", "measures:measure_delete"):
         assert client.get(reverse(name, args=[measure.pk])).status_code == 404
-    for name in ("soa:measure_edit", "soa:measure_delete", "soa:measure_evidence_upload"):
+    for name in (
+        "measures:measure_edit",
+        "measures:measure_delete",
+        "measures:measure_evidence_upload",
+    ):
         assert client.post(reverse(name, args=[measure.pk]), {}).status_code == 404
-    listing = client.get(reverse("soa:measure_list")).content.decode()
+    listing = client.get(reverse("measures:measure_list")).content.decode()
     assert measure.title not in listing
     assert Measure.objects.filter(pk=measure.pk).exists()
 
 
 def count_list_queries(client) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(reverse("soa:measure_list")).status_code == 200
+        assert client.get(reverse("measures:measure_list")).status_code == 200
     return len(ctx.captured_queries)
 
 
@@ -327,7 +312,7 @@ def test_list_query_count_does_not_grow_with_measures(admin_client, world, catal
 def test_export_xlsx_opens_with_the_filtered_measures(admin_client, world, catalogue):
     make_measure(world, title='=HYPERLINK("http://evil")', refs=("8.13", "5.30"))
     make_measure(world, title="朝礼で注意喚起する", refs=())
-    response = admin_client.get(reverse("soa:measure_export"), {"unmapped": ""})
+    response = admin_client.get(reverse("measures:measure_export"), {"unmapped": ""})
     assert response.status_code == 200
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     rows = list(
@@ -336,7 +321,7 @@ def test_export_xlsx_opens_with_the_filtered_measures(admin_client, world, catal
     assert len(rows) == 3
     exported = {r[0]: r for r in rows[1:]}
     assert exported['\'=HYPERLINK("http://evil")'][2] == "5.30, 8.13"
-    filtered = admin_client.get(reverse("soa:measure_export"), {"unmapped": "1"})
+    filtered = admin_client.get(reverse("measures:measure_export"), {"unmapped": "1"})
     rows = list(
         load_workbook(io.BytesIO(filtered.content)).worksheets[-1].iter_rows(values_only=True)
     )
@@ -357,7 +342,10 @@ def test_garbage_posted_to_the_forms_never_causes_a_server_error(
     admin_client, world, catalogue, data
 ):
     measure = make_measure(world)
-    for url in (reverse("soa:measure_create"), reverse("soa:measure_edit", args=[measure.pk])):
+    for url in (
+        reverse("measures:measure_create"),
+        reverse("measures:measure_edit", args=[measure.pk]),
+    ):
         assert admin_client.post(url, measure_post(**data)).status_code in (200, 302), url
     assert Measure.objects.get(pk=measure.pk).version == 1
 
@@ -374,11 +362,11 @@ def test_garbage_posted_to_the_forms_never_causes_a_server_error(
         {"status": "x", "q": "\x00"},
     ],
 )
-@pytest.mark.parametrize("name", ["soa:measure_list", "soa:measure_export"])
+@pytest.mark.parametrize("name", ["measures:measure_list", "measures:measure_export"])
 def test_garbage_query_strings_never_cause_a_server_error(admin_client, catalogue, name, query):
     assert admin_client.get(reverse(name), query).status_code in (200, 302, 404)
 
 
 def test_scope_filter_offers_only_the_scopes_the_user_may_see(world, login, catalogue):
-    page = login(world[Role.EXTERNAL_AUDITOR]).get(reverse("soa:measure_list"))
+    page = login(world[Role.EXTERNAL_AUDITOR]).get(reverse("measures:measure_list"))
     assert set(page.context["filter"].filters["scope"].queryset) == {world.hq}

@@ -101,7 +101,9 @@ class MeasureForm(VersionedModelForm):
             self.fields[name].widget.attrs.update(attrs)
 
 
-class MeasureEvidenceForm(forms.Form):
+class EvidenceForm(forms.Form):
+    """A file to keep as evidence of a measure or an SoA row, with an optional description."""
+
     file = forms.FileField(label=capfirst(_("file")))
     description = forms.CharField(
         label=capfirst(_("description")), required=False, max_length=300, validators=SINGLE_LINE

@@ -16,7 +16,7 @@ STATUS_COLOURS = {
 
 class MeasureTable(tables.Table):
     title = tables.Column(
-        linkify=("soa:measure_edit", {"pk": tables.A("pk")}),
+        linkify=("measures:measure_edit", {"pk": tables.A("pk")}),
         verbose_name=_("title"),
         attrs={"a": {"data-testid": "measure-link"}},
     )

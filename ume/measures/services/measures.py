@@ -1,5 +1,6 @@
 """Measures (管理策の実施内容): create, edit, map to controls, delete."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from ume.core.policies import require, write_target
 from ume.core.services import service, update_fields
 
 from ..models import Measure
+from ..permissions import CHANGE_MEASURE
 
 
 def _check(organisation: Organisation, data: dict[str, Any]) -> None:
@@ -26,11 +28,11 @@ def _check(organisation: Organisation, data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-@service(perm="soa.change_measure", refs=("data.scope", "data.owner"))
+@service(perm=CHANGE_MEASURE, refs=("data.scope", "data.owner"))
 def measure_create(*, actor: User, organisation: Organisation, data: dict[str, Any]) -> Measure:
     """Create a measure in a scope, or for the whole organisation (organisation-wide roles)."""
     _check(organisation, data)
-    require(actor, "soa.change_measure", write_target(organisation, data.get("scope")))
+    require(actor, CHANGE_MEASURE, write_target(organisation, data.get("scope")))
     controls = data.pop("controls", [])
     measure = Measure(organisation=organisation, **data)
     measure.full_clean()
@@ -39,9 +41,7 @@ def measure_create(*, actor: User, organisation: Organisation, data: dict[str, A
     return measure
 
 
-@service(
-    perm="soa.change_measure", on="measure", refs=("data.scope", "data.owner"), versioned="version"
-)
+@service(perm=CHANGE_MEASURE, on="measure", refs=("data.scope", "data.owner"), versioned="version")
 def measure_update(
     *, actor: User, measure: Measure, data: dict[str, Any], version: int | None = None
 ) -> Measure:
@@ -49,18 +49,26 @@ def measure_update(
     permission there too, so a role limited to one scope cannot move measures out of it."""
     _check(measure.organisation, data)
     if "scope" in data and data["scope"] != measure.scope:
-        require(actor, "soa.change_measure", write_target(measure.organisation, data["scope"]))
+        require(actor, CHANGE_MEASURE, write_target(measure.organisation, data["scope"]))
     return update_fields(measure, data, version=version)
 
 
-@service(perm="soa.change_measure", on="measure")
+# Apps that keep frozen references to measures (the SoA's approved versions) register a check
+# here from their AppConfig.ready(): it returns why the measure must stay, or None.
+DeleteGuard = Callable[[Measure], str | None]
+DELETE_GUARDS: list[DeleteGuard] = []
+
+
+def register_delete_guard(guard: DeleteGuard) -> DeleteGuard:
+    if guard not in DELETE_GUARDS:
+        DELETE_GUARDS.append(guard)
+    return guard
+
+
+@service(perm=CHANGE_MEASURE, on="measure")
 def measure_delete(*, actor: User, measure: Measure) -> None:
-    """Delete a measure that no approved SoA version refers to; retire it otherwise."""
-    if measure.soa_versions.exists():
-        raise ValidationError(
-            _(
-                "An approved Statement of Applicability refers to this measure. "
-                "Set its status to retired instead of deleting it."
-            )
-        )
+    """Delete a measure nothing frozen refers to; otherwise say why (retire it instead)."""
+    reasons = [reason for guard in DELETE_GUARDS if (reason := guard(measure))]
+    if reasons:
+        raise ValidationError(reasons)
     measure.delete()

@@ -11,7 +11,7 @@ from ume.core.models import Organisation, Scope, User
 from ume.core.roles import visible_scope_ids
 
 from .choices import MeasureStatus
-from .forms_measures import control_choices, control_label
+from .forms import control_choices, control_label
 from .models import Measure
 
 UNMAPPED = "1"

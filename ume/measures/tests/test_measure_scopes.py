@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ume.core.choices import Role
 from ume.core.models import Membership
 from ume.core.tests.factories import api_client, make_user
-from ume.soa import services
-from ume.soa.models import EvidenceFile, Measure
+from ume.measures import services
+from ume.measures.models import EvidenceFile, Measure
 
 pytestmark = pytest.mark.django_db
 

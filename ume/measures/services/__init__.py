@@ -1,0 +1,15 @@
+"""Measure and evidence services: the only code that writes (audit trail and locking inside)."""
+
+from .evidence import EvidenceHolder, evidence_attach, evidence_detach, evidence_upload
+from .measures import measure_create, measure_delete, measure_update, register_delete_guard
+
+__all__ = [
+    "EvidenceHolder",
+    "evidence_attach",
+    "evidence_detach",
+    "evidence_upload",
+    "measure_create",
+    "measure_delete",
+    "measure_update",
+    "register_delete_guard",
+]
