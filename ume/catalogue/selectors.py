@@ -42,7 +42,7 @@ def control_list(
     return qs.order_by("sort_key")
 
 
-def control_detail(*, actor, organisation, ref: str) -> Control | None:
+def control_get(*, actor, organisation, ref: str) -> Control | None:
     if not can(actor, VIEW_CONTROL, organisation):
         return None
     return (

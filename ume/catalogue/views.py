@@ -65,7 +65,7 @@ class ControlDetailView(PageView):
 
     def get_control(self):
         if not hasattr(self, "_control"):
-            self._control = selectors.control_detail(
+            self._control = selectors.control_get(
                 actor=self.request.user, organisation=self.organisation, ref=self.kwargs["ref"]
             )
             if self._control is None:

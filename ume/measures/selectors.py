@@ -31,10 +31,6 @@ def measure_list(
     )
 
 
-def measure_get(*, actor, organisation: Organisation, pk: int) -> Measure | None:
-    return measure_list(actor=actor, organisation=organisation).filter(pk=pk).first()
-
-
 def measure_summaries() -> QuerySet[Measure]:
     """Measures with only what a list of linked measures shows (for another app's prefetch,
     after it has limited the records that link them)."""

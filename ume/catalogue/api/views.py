@@ -61,7 +61,7 @@ class ControlViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSe
         )
 
     def get_object(self):
-        control = selectors.control_detail(
+        control = selectors.control_get(
             actor=self.request.user, organisation=self.organisation, ref=self.kwargs["ref"]
         )
         if control is None:
