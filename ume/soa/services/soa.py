@@ -79,7 +79,7 @@ def soa_rows_bulk_update(
 ) -> int:
     """Give several rows the same values, all or nothing; ``versions`` maps each row id to the
     version the user saw (a stale row refuses the whole change)."""
-    if not versions or not data:
+    if not data:  # no rows at all is refused by the contract (a version is required)
         raise ValidationError(_("Choose at least one row and one value to change."))
     rows = list(
         SoARow.objects.select_for_update()

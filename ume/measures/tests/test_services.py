@@ -1,0 +1,178 @@
+"""The measure and evidence services called directly, as a command or a later module would:
+moves between scopes, the upload checks with their messages, attach and detach, and the
+deletion guards other apps register."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.utils import translation
+
+from ume.core.choices import Role
+from ume.core.models import Membership
+from ume.core.tests.factories import make_user
+from ume.measures import services
+from ume.measures.models import EvidenceFile, Measure
+from ume.measures.services.measures import DELETE_GUARDS, register_delete_guard
+
+MB = 1024 * 1024
+
+
+def upload(name: str = "記録.txt", content: bytes = "証拠".encode()) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+def head_of(world, *scopes):
+    """A department head whose roles are limited to ``scopes``."""
+    user = make_user(f"head-{len(scopes)}-{scopes[0].pk}@example.jp")
+    for scope in scopes:
+        Membership.objects.create(
+            user=user, organisation=world.org, role=Role.DEPARTMENT_HEAD, scope=scope
+        )
+    return user
+
+
+def admin_of_both(world, other_world):
+    user = make_user("both@example.jp")
+    for w in (world, other_world):
+        Membership.objects.create(user=user, organisation=w.org, role=Role.ADMIN)
+    return user
+
+
+def messages_of(refused) -> dict[str, list[str]] | list[str]:
+    error = refused.value
+    return error.message_dict if hasattr(error, "error_dict") else error.messages
+
+
+def test_a_role_in_both_scopes_moves_a_measure_between_them(world):
+    head = head_of(world, world.hq, world.dev)
+    measure = services.measure_create(
+        actor=head, organisation=world.org, data={"title": "入退室管理", "scope": world.hq}
+    )
+    moved = services.measure_update(
+        actor=head, measure=measure, data={"scope": world.dev}, version=measure.version
+    )
+    assert moved.scope == world.dev
+    assert Measure.objects.get(pk=measure.pk).scope == world.dev
+    # Organisation-wide needs an organisation-wide role; an administrator has one.
+    with pytest.raises(PermissionDenied):
+        services.measure_update(
+            actor=head, measure=moved, data={"scope": None}, version=moved.version
+        )
+    admin = world[Role.ADMIN]
+    wide = services.measure_update(
+        actor=admin, measure=moved, data={"scope": None}, version=moved.version
+    )
+    assert Measure.objects.get(pk=wide.pk).scope is None
+
+
+def test_a_scoped_head_uploads_evidence_in_its_scope(world):
+    head = head_of(world, world.hq)
+    evidence = services.evidence_upload(
+        actor=head, organisation=world.org, scope=world.hq, uploaded=upload()
+    )
+    assert evidence.scope == world.hq and evidence.description == ""
+    with pytest.raises(PermissionDenied):
+        services.evidence_upload(
+            actor=head, organisation=world.org, scope=world.dev, uploaded=upload()
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("run.exe", b"MZ", "Files of this type cannot be kept as evidence. Allowed: .csv, .doc"),
+        ("空.txt", b"", "The file is empty."),
+        ("大きい.pdf", b"x" * (2 * MB + 1), "The file is larger than 2 MB."),
+    ],
+)
+@override_settings(UME_EVIDENCE_MAX_BYTES=2 * MB)
+def test_refused_uploads_say_why_on_the_file_field_and_store_nothing(world, name, content, message):
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        services.evidence_upload(
+            actor=world[Role.ADMIN],
+            organisation=world.org,
+            scope=world.hq,
+            uploaded=upload(name, content),
+        )
+    errors = messages_of(refused)
+    assert list(errors) == ["file"]
+    assert errors["file"][0].startswith(message)
+    assert not EvidenceFile.objects.exists()
+
+
+@override_settings(UME_EVIDENCE_MAX_BYTES=2 * MB)
+def test_a_file_of_exactly_the_limit_is_kept():
+    from ume.measures.services.evidence import check_upload
+
+    check_upload(upload("ちょうど.pdf", b"x" * (2 * MB)))  # no error
+
+
+def test_scope_and_target_of_another_organisation_are_refused_with_a_message(world, other_world):
+    # Only someone who may write in both organisations gets past the permission checks.
+    admin = admin_of_both(world, other_world)
+    theirs = services.measure_create(
+        actor=other_world[Role.ADMIN], organisation=other_world.org, data={"title": "他社"}
+    )
+    cases = [
+        ({"scope": other_world.hq}, "Choose an ISMS scope of this organisation."),
+        ({"scope": None, "attach_to": theirs}, "The evidence belongs to another organisation."),
+    ]
+    for kwargs, message in cases:
+        with pytest.raises(ValidationError) as refused, translation.override("en"):
+            services.evidence_upload(
+                actor=admin, organisation=world.org, uploaded=upload(), **kwargs
+            )
+        assert messages_of(refused) == [message]
+    assert not EvidenceFile.objects.exists()
+
+
+def test_evidence_of_another_organisation_is_not_attached_even_by_a_member_of_both(
+    world, other_world
+):
+    both = admin_of_both(world, other_world)
+    mine = services.measure_create(actor=both, organisation=world.org, data={"title": "自社"})
+    theirs = services.evidence_upload(
+        actor=both, organisation=other_world.org, scope=None, uploaded=upload()
+    )
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        services.evidence_attach(actor=both, target=mine, evidence=theirs)
+    assert messages_of(refused) == ["The evidence belongs to another organisation."]
+    assert not mine.evidence_files.exists()
+
+
+def test_detach_removes_only_that_file_and_refuses_one_not_linked(world):
+    admin = world[Role.ADMIN]
+    measure = services.measure_create(actor=admin, organisation=world.org, data={"title": "m"})
+    first, second = (
+        services.evidence_upload(
+            actor=admin, organisation=world.org, scope=None, uploaded=upload(), attach_to=measure
+        )
+        for _ in range(2)
+    )
+    services.evidence_detach(actor=admin, target=measure, evidence=first)
+    assert list(measure.evidence_files.all()) == [second]
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        services.evidence_detach(actor=admin, target=measure, evidence=first)
+    assert messages_of(refused) == ["This evidence is not linked to this record."]
+
+
+def test_deletion_guards_are_registered_once_and_asked(world):
+    def keep(measure):
+        return "保存義務があります。" if measure.title == "保存" else None
+
+    before = list(DELETE_GUARDS)
+    try:
+        assert register_delete_guard(keep) is keep
+        register_delete_guard(keep)
+        assert [*before, keep] == DELETE_GUARDS
+        admin = world[Role.ADMIN]
+        kept = services.measure_create(actor=admin, organisation=world.org, data={"title": "保存"})
+        with pytest.raises(ValidationError) as refused:
+            services.measure_delete(actor=admin, measure=kept)
+        assert refused.value.messages == ["保存義務があります。"]
+        gone = services.measure_create(actor=admin, organisation=world.org, data={"title": "削除"})
+        services.measure_delete(actor=admin, measure=gone)
+        assert list(Measure.objects.values_list("title", flat=True)) == ["保存"]
+    finally:
+        DELETE_GUARDS[:] = before
