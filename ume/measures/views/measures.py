@@ -36,6 +36,7 @@ from ..forms import EvidenceForm, MeasureForm
 from ..models import Measure
 from ..permissions import CHANGE_MEASURE, UPLOAD_EVIDENCE, VIEW_MEASURE
 from ..tables import MeasureTable
+from .evidence import upload_from_request
 
 MEASURES = (gettext_lazy("Measures"), reverse_lazy("measures:measure_list"))
 SUGGEST_MAX_TEXT = 2000
@@ -232,32 +233,7 @@ class MeasureEvidenceUploadView(ObjectMixin, PolicyMixin, View):
 
     def post(self, request, pk: int):
         measure = self.get_object()
-        form = EvidenceForm(request.POST, request.FILES)
-        if not form.is_valid():
-            if "file" in form.errors:
-                messages.error(request, _("Choose a file to upload."))
-            for msg in form.errors.get("description", []):
-                messages.error(request, msg)
-            return redirect("measures:measure_edit", pk=measure.pk)
-        try:
-            evidence = services.evidence_upload(
-                actor=request.user,
-                organisation=request.organisation,
-                scope=measure.scope,
-                uploaded=form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-                attach_to=measure,
-            )
-        except ValidationError as exc:
-            for msg in exc.messages:
-                messages.error(request, msg)
-        else:
-            messages.success(
-                request,
-                _("“{name}” was added as evidence (SHA-256 {digest}…).").format(
-                    name=evidence.name, digest=evidence.sha256[:12]
-                ),
-            )
+        upload_from_request(request, scope=measure.scope, attach_to=measure)
         return redirect(reverse("measures:measure_edit", args=[measure.pk]) + "#evidence")
 
 
