@@ -9,7 +9,6 @@ are checked in either language where they matter.
 
 import io
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import openpyxl
 from docx import Document
@@ -19,16 +18,14 @@ from pypdf import PdfReader
 from ume.catalogue.models import LevelVariant
 from ume.core.choices import Role
 from ume.core.tests.factories import PASSWORD
-from ume.measures.models import Measure
 from ume.soa import services
 from ume.soa.exports import COLUMNS
 from ume.soa.models import SoARow, SoAVersion, StatementOfApplicability
 
 from .conftest import login
+from .test_measures import MEASURE_TEXT, MEASURE_TITLE, create_measure
 
 ORG = "梅商事株式会社"
-MEASURE_TITLE = "夜間バックアップ"
-MEASURE_TEXT = "毎晩NASにバックアップを取得し、月1回復元テストを行う"
 PROCEDURE = "バックアップ手順書"
 JUSTIFICATION = "全員が在宅勤務のため、雇用後の教育は5.1の方針と6.3で実施する"
 PARTIAL = {"一部実施", "Partially implemented"}
@@ -87,38 +84,6 @@ def _catalogue(page, url):
     expect(page.get_by_test_id("recommended-level")).not_to_be_empty()
 
 
-def _create_measure(page, url, world) -> Measure:
-    page.goto(f"{url}/measures/new/")
-    suggestions = page.get_by_test_id("measure-suggestions")
-    # Typing asks for suggestions (htmx, debounced): the title first, then the description.
-    # (One request at a time: overlapping ones can fail, see the concurrency test below.)
-    with page.expect_response(re.compile(r"/measures/suggest/")):
-        page.locator("#measure-form input[name=title]").fill(MEASURE_TITLE)
-    with page.expect_response(
-        lambda r: (
-            "/measures/suggest/" in r.url
-            and parse_qs(urlsplit(r.url).query).get("description") == [MEASURE_TEXT]
-        )
-    ):
-        page.locator("#measure-form textarea[name=description]").fill(MEASURE_TEXT)
-    suggestion = page.get_by_test_id("suggestion-8.13")
-    expect(suggestion).to_be_visible()
-    expect(suggestions).to_contain_text("8.13")
-    box = page.locator('#measure-form input[name=controls][data-ref="8.13"]')
-    expect(box).not_to_be_checked()
-    suggestion.click()
-    expect(box).to_be_checked()
-    expect(suggestion).to_have_attribute("aria-pressed", "true")
-    expect(page.get_by_test_id("measure-selected-controls")).to_contain_text("8.13")
-    with page.expect_navigation():
-        page.get_by_test_id("measure-save").click()
-    measure = Measure.objects.get(organisation=world.org, title=MEASURE_TITLE)
-    expect(page).to_have_url(f"{url}/measures/{measure.pk}/")
-    assert measure.description == MEASURE_TEXT
-    assert [c.ref for c in measure.controls.all()] == ["8.13"]
-    return measure
-
-
 def _expect_status(page, ref: str, status: str):
     row = page.locator(f'#soa-rows tr[data-ref="{ref}"]')
     expect(row.locator("td").nth(STATUS_CELL)).to_have_text(SHOWN_STATUS[status])
@@ -146,7 +111,7 @@ def test_soa_from_catalogue_to_approval_export_import_and_revision(
     _catalogue(page, url)
 
     # 2. A measure, with 8.13 taken from the suggestions while typing.
-    measure = _create_measure(page, url, world)
+    measure = create_measure(page, url, world)
 
     # 3. The SoA of 本社: created with 93 rows, then one row edited and one excluded.
     soa_url = f"{url}/soa/{hq.pk}/"
@@ -338,24 +303,3 @@ def test_bulk_apply_asks_for_confirmation_and_cancel_changes_nothing(
         f"submit button was ignored); 6.1 is now {status!r}"
     )
     assert status == "not_implemented"
-
-
-def test_suggestions_answer_people_typing_at_the_same_time(page, live_server, world):
-    """Several people typing measures at once (or one person typing the title, then the
-    description, while the first request still runs) send overlapping suggestion requests;
-    the server answers each of them (a shared Sudachi tokenizer raised
-    「Tokenizer is already in use」 → 500)."""
-    login(page, live_server, "admin@example.jp", PASSWORD)
-    page.goto(f"{live_server.url}/measures/new/")
-    statuses = page.evaluate(
-        """async (text) => {
-            const ask = (i) => fetch(
-                "/measures/suggest/?" + new URLSearchParams(
-                    {title: "夜間バックアップ" + i, description: text}),
-                {headers: {"HX-Request": "true"}});
-            const answers = await Promise.all([...Array(6).keys()].map(ask));
-            return answers.map((r) => r.status);
-        }""",
-        MEASURE_TEXT * 60,
-    )
-    assert statuses == [200] * 6, statuses
