@@ -2,6 +2,8 @@
 label they were written with; a model that moved to another app lists its former labels
 (``AuditedModel.audit_former_labels``), and they resolve to the model here."""
 
+import functools
+
 from django.apps import apps
 
 from .models import AuditedModel
@@ -16,15 +18,22 @@ def labels_of(model: type) -> list[str]:
     return [model._meta.label_lower, *getattr(model, "audit_former_labels", ())]
 
 
+@functools.cache
+def _by_former_label() -> dict[str, type[AuditedModel]]:
+    """Former label → model, built once (the app registry does not change after start-up)."""
+    return {label: m for m in audited_models() for label in m.audit_former_labels}
+
+
 def model_for(label: str):
-    """The model an entry's label names, current or former (LookupError if none)."""
+    """The model an entry's label names, current or former (LookupError if none, e.g. the
+    events' ``core.event``, asked for on every row of the audit list)."""
     try:
         return apps.get_model(label)
     except (LookupError, ValueError):
-        for model in audited_models():
-            if label in model.audit_former_labels:
-                return model
-        raise LookupError(label) from None
+        try:
+            return _by_former_label()[label]
+        except KeyError:
+            raise LookupError(label) from None
 
 
 def model_choices() -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ never build a queryset that leaks another organisation's rows."""
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from .audit_labels import labels_of
 from .choices import Role
 from .models import (
     AuditEntry,
@@ -120,8 +121,6 @@ def record_history(*, actor: User, obj) -> QuerySet[AuditEntry]:
     """The history tab of one record."""
     org_id = getattr(obj, "audit_organisation_id", None)
     organisation = Organisation(pk=org_id)
-    from .audit_labels import labels_of
-
     return audit_entry_list(actor=actor, organisation=organisation).filter(
         model_label__in=labels_of(type(obj)), object_id=str(obj.pk)
     )
