@@ -2,8 +2,11 @@
 moves between scopes, the upload checks with their messages, attach and detach, and the
 deletion guards other apps register."""
 
+import hashlib
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import translation
@@ -176,3 +179,32 @@ def test_deletion_guards_are_registered_once_and_asked(world):
         assert list(Measure.objects.values_list("title", flat=True)) == ["保存"]
     finally:
         DELETE_GUARDS[:] = before
+
+
+def test_the_stored_file_is_the_uploaded_one_with_bounded_names(world):
+    admin = world[Role.ADMIN]
+    content = "2026年11月の復元テスト記録\n".encode() * 50
+    long_name = "記" * 300 + ".txt"
+    evidence = services.evidence_upload(
+        actor=admin,
+        organisation=world.org,
+        scope=world.hq,
+        uploaded=SimpleUploadedFile("記録.txt", content, content_type="text/plain" + ";x" * 80),
+        description="説" * 400,
+    )
+    evidence.refresh_from_db()
+    with evidence.file.open("rb") as stored:
+        assert stored.read() == content  # read to the end for the hash, stored from the start
+    assert evidence.sha256 == hashlib.sha256(content).hexdigest() and evidence.size == len(content)
+    assert evidence.name == "記録.txt"
+    assert evidence.description == "説" * 300
+    assert evidence.content_type == ("text/plain" + ";x" * 80)[:100]
+    # A file object without a content type (a command's, not a browser's) is kept with none;
+    # its name, which no upload handler has shortened, is cut to the column's 255 characters.
+    plain = services.evidence_upload(
+        actor=admin,
+        organisation=world.org,
+        scope=world.hq,
+        uploaded=ContentFile(content, name=long_name),
+    )
+    assert (plain.content_type, plain.name, plain.description) == ("", long_name[:255], "")
