@@ -14,7 +14,7 @@ for c in "$$PYTHON" python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$HOME
 done; exit 1
 endef
 
-.PHONY: run setup venv deps migrate demo test test-sqlite test-pg e2e-deps lint bench mutation i18n messages worker clean
+.PHONY: run setup venv deps migrate demo test test-sqlite test-pg e2e-deps lint bench mutation hand-mutations i18n messages worker clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@py=$$($(find_python)) || { echo "Ume needs Python >= 3.12 (Django 6). Install python3.13 or python3.12 (e.g. 'apt-get install python3.13-venv' or pyenv), or set PYTHON=/path/to/python3.12+"; exit 1; }; \
@@ -66,6 +66,12 @@ mutation: deps
 	env -u DATABASE_URL -u UME_MEDIA_ROOT UME_VAR_DIR=$(MUTATION_VAR) DJANGO_SETTINGS_MODULE=ume.settings.test \
 	  $(PY) scripts/mutation_report.py --jobs $(MUTATION_JOBS) $(foreach m,$(ONLY),--only $(m)) \
 	  $(if $(SURVIVORS),--survivors)
+
+# The foundation's known bugs (permission checks removed, versions ignored, the audit hash and the
+# SoA digest weakened, imports not all-or-nothing, cross-organisation checks dropped) put back one
+# at a time into a copy of the project; each must fail a test. About 10 minutes; not part of CI.
+hand-mutations: deps
+	$(PY) scripts/hand_mutations.py $(if $(ONLY),--only $(ONLY))
 
 lint: deps
 	$(VENV)/bin/ruff check ume tests

@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import time
 import tomllib
@@ -46,6 +47,8 @@ from pathlib import Path
 
 GOAL = 90.0
 ROOT = Path(__file__).resolve().parent.parent
+# One quick test that needs the database: running it builds the template test database.
+TEMPLATE_TEST = "ume/core/tests/test_audit.py::test_unchanged_save_records_nothing"
 
 # Decorators whose function body is mutated (the decorator itself never is).
 SAFE_DECORATORS = frozenset({"service", "predicate", "receiver", "contextmanager", "property"})
@@ -180,11 +183,26 @@ def refresh_resources() -> None:
         shutil.copy2(source, target)
 
 
+def build_template_database() -> None:
+    """A migrated test database with the reference data, which each mutant's tests copy
+    (scripts/mutation_pytest_plugin.py) instead of migrating one of their own."""
+    env = {**os.environ, "UME_MUTATION_TEMPLATE": "1"}
+    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+    subprocess.run(
+        [*pytest, "-p", "scripts.mutation_pytest_plugin", TEMPLATE_TEST],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def run_mutmut(prefixes: list[str], jobs: int, survivors_only: bool = False) -> int:
     from mutmut.__main__ import cli
 
     patch_mutmut()
     refresh_resources()
+    build_template_database()
     if os.environ.get("MUTATION_DEBUG"):  # show the pytest commands and their output
         from mutmut.configuration import config
 

@@ -3,6 +3,8 @@ moves between scopes, the upload checks with their messages, attach and detach, 
 deletion guards other apps register."""
 
 import hashlib
+import re
+from pathlib import PurePath
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +14,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from ume.core.choices import Role
-from ume.core.models import Membership
+from ume.core.models import AuditEntry, Membership
 from ume.core.tests.factories import make_user
 from ume.measures import services
 from ume.measures.models import EvidenceFile, Measure
@@ -130,6 +132,35 @@ def test_scope_and_target_of_another_organisation_are_refused_with_a_message(wor
     assert not EvidenceFile.objects.exists()
 
 
+def test_a_measure_keeps_its_scope_and_owner_in_its_organisation(world, other_world):
+    admin = admin_of_both(world, other_world)
+    outsider = other_world[Role.ADMIN]  # a member of the other organisation only
+    scope = "Choose an ISMS scope of this organisation."
+    owner = "The owner must be a member of this organisation."
+    cases = [
+        ({"scope": other_world.hq}, {"scope": [scope]}),
+        ({"owner": outsider}, {"owner": [owner]}),
+        ({"scope": other_world.hq, "owner": outsider}, {"scope": [scope], "owner": [owner]}),
+    ]
+    for data, errors in cases:
+        with pytest.raises(ValidationError) as refused, translation.override("en"):
+            services.measure_create(
+                actor=admin, organisation=world.org, data={"title": "T", **data}
+            )
+        assert messages_of(refused) == errors
+    assert not Measure.objects.exists()
+    measure = services.measure_create(
+        actor=admin, organisation=world.org, data={"title": "T", "owner": admin}
+    )
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        services.measure_update(
+            actor=admin, measure=measure, data={"scope": other_world.hq}, version=measure.version
+        )
+    assert messages_of(refused) == {"scope": [scope]}
+    measure.refresh_from_db()
+    assert measure.scope is None and measure.version == 1
+
+
 def test_evidence_of_another_organisation_is_not_attached_even_by_a_member_of_both(
     world, other_world
 ):
@@ -189,14 +220,20 @@ def test_the_stored_file_is_the_uploaded_one_with_bounded_names(world):
         actor=admin,
         organisation=world.org,
         scope=world.hq,
-        uploaded=SimpleUploadedFile("記録.txt", content, content_type="text/plain" + ";x" * 80),
+        uploaded=SimpleUploadedFile("記録.TXT", content, content_type="text/plain" + ";x" * 80),
         description="説" * 400,
     )
     evidence.refresh_from_db()
+    digest = hashlib.sha256(content).hexdigest()
+    # Stored under its hash (the client's name is no path), the suffix lower-cased (storage adds
+    # a random part when an earlier test kept the same file); saved once.
+    assert re.fullmatch(rf"{digest[:16]}(_\w{{7}})?\.txt", PurePath(evidence.file.name).name)
+    entries = AuditEntry.objects.filter(model_label="measures.evidencefile", object_id=evidence.pk)
+    assert list(entries.values_list("action", flat=True)) == ["create"]
     with evidence.file.open("rb") as stored:
         assert stored.read() == content  # read to the end for the hash, stored from the start
-    assert evidence.sha256 == hashlib.sha256(content).hexdigest() and evidence.size == len(content)
-    assert evidence.name == "記録.txt"
+    assert evidence.sha256 == digest and evidence.size == len(content)
+    assert evidence.name == "記録.TXT"
     assert evidence.description == "説" * 300
     assert evidence.content_type == ("text/plain" + ";x" * 80)[:100]
     # A file object without a content type (a command's, not a browser's) is kept with none;

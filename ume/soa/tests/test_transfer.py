@@ -463,6 +463,28 @@ def test_import_soa_command_fails_on_errors_and_ambiguous_scope(soa, world, othe
         )
 
 
+def test_import_soa_command_applies_nothing_for_an_actor_who_may_not_edit_the_soa(
+    soa, world, other_world, tmp_path
+):
+    # The command has no view in front of it: the import service is the only check.
+    path = tmp_path / "soa.xlsx"
+    path.write_bytes(edit(soa_xlsx(soa=soa), {"8.9": {"status": "一部実施"}}))
+    before = soa.rows.get(control__ref="8.9")
+    for actor in (world[Role.STAFF], world[Role.EXTERNAL_AUDITOR], other_world[Role.ADMIN]):
+        with pytest.raises(CommandError):
+            call_command(
+                "import_soa",
+                str(path),
+                "--scope",
+                str(world.hq.pk),
+                "--actor",
+                actor.email,
+                stdout=io.StringIO(),
+            )
+    after = soa.rows.get(control__ref="8.9")
+    assert (after.status, after.version) == (before.status, before.version)
+
+
 # --- views -----------------------------------------------------------------------------------
 
 
