@@ -71,7 +71,7 @@ mutation: deps
 # SoA digest weakened, imports not all-or-nothing, cross-organisation checks dropped) put back one
 # at a time into a copy of the project; each must fail a test. About 10 minutes; not part of CI.
 hand-mutations: deps
-	$(PY) scripts/hand_mutations.py $(if $(ONLY),--only $(ONLY))
+	$(PY) scripts/hand_mutations.py $(foreach w,$(ONLY),--only $(w))
 
 lint: deps
 	$(VENV)/bin/ruff check ume tests

@@ -10,7 +10,7 @@ the tests that must catch it, and prints which test failed. A bug no test catche
 SURVIVED (or BROKEN, when the tests cannot start) and the script exits with 1.
 
 Usage (from the repository root, with the project's virtualenv):
-    python scripts/hand_mutations.py [--only WORD]    # WORD: part of an entry's id
+    python scripts/hand_mutations.py [--only WORD ...]    # WORD: part of an entry's id
 """
 
 from __future__ import annotations
@@ -205,8 +205,10 @@ BUGS = [
         (
             (
                 "    if errors:\n        raise ValidationError(errors)\n"
-                "    for row, values in planned:\n        _apply(row, values)\n",
-                "    for row, values in planned:\n        _apply(row, values)\n",
+                "    for row, values in planned:\n        _apply(row, values)\n"
+                "    return len(planned)",
+                "    for row, values in planned:\n        _apply(row, values)\n"
+                "    return len(planned)",
             ),
         ),
         (SOA,),
@@ -305,9 +307,9 @@ def run(work: Path, var: Path, bug: Bug) -> tuple[str, str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="", metavar="WORD")
+    parser.add_argument("--only", action="append", default=[], metavar="WORD")
     args = parser.parse_args(argv)
-    bugs = [b for b in BUGS if args.only in b.id]
+    bugs = [b for b in BUGS if not args.only or any(word in b.id for word in args.only)]
     survived = []
     with tempfile.TemporaryDirectory(prefix="ume-hand-") as tmp:
         work, var = Path(tmp) / "src", Path(tmp) / "var"
