@@ -67,7 +67,11 @@ def _apply(row: SoARow, values: dict[str, Any], measures=None) -> SoARow:
 def soa_row_update(
     *, actor: User, row: SoARow, data: dict[str, Any], version: int | None = None
 ) -> SoARow:
-    locked = SoARow.objects.select_for_update().select_related("control").get(pk=row.pk)
+    locked = (
+        SoARow.objects.select_for_update(of=("self",))
+        .select_related("control", "scope")
+        .get(pk=row.pk)
+    )
     check_version(locked, version)
     measures = data.pop("measures", None)
     return _apply(locked, validate_row(locked, data), measures)
@@ -82,8 +86,8 @@ def soa_rows_bulk_update(
     if not data:  # no rows at all is refused by the contract (a version is required)
         raise ValidationError(_("Choose at least one row and one value to change."))
     rows = list(
-        SoARow.objects.select_for_update()
-        .select_related("control")
+        SoARow.objects.select_for_update(of=("self",))
+        .select_related("control", "scope")
         .filter(soa=soa, pk__in=list(versions))
         .order_by("control__sort_key")
     )
@@ -129,7 +133,9 @@ def soa_rows_import(
     preview, or any invalid value, changes nothing). Returns the number of rows changed."""
     rows = {
         r.control.ref: r
-        for r in SoARow.objects.select_for_update().select_related("control").filter(soa=soa)
+        for r in SoARow.objects.select_for_update(of=("self",))
+        .select_related("control", "scope")
+        .filter(soa=soa)
     }
     errors, planned, stale = [], [], []
     for ref, values in changes.items():

@@ -112,3 +112,50 @@ def test_import_names_every_unknown_invalid_and_stale_row(world, soa):
     assert (error.code, error.params) == ("stale", {"refs": ["5.1", "5.2"]})
     assert error.messages == ["5.1, 5.2 were changed by someone else after the file was read."]
     assert snapshot_of(soa) == before
+
+
+REFS = ["5.1", "5.2", "5.3", "5.4", "5.5", "5.6", "5.7", "5.8", "5.9", "5.10", "5.11", "5.12"]
+
+
+def queries_of(call) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured)
+
+
+def test_queries_per_row_of_a_many_row_change_are_bounded(world, soa):
+    """Each row costs its own writes (save, audit entry) and nothing more: the rows' controls
+    come with them, not one query per row."""
+    admin = world[Role.ADMIN]
+
+    def bulk(refs, text):
+        return queries_of(
+            lambda: services.soa_rows_bulk_update(
+                actor=admin, soa=soa, versions=ids_of(soa, *refs), data={"notes": text}
+            )
+        )
+
+    def imported(refs, text):
+        return queries_of(
+            lambda: services.soa_rows_import(
+                actor=admin,
+                soa=soa,
+                changes={ref: {"notes": text} for ref in refs},
+                versions=versions_of(soa, *refs),
+            )
+        )
+
+    for run in (bulk, imported):
+        few, many = run(REFS[:3], f"{run.__name__} 1"), run(REFS, f"{run.__name__} 2")
+        # Per row: its update and its audit entry (read the chain head, insert, move the head).
+        assert (many - few) / 9 <= 4, (run.__name__, few, many)
+    row = soa.rows.get(control__ref="5.1")
+    one = queries_of(
+        lambda: services.soa_row_update(
+            actor=admin, row=row, data={"notes": "一件"}, version=row.version
+        )
+    )
+    assert one <= 8  # the same, and the row read with its control and scope in one query
