@@ -80,7 +80,6 @@ def update_fields(
     data: dict[str, Any],
     *,
     version: int | None,
-    exclude_validation: tuple[str, ...] = (),
 ) -> models.Model:
     """Lock the row, refuse a missing or stale version, apply ``data``, validate and save.
 
@@ -97,7 +96,7 @@ def update_fields(
             m2m[name] = value
         else:
             setattr(locked, name, value)
-    locked.full_clean(exclude=exclude_validation or None)
+    locked.full_clean()
     locked.save()
     for name, value in m2m.items():
         getattr(locked, name).set(value)

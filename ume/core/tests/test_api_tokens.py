@@ -8,7 +8,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from ume.core import services
@@ -101,6 +101,16 @@ def test_a_read_only_token_cannot_write(world):
     assert not Scope.objects.filter(name="支社").exists()
 
 
+@pytest.mark.parametrize("name", [None, "", "   "])
+def test_a_token_needs_a_name(world, name):
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        services.api_token_create(actor=world[Role.STAFF], organisation=world.org, name=name)
+    assert refused.value.message_dict == {
+        "name": ["Enter a name that says where the token is used."]
+    }
+    assert not ApiToken.objects.exists()
+
+
 def test_external_auditors_get_read_only_tokens_only(world):
     token, _ = services.api_token_create(
         actor=world[Role.EXTERNAL_AUDITOR], organisation=world.org, name="審査", read_only=False
@@ -127,8 +137,9 @@ def test_users_revoke_their_own_and_administrators_any_token(world):
     other, _ = services.api_token_create(
         actor=world[Role.SECRETARIAT], organisation=world.org, name="x"
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused, translation.override("en"):
         services.api_token_revoke(actor=staff, token=other)
+    assert str(refused.value) == "You do not have permission to do this."
     assert services.api_token_revoke(actor=staff, token=mine).revoked_by == staff
     assert services.api_token_revoke(actor=admin, token=other).revoked_by == admin
 
@@ -171,8 +182,10 @@ def test_existing_tokens_stop_when_mfa_becomes_required_and_work_after_enrolment
 
 def test_no_token_is_issued_without_mfa_where_it_is_required(world):
     require_mfa(world.org)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         services.api_token_create(actor=world[Role.STAFF], organisation=world.org, name="a")
+    assert "requires multi-factor authentication" in refused.value.messages[0]
+    assert not ApiToken.objects.exists()
     enrol_totp(world[Role.STAFF])
     services.api_token_create(actor=world[Role.STAFF], organisation=world.org, name="a")
 

@@ -1,10 +1,11 @@
 """Platform services: validation, optimistic locking, invitations, roles and deactivation."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ume.core import services
 from ume.core.choices import Role
@@ -240,3 +241,24 @@ def test_roles_are_added_updated_and_removed(world):
 def test_administrator_role_cannot_be_limited_to_a_scope(world):
     with pytest.raises(ValidationError):
         invite(world, role=Role.ADMIN, scope=world.hq)
+
+
+def test_an_export_is_recorded_with_its_record_details_and_actor(world, other_world, catalogue):
+    from ume.catalogue.models import Control
+
+    admin = world[Role.ADMIN]
+    entry = services.export_record(
+        actor=admin, organisation=world.org, name="soa_export", obj=world.hq, details={"f": "pdf"}
+    )
+    assert (entry.actor, entry.action, entry.model_label) == (admin, "event", "core.scope")
+    assert (entry.object_id, entry.object_repr) == (str(world.hq.pk), str(world.hq))
+    assert json.loads(entry.changes) == {"event": "soa_export", "f": "pdf"}
+    # A record without an organisation (the shared catalogue) may be named in any organisation.
+    control = Control.objects.get(ref="5.1")
+    shared = services.export_record(actor=admin, organisation=world.org, name="x", obj=control)
+    assert (shared.model_label, shared.object_id) == ("catalogue.control", str(control.pk))
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        services.export_record(
+            actor=admin, organisation=world.org, name="soa_export", obj=other_world.hq
+        )
+    assert refused.value.messages == ["The record belongs to another organisation."]
