@@ -243,9 +243,7 @@ def test_administrator_role_cannot_be_limited_to_a_scope(world):
         invite(world, role=Role.ADMIN, scope=world.hq)
 
 
-def test_an_export_is_recorded_with_its_record_details_and_actor(world, other_world, catalogue):
-    from ume.catalogue.models import Control
-
+def test_an_export_is_recorded_with_its_record_details_and_actor(world, other_world):
     admin = world[Role.ADMIN]
     entry = services.export_record(
         actor=admin, organisation=world.org, name="soa_export", obj=world.hq, details={"f": "pdf"}
@@ -253,10 +251,9 @@ def test_an_export_is_recorded_with_its_record_details_and_actor(world, other_wo
     assert (entry.actor, entry.action, entry.model_label) == (admin, "event", "core.scope")
     assert (entry.object_id, entry.object_repr) == (str(world.hq.pk), str(world.hq))
     assert json.loads(entry.changes) == {"event": "soa_export", "f": "pdf"}
-    # A record without an organisation (the shared catalogue) may be named in any organisation.
-    control = Control.objects.get(ref="5.1")
-    shared = services.export_record(actor=admin, organisation=world.org, name="x", obj=control)
-    assert (shared.model_label, shared.object_id) == ("catalogue.control", str(control.pk))
+    # A record without an organisation (a user account) may be named in any organisation.
+    shared = services.export_record(actor=admin, organisation=world.org, name="x", obj=admin)
+    assert (shared.model_label, shared.object_id) == ("core.user", str(admin.pk))
     with pytest.raises(ValidationError) as refused, translation.override("en"):
         services.export_record(
             actor=admin, organisation=world.org, name="soa_export", obj=other_world.hq
