@@ -27,19 +27,18 @@ def pytest_configure(config):
     if db["ENGINE"] == "django.db.backends.sqlite3":
         test = db.setdefault("TEST", {})
         base = Path(test.get("NAME") or settings.VAR_DIR / "test.sqlite3")
-        template = base.with_name(TEMPLATE)
+        template, own = base.with_name(TEMPLATE), base.with_name(f"test-{os.getpid()}.sqlite3")
         # The connection holds this same dict, so the test database is created under the new name.
         if os.environ.get("UME_MUTATION_TEMPLATE"):
             test["NAME"] = template
             config.option.create_db = True  # built afresh, then kept
             config.option.reuse_db = True
-        elif template.exists():
-            test["NAME"] = base.with_name(f"test-{os.getpid()}.sqlite3")
-            shutil.copyfile(template, test["NAME"])
-            _copies.append(test["NAME"])
-            config.option.reuse_db = True
         else:
-            test["NAME"] = base.with_name(f"test-{os.getpid()}.sqlite3")
+            test["NAME"] = own
+            if template.exists():
+                shutil.copyfile(template, own)
+                _copies.append(own)
+                config.option.reuse_db = True
 
     from hypothesis import settings as hypothesis_settings
 
