@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import rules
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.utils.translation import gettext as _
 
 from . import roles as role_cache
@@ -31,10 +31,11 @@ def write_target(organisation, scope) -> Any:
 
 def _unscoped_record(obj: Any) -> bool:
     """A record with a scope field left empty belongs to the whole organisation."""
-    meta = getattr(obj, "_meta", None)
-    if meta is None or getattr(obj, "scope_id", 0) is not None:
+    try:
+        field = obj._meta.get_field("scope")
+    except (AttributeError, FieldDoesNotExist):
         return False
-    return any(f.name == "scope" and f.is_relation for f in meta.concrete_fields)
+    return field.many_to_one and obj.scope_id is None
 
 
 def target_of(obj: Any) -> tuple[int | None, int | None]:
@@ -75,7 +76,7 @@ def is_member(user, obj=None) -> bool:
 
 def can(user, perm: str, obj: Any = None) -> bool:
     """True when ``user`` holds ``perm`` on ``obj``; unknown permissions are refused."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not (user.is_authenticated and user.is_active):
         return False
     return rules.has_perm(perm, user, obj)
 

@@ -22,7 +22,7 @@ from ume.core.locking import (
     require_version,
 )
 from ume.core.models import Membership, Scope
-from ume.core.policies import can, has_role, require
+from ume.core.policies import _unscoped_record, can, has_role, require
 from ume.core.tests.factories import make_user
 
 # -- core/locking.py -----------------------------------------------------------------------------
@@ -101,6 +101,18 @@ def test_a_role_limited_to_a_scope_does_not_reach_organisation_wide_records(worl
     assert organisation_wide.scope_id is None
     assert not can(hq_secretariat, "core.view_membership", organisation_wide)
     assert can(world[Role.ADMIN], "core.view_membership", organisation_wide)
+
+
+@pytest.mark.django_db
+def test_only_a_record_with_an_empty_scope_field_counts_as_organisation_wide(world):
+    scoped = Membership.objects.get(user=world[Role.STAFF])
+    unscoped = Membership.objects.get(user=world[Role.TOP_MANAGEMENT])
+    assert _unscoped_record(unscoped)
+    assert not _unscoped_record(scoped)
+    # No scope field at all (an organisation, a plain record, no record): not "unscoped".
+    assert not _unscoped_record(world.org)
+    assert not _unscoped_record(PlainRecord(world.org.pk))
+    assert not _unscoped_record(None)
 
 
 @pytest.mark.django_db
