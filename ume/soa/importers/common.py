@@ -173,14 +173,10 @@ def _differences(
     if "current_variant" in values:
         values["current_variant"] = variants.get(values["current_variant"])
     values = {k: v for k, v in values.items() if not _same(k, getattr(row, k), v)}
-    variant = values.get("current_variant", row.current_variant)
-    if (
-        "current_level" in values
-        and "current_variant" not in values
-        and variant is not None
-        and variant.level != values["current_level"]
-    ):
-        values["current_variant"] = None
+    if "current_level" in values and "current_variant" not in values:
+        variant = row.current_variant
+        if variant is not None and variant.level != values["current_level"]:
+            values["current_variant"] = None
     return values
 
 
@@ -262,7 +258,7 @@ def resolve_changes(changes: dict[str, dict[str, Any]]) -> dict[str, dict[str, A
         values = dict(values)
         if "current_variant" in values:
             key = values["current_variant"]
-            values["current_variant"] = variants.get(ref, {}).get(key) if key else None
+            values["current_variant"] = variants.get(ref, {}).get(key)  # "": no example
             if key and values["current_variant"] is None:
                 raise ValidationError(
                     _("{ref}: the implementation example {key} no longer exists.").format(
