@@ -176,7 +176,7 @@ def _write_table_sheet(wb: Workbook, table: Table, *, title: str) -> None:
 
 def _write_meta_sheet(wb: Workbook, meta: Mapping[str, str], *, title: str) -> None:
     ws = wb.create_sheet(title=title)
-    ws.column_dimensions["A"].width = min(max(map(display_width, meta), default=8) + 4, 40)
+    ws.column_dimensions["A"].width = min(max(map(display_width, meta)) + 4, 40)
     ws.column_dimensions["B"].width = 60
     for key, value in meta.items():
         label = WriteOnlyCell(ws, value=xlsx_value(key))
@@ -214,10 +214,10 @@ def iter_csv(table: Table, *, chunk_rows: int = _CSV_CHUNK_ROWS) -> Iterator[byt
     """CSV as UTF-8 chunks for ``StreamingHttpResponse``: BOM first (Excel on Japanese Windows
     otherwise reads Shift_JIS), CRLF line endings, neutralised text cells."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer)  # the csv module ends lines with CRLF, as RFC 4180 asks
 
     def flush() -> bytes:
-        data = buffer.getvalue().encode("utf-8", errors="replace")
+        data = buffer.getvalue().encode()  # UTF-8; clean_text left no lone surrogate
         buffer.seek(0)
         buffer.truncate()
         return data
