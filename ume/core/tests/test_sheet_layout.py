@@ -7,16 +7,13 @@ import csv
 import io
 from datetime import UTC, datetime
 
-import openpyxl
 import pytest
 from django.utils import translation
 
 from ume.core.exports import Table, iter_csv, write_xlsx
 from ume.core.exports.sheets import csv_value, display_width, unneutralise_cell
 
-
-def read_xlsx(data: bytes) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(data))
+from .test_exports import read_xlsx
 
 
 def widths(ws) -> list[float]:
