@@ -112,7 +112,7 @@ def test_measure_evidence_unmapped_filter_export_auditor_view_and_delete(
     with page.expect_download() as info:
         page.get_by_test_id("export-xlsx").click()
     book = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
-    titles = [row[0] for row in book["管理策の実施内容"].iter_rows(values_only=True)]
+    titles = [row[0] for row in book["対策"].iter_rows(values_only=True)]
     assert "来訪者の受付記録" in titles and MEASURE_TITLE not in titles
 
     # An external auditor reads the measure and its evidence, and can change nothing.

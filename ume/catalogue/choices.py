@@ -41,4 +41,5 @@ class ProposalOutcome(models.TextChoices):
     ADOPTED = "adopted", _("Adopted")
     REJECTED = "rejected", _("Not adopted")
     PENDING = "pending", _("Pending")
-    RESOLVED = "resolved", _("Resolved otherwise or not submitted")
+    RESOLVED = "resolved", _("Reason for the proposal resolved")
+    NOT_SUBMITTED = "not_submitted", _("Not submitted")

@@ -13,12 +13,13 @@ import yaml
 from django.db import transaction
 
 from . import search
-from .choices import THEME_NUMBER, Level
+from .choices import THEME_NUMBER, Level, ProposalOutcome
 from .models import AttributeValue, Control, Control2013, LevelVariant, Proposal
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
 PAIR_FIELDS = ("summary", "goal", "main_actors")
 LIST_FIELDS = ("measures", "information_examples")
+OPTIONAL_LIST_FIELDS = ("notes",)  # 解説: background an SME reads, not a measure
 PROFILE_KEYS = {
     "size_band",
     "business_type",
@@ -26,8 +27,14 @@ PROFILE_KEYS = {
     "has_public_systems",
     "holds_personal_data_at_scale",
     "industry",
+    "develops_software",
 }
-PROVENANCE_KINDS = {"seed", "proposal", "ume"}
+# seed: follows the seed closely; adapted: the seed gives the idea, Ume the wording or steps;
+# proposal: a user-group proposal to ISO/IEC 27002; ume: Ume's own (the default of every item).
+PROVENANCE_KINDS = {"seed", "adapted", "proposal", "ume"}
+UME = {"kind": "ume"}
+# Part of every control's content hash: a change in what the loader stores reloads every control.
+STORED_FORMAT = 2
 
 
 class ContentError(ValueError):
@@ -70,27 +77,33 @@ def _provenance_errors(where: str, prov, proposals: set[str]) -> list[str]:
     kind = prov.get("kind") if isinstance(prov, dict) else None
     if kind not in PROVENANCE_KINDS:
         return [f"{where}: provenance kind must be one of {sorted(PROVENANCE_KINDS)}"]
-    if kind == "seed" and not (prov.get("seed") and prov.get("heading")):
+    if kind in ("seed", "adapted") and not (prov.get("seed") and prov.get("heading")):
         return [f"{where}: a seed provenance names the seed and its heading"]
     if kind == "proposal" and prov.get("proposal") not in proposals:
         return [f"{where}: unknown proposal {prov.get('proposal')}"]
     return []
 
 
+def _item_errors(where: str, item, proposals: set[str]) -> list[str]:
+    errors = _pair_errors(where, item)
+    if isinstance(item, dict):
+        errors += _provenance_errors(where, item.get("provenance"), proposals)
+    return errors
+
+
 def validate_entry(ref: str, g: dict, proposals: set[str]) -> list[str]:
     """Every problem of one control's guidance (empty list when complete)."""
-    errors = _provenance_errors(f"{ref} guidance", g.get("provenance"), proposals)
-    if not g.get("provenance"):
-        errors.append(f"{ref}: guidance provenance missing")
+    errors = []
+    if "provenance" in g:
+        errors.append(f"{ref}: provenance belongs to each item, not to the control")
     for name in PAIR_FIELDS:
-        errors += _pair_errors(f"{ref} {name}", g.get(name))
-    for name in LIST_FIELDS:
+        errors += _item_errors(f"{ref} {name}", g.get(name), proposals)
+    for name in LIST_FIELDS + OPTIONAL_LIST_FIELDS:
         items = g.get(name) or []
-        if not items:
+        if not items and name in LIST_FIELDS:
             errors.append(f"{ref} {name}: no items")
         for i, item in enumerate(items, 1):
-            errors += _pair_errors(f"{ref} {name}[{i}]", item)
-            errors += _provenance_errors(f"{ref} {name}[{i}]", item.get("provenance"), proposals)
+            errors += _item_errors(f"{ref} {name}[{i}]", item, proposals)
     levels = g.get("levels") or {}
     keys: set[str] = set()
     for level in Level.values:
@@ -101,22 +114,20 @@ def validate_entry(ref: str, g: dict, proposals: set[str]) -> list[str]:
             if not str(v.get("key", "")).startswith(level) or v["key"] in keys:
                 errors.append(f"{ref} {level}: bad or repeated variant key {v.get('key')}")
             keys.add(v.get("key", ""))
-            errors += _pair_errors(f"{ref} {v.get('key')}", v)
-            errors += _provenance_errors(f"{ref} {v.get('key')}", v.get("provenance"), proposals)
+            errors += _item_errors(f"{ref} {v.get('key')}", v, proposals)
     errors += _pair_errors(f"{ref} matsu title", (levels.get("matsu") or {}).get("title"))
     rec = g.get("recommendation") or {}
-    errors += _pair_errors(f"{ref} default_reason", rec.get("default_reason"))
+    errors += _item_errors(f"{ref} default_reason", rec.get("default_reason"), proposals)
     for i, rule in enumerate(rec.get("rules") or [], 1):
         if rule.get("level") not in (Level.TAKE, Level.MATSU):
             errors.append(f"{ref} rule {i}: level must be take or matsu")
         if not rule.get("when") or set(rule["when"]) - PROFILE_KEYS:
             errors.append(f"{ref} rule {i}: conditions must use {sorted(PROFILE_KEYS)}")
         errors += _pair_errors(f"{ref} rule {i} reason", rule.get("reason"))
+        errors += _provenance_errors(f"{ref} rule {i}", rule.get("provenance"), proposals)
     proc = g.get("procedure") or {}
     errors += _pair_errors(f"{ref} procedure name", proc.get("name"))
     errors += _pair_errors(f"{ref} procedure requirement", proc.get("requirement"))
-    if not proc.get("provenance"):
-        errors.append(f"{ref}: procedure provenance missing")
     errors += _provenance_errors(f"{ref} procedure", proc.get("provenance"), proposals)
     return errors
 
@@ -128,7 +139,10 @@ def validate(controls: list[dict], guidance: dict[str, dict], proposals: list[di
     errors += [f"{ref}: guidance for an unknown control" for ref in sorted(set(guidance) - refs)]
     for ref in sorted(set(guidance) & refs):
         errors += validate_entry(ref, guidance[ref], ids)
+    outcomes = set(ProposalOutcome.values)
     for p in proposals:
+        if {p["outcome_domestic"], p["outcome_international"]} - outcomes:
+            errors.append(f"{p['id']}: outcomes must be one of {sorted(outcomes)}")
         if p["control_2022"] not in refs:
             errors.append(f"{p['id']}: unknown control {p['control_2022']}")
         elif p["control_2022"] in guidance and p["id"] != "P8":  # P8 is editorial only
@@ -144,7 +158,9 @@ def validate(controls: list[dict], guidance: dict[str, dict], proposals: list[di
 
 def _texts(g: dict, lang: str) -> list[str]:
     texts = [g[name][lang] for name in PAIR_FIELDS]
-    texts += [item[lang] for name in LIST_FIELDS for item in g[name]]
+    texts += [
+        item[lang] for name in LIST_FIELDS + OPTIONAL_LIST_FIELDS for item in g.get(name) or []
+    ]
     texts += [v[lang] for level in Level.values for v in g["levels"][level]["variants"]]
     texts += [g["procedure"]["name"][lang], g["procedure"]["requirement"][lang]]
     return texts
@@ -183,7 +199,7 @@ def load_catalogue(stdout=None) -> dict[str, int]:
     for c in annex:
         g = guidance[c["id"]]
         digest = hashlib.sha256(
-            json.dumps([c, g], ensure_ascii=False, sort_keys=True).encode()
+            json.dumps([STORED_FORMAT, c, g], ensure_ascii=False, sort_keys=True).encode()
         ).hexdigest()
         control = Control.objects.filter(ref=c["id"]).first()
         controls[c["id"]] = control
@@ -202,6 +218,8 @@ def load_catalogue(stdout=None) -> dict[str, int]:
                 "measure_en": p["measure"]["en"],
                 "outcome_domestic": p["outcome_domestic"],
                 "outcome_international": p["outcome_international"],
+                "note_ja": (p.get("note") or {}).get("ja", ""),
+                "note_en": (p.get("note") or {}).get("en", ""),
             },
         )
     for ref, targets in _read_json("annex-a-2013-to-2022.json")["map"].items():
@@ -218,6 +236,18 @@ def load_catalogue(stdout=None) -> dict[str, int]:
     return counts
 
 
+def _marked(item: dict) -> dict:
+    """The item with its own provenance; an unmarked item is Ume's (nothing inherits a seed)."""
+    return {**item, "provenance": item.get("provenance") or UME}
+
+
+def _recommendation(rec: dict) -> dict:
+    return {
+        "default_reason": _marked(rec["default_reason"]),
+        "rules": [_marked(rule) for rule in rec.get("rules") or []],
+    }
+
+
 def _save_control(c: dict, g: dict, digest: str, values: dict) -> Control:
     ja, en = _texts(g, "ja"), _texts(g, "en")
     titles = {level: (g["levels"][level].get("title") or {}) for level in Level.values}
@@ -229,12 +259,13 @@ def _save_control(c: dict, g: dict, digest: str, values: dict) -> Control:
         "aliases_ja": c.get("aliases_ja", []),
         "new_in_2022": c["new_in_2022"],
         "maps_from_2013": c["maps_from_2013"],
-        "provenance": g["provenance"],
-        "measures": g["measures"],
-        "information_examples": g["information_examples"],
+        "provenance": {name: _marked(g[name])["provenance"] for name in PAIR_FIELDS},
+        "measures": [_marked(m) for m in g["measures"]],
+        "information_examples": [_marked(m) for m in g["information_examples"]],
+        "notes": [_marked(m) for m in g.get("notes") or []],
         "level_titles": titles,
-        "recommendation": g["recommendation"],
-        "procedure_provenance": g["procedure"]["provenance"],
+        "recommendation": _recommendation(g["recommendation"]),
+        "procedure_provenance": _marked(g["procedure"])["provenance"],
         "content_hash": digest,
         "search_ja": search.normalise(
             "\n".join([c["id"], c["title_ja"], *c.get("aliases_ja", []), *ja])
@@ -264,7 +295,7 @@ def _save_control(c: dict, g: dict, digest: str, values: dict) -> Control:
                     "text_ja": v["ja"],
                     "text_en": v["en"],
                     "order": order,
-                    "provenance": v.get("provenance") or g["provenance"],
+                    "provenance": _marked(v)["provenance"],
                 },
             )
             keep.append(variant.pk)

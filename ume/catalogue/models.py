@@ -61,6 +61,7 @@ class Control(Localised, models.Model):
     new_in_2022 = models.BooleanField(_("new in 2022"), default=False)
     maps_from_2013 = models.JSONField(default=list, blank=True)
     attribute_values = models.ManyToManyField(AttributeValue, related_name="controls")
+    # Provenance of summary, goal and main_actors; every list item and variant carries its own.
     provenance = models.JSONField(default=dict)
     summary_ja = models.TextField()
     summary_en = models.TextField()
@@ -70,6 +71,7 @@ class Control(Localised, models.Model):
     main_actors_en = models.TextField()
     measures = models.JSONField(default=list)
     information_examples = models.JSONField(default=list)
+    notes = models.JSONField(default=list, blank=True)
     level_titles = models.JSONField(default=dict)
     recommendation = models.JSONField(default=dict)
     procedure_name_ja = models.CharField(max_length=200)
@@ -152,8 +154,11 @@ class Proposal(Localised, models.Model):
     control_2013 = models.CharField(max_length=12)
     measure_ja = models.TextField()
     measure_en = models.TextField()
-    outcome_domestic = models.CharField(max_length=10, choices=ProposalOutcome.choices)
-    outcome_international = models.CharField(max_length=10, choices=ProposalOutcome.choices)
+    outcome_domestic = models.CharField(max_length=16, choices=ProposalOutcome.choices)
+    outcome_international = models.CharField(max_length=16, choices=ProposalOutcome.choices)
+    # What the seeds leave open or how the adopted text differs from the proposal.
+    note_ja = models.TextField(blank=True, default="")
+    note_en = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name = _("27002 proposal")

@@ -8,12 +8,19 @@ from dataclasses import dataclass, field
 
 from .choices import LEVEL_RANK, Level
 from .models import Control, pick
+from .provenance import UME
 
 
 @dataclass
 class Recommendation:
     level: str
     reasons: list[str] = field(default_factory=list)
+    # The provenance of each reason, in the same order.
+    marks: list[dict] = field(default_factory=list)
+
+    @property
+    def explained(self) -> list[tuple[str, dict]]:
+        return list(zip(self.reasons, self.marks, strict=True))
 
     @property
     def rank(self) -> int:
@@ -32,6 +39,7 @@ def profile_of(organisation) -> dict:
         "has_public_systems": organisation.has_public_systems,
         "holds_personal_data_at_scale": organisation.holds_personal_data_at_scale,
         "industry": organisation.industry,
+        "develops_software": organisation.develops_software,
     }
 
 
@@ -45,6 +53,10 @@ def recommend(control: Control, profile: dict) -> Recommendation:
     rules = control.recommendation.get("rules") or []
     matched = [r for r in rules if all(_matches(profile.get(k), v) for k, v in r["when"].items())]
     if not matched:
-        return Recommendation(Level.UME, [pick(control.recommendation.get("default_reason"))])
+        default = control.recommendation.get("default_reason") or {}
+        return Recommendation(Level.UME, [pick(default)], [default.get("provenance") or UME])
     top = max(matched, key=lambda r: LEVEL_RANK[r["level"]])["level"]
-    return Recommendation(top, [pick(r["reason"]) for r in matched if r["level"] == top])
+    chosen = [r for r in matched if r["level"] == top]
+    return Recommendation(
+        top, [pick(r["reason"]) for r in chosen], [r.get("provenance") or UME for r in chosen]
+    )

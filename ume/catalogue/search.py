@@ -4,6 +4,7 @@ Text and queries are compared by their *joined normalised forms*, so 「ぜい�
 「脆弱性」, 「漏えい」 finds 「漏洩」, 「遵守」 finds 「順守」, and inflected forms (「削除した」)
 match their dictionary form (「削除する」)."""
 
+import re
 import threading
 import unicodedata
 from functools import cache
@@ -39,8 +40,12 @@ def _mode():
     return SplitMode.C
 
 
+# Words the dictionary does not know as one: the guidance writes パソコン (glossary), users type PC.
+_PC = re.compile(r"(?<![a-z])pc(?![a-z])")
+
+
 def _prepare(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").casefold()
+    return _PC.sub("パソコン", unicodedata.normalize("NFKC", text or "").casefold())
 
 
 def normalise(text: str) -> str:

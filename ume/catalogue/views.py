@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from ume.core.views.base import PageView
 
+from . import provenance as marks
 from . import selectors
 from .choices import LEVEL_RANK, Level, Theme
 from .forms import CatalogueFilterForm
@@ -88,6 +89,7 @@ class ControlDetailView(PageView):
             title = pick(control.level_titles.get(level)) or DEFAULT_LEVEL_TITLES[level]
             levels.append({"level": level, "label": label, "title": title, "variants": mine})
         rec = recommend(control, profile_of(self.organisation))
+        proposals = list(control.proposals.all())
         by_attribute: dict[str, list] = {}
         for value in control.attribute_values.all():
             by_attribute.setdefault(value.get_attribute_display(), []).append(value)
@@ -99,11 +101,27 @@ class ControlDetailView(PageView):
             rank=LEVEL_RANK,
             attributes=by_attribute.items(),
             sources_2013=[c.ref for c in control.sources_2013.all()],
-            measures=[(pick(m), m.get("provenance")) for m in control.measures],
-            examples=[pick(m) for m in control.information_examples],
-            proposals=list(control.proposals.all()),
+            measures=[(pick(m), m["provenance"]) for m in control.measures],
+            examples=[(pick(m), m["provenance"]) for m in control.information_examples],
+            notes=[(pick(m), m["provenance"]) for m in control.notes],
+            proposals=proposals,
+            proposal_by_ref={p.ref: p for p in proposals},
+            cited=marks.cited(_all_marks(control, variants)),
         )
         return ctx
+
+
+def _all_marks(control, variants) -> list[dict]:
+    rec = control.recommendation
+    return [
+        *control.provenance.values(),
+        *(m["provenance"] for m in control.measures + control.information_examples),
+        *(m["provenance"] for m in control.notes),
+        *(v.provenance for v in variants),
+        rec["default_reason"]["provenance"],
+        *(r["provenance"] for r in rec["rules"]),
+        control.procedure_provenance,
+    ]
 
 
 DEFAULT_LEVEL_TITLES = {

@@ -82,6 +82,7 @@ class OrganisationForm(VersionedModelForm):
             "it_dependency",
             "has_public_systems",
             "holds_personal_data_at_scale",
+            "develops_software",
             "require_mfa",
             "api_token_max_days",
         ]

@@ -1,4 +1,4 @@
-"""The register of measures (管理策の実施内容): the security measures an organisation practises,
+"""The register of measures (対策（実施事項）): the security measures an organisation practises,
 mapped to Annex A controls, with the evidence files kept for them (seed 003: controls were born
 from measures organisations already practise).
 

@@ -1,4 +1,4 @@
-"""Forms of measures (管理策の実施内容) and their evidence files. They validate input; the
+"""Forms of measures (対策（実施事項）) and their evidence files. They validate input; the
 services in ``services/measures.py`` and ``services/evidence.py`` do the writing."""
 
 from typing import Any

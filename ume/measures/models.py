@@ -1,4 +1,4 @@
-"""Measures (管理策の実施内容) and the evidence files kept for them and for SoA rows."""
+"""Measures (対策（実施事項）) and the evidence files kept for them and for SoA rows."""
 
 from django.conf import settings
 from django.db import models
@@ -22,7 +22,7 @@ class EvidenceFile(AuditedModel, TimeStampedModel):
         Organisation,
         on_delete=models.PROTECT,
         related_name="evidence_files",
-        verbose_name=_("organisation"),
+        verbose_name=_("organization"),
     )
     scope = models.ForeignKey(
         Scope,
@@ -57,7 +57,7 @@ class EvidenceFile(AuditedModel, TimeStampedModel):
 
 
 class Measure(AuditedModel, VersionedModel, TimeStampedModel):
-    """A security measure the organisation practises (管理策の実施内容), mapped to controls."""
+    """A security measure the organisation practises (対策（実施事項）), mapped to controls."""
 
     audit_exclude = ("created_at", "updated_at")
     audit_scope_field = "scope_id"
@@ -67,7 +67,7 @@ class Measure(AuditedModel, VersionedModel, TimeStampedModel):
         Organisation,
         on_delete=models.PROTECT,
         related_name="measures",
-        verbose_name=_("organisation"),
+        verbose_name=_("organization"),
     )
     scope = models.ForeignKey(
         Scope,

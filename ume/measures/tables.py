@@ -33,7 +33,7 @@ class MeasureTable(tables.Table):
         fields = ("title", "controls", "owner", "status", "scope", "updated_at")
         empty_text = _(
             "There are no measures yet. Record the security measures your "
-            "organisation already practises, then map them to controls."
+            "organization already practises, then map them to controls."
         )
 
     def render_controls(self, record: Measure):

@@ -25,6 +25,7 @@ EDITABLE = (
     "current_variant",
     "procedure",
     "notes",
+    "review_note",
 )
 
 
@@ -71,7 +72,7 @@ def validate_row(row: SoARow, data: dict[str, Any]) -> dict[str, Any]:
 def _check_text(values: dict[str, Any], errors: dict[str, str]) -> None:
     """The text fields' own validators (no control characters), named by field: an import
     reports the messages of a row without their fields."""
-    for name in ("exclusion_justification", "procedure", "notes"):
+    for name in ("exclusion_justification", "procedure", "notes", "review_note"):
         field = SoARow._meta.get_field(name)
         try:
             field.run_validators(values[name] or "")
@@ -107,6 +108,7 @@ def snapshot_of(soa: StatementOfApplicability) -> dict:
                 "variant": r.current_variant.key if r.current_variant else "",
                 "procedure": r.procedure,
                 "notes": r.notes,
+                "review_note": r.review_note,
                 "measures": [
                     {"id": m.pk, "title": m.title, "version": m.version} for m in r.measures.all()
                 ],

@@ -26,6 +26,9 @@ class SoARowForm(VersionedModelForm):
         choices=InclusionReason.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    review_confirmed = forms.BooleanField(
+        label=_("I have checked this row: remove the “needs review” mark"), required=False
+    )
 
     class Meta(VersionedModelForm.Meta):
         model = SoARow
@@ -65,6 +68,8 @@ class SoARowForm(VersionedModelForm):
     def changed_data_dict(self) -> dict:
         data = super().changed_data_dict()
         data["measures"] = list(self.cleaned_data.get("measures") or [])
+        if self.cleaned_data.get("review_confirmed"):
+            data["review_note"] = ""
         return data
 
 
@@ -144,5 +149,24 @@ class RowFilterForm(forms.Form):
             ("level", _("Below the target level")),
             ("no_measure", _("Without a measure")),
             ("no_procedure", _("Without a procedure")),
+            ("review", _("Needs review")),
         ],
     )
+
+
+class VersionCompareForm(forms.Form):
+    """The two versions to compare (``b`` may be the current draft), rendered inside one
+    translated sentence: 「第1版 と 現在の下書き を比較」."""
+
+    a = forms.ChoiceField(label=_("Version to compare"))
+    b = forms.ChoiceField(label=_("Version to compare it with"))
+
+    def __init__(self, *args, versions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        numbers = [(str(v.number), _("Version {number}").format(number=v.number)) for v in versions]
+        self.fields["a"].choices = numbers
+        self.fields["b"].choices = [("draft", _("Current draft")), *numbers]
+        for field in self.fields.values():
+            field.widget.attrs.update(
+                {"class": "form-select form-select-sm w-auto", "aria-label": field.label}
+            )

@@ -21,7 +21,7 @@ class StatementOfApplicability(AuditedModel, TimeStampedModel):
     audit_scope_field = "scope_id"
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="soas", verbose_name=_("organisation")
+        Organisation, on_delete=models.PROTECT, related_name="soas", verbose_name=_("organization")
     )
     scope = models.OneToOneField(
         Scope, on_delete=models.PROTECT, related_name="soa", verbose_name=_("ISMS scope")
@@ -48,7 +48,7 @@ class SoARow(AuditedModel, VersionedModel, TimeStampedModel):
         verbose_name=_("Statement of Applicability"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organization")
     )
     scope = models.ForeignKey(
         Scope, on_delete=models.PROTECT, related_name="+", verbose_name=_("ISMS scope")
@@ -86,11 +86,14 @@ class SoARow(AuditedModel, VersionedModel, TimeStampedModel):
         max_length=200,
         blank=True,
         help_text=_(
-            "The organisation's procedure document for this control (title or document number)."
+            "The organization's procedure document for this control (title or document number)."
         ),
         validators=SINGLE_LINE,
     )
     notes = models.TextField(_("notes"), blank=True, validators=MULTI_LINE)
+    # 要確認: why the row must be checked (e.g. merged or new after a 2013 migration); empty
+    # once someone has confirmed it.
+    review_note = models.TextField(_("needs review"), blank=True, validators=MULTI_LINE)
     measures = models.ManyToManyField(
         Measure, blank=True, related_name="soa_rows", verbose_name=_("measures")
     )
@@ -127,7 +130,7 @@ class SoAVersion(AuditedModel, TimeStampedModel):
         verbose_name=_("Statement of Applicability"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organization")
     )
     scope = models.ForeignKey(
         Scope, on_delete=models.PROTECT, related_name="+", verbose_name=_("ISMS scope")

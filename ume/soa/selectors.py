@@ -60,6 +60,8 @@ def filter_rows(
         rows = rows.filter(applicable=True, measure_count=0)
     elif gap == "no_procedure":
         rows = rows.filter(applicable=True, procedure="")
+    elif gap == "review":
+        rows = rows.exclude(review_note="")
     if q.strip():
         from ume.catalogue import search
 
@@ -90,6 +92,7 @@ class GapSummary:
     without_measure: int = 0
     without_procedure: int = 0
     by_status: dict = field(default_factory=dict)
+    needs_review: int = 0  # rows marked 要確認 (e.g. after a 2013 migration)
 
 
 def gap_summary(*, actor, soa: StatementOfApplicability) -> GapSummary:
@@ -100,12 +103,13 @@ def gap_summary(*, actor, soa: StatementOfApplicability) -> GapSummary:
     summary = GapSummary()
     per_theme: dict[str, Counter] = {t: Counter() for t in Theme.values}
     status_counts: Counter = Counter()
-    for pk, theme, applicable, count, procedure, status in rows.values_list(
-        "pk", "control__theme", "applicable", "measure_count", "procedure", "status"
+    for pk, theme, applicable, count, procedure, status, review in rows.values_list(
+        "pk", "control__theme", "applicable", "measure_count", "procedure", "status", "review_note"
     ):
         c = per_theme[theme]
         c["total"] += 1
         status_counts[status] += 1
+        summary.needs_review += bool(review)
         if not applicable:
             c["excluded"] += 1
             continue

@@ -19,7 +19,7 @@ TOUCH_EVERY = timedelta(minutes=1)
 
 def mfa_message() -> str:
     return _(
-        "Your organisation requires multi-factor authentication. Set up an authenticator app "
+        "Your organization requires multi-factor authentication. Set up an authenticator app "
         "or a security key in Ume; until then the API refuses your requests and tokens."
     )
 

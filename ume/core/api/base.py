@@ -29,7 +29,7 @@ class OrganisationContextMixin:
         if isinstance(request.auth, ApiToken):
             if raw and wanted != request.auth.organisation_id:
                 raise exceptions.PermissionDenied(
-                    _("This API token was issued for another organisation.")
+                    _("This API token was issued for another organization.")
                 )
             wanted, session = request.auth.organisation_id, None
         scope = session.get(SESSION_SCOPE) if session else None

@@ -19,7 +19,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         )
         scheme["description"] = (
             "A personal API token (Login and security → API tokens), valid in one "
-            "organisation until it expires or is revoked. Refused while the organisation "
+            "organization until it expires or is revoked. Refused while the organization "
             "requires MFA and the token's user has not set it up."
         )
         return scheme

@@ -19,6 +19,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "it_dependency",
             "has_public_systems",
             "holds_personal_data_at_scale",
+            "develops_software",
             "require_mfa",
             "version",
         ]

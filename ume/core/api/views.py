@@ -39,7 +39,7 @@ from .serializers import (
 
 
 class MeView(OrganisationContextMixin, APIView):
-    """The authenticated user and their organisations and roles."""
+    """The authenticated user and their organizations and roles."""
 
     permission_required = VIEW_DASHBOARD
 
@@ -50,7 +50,7 @@ class MeView(OrganisationContextMixin, APIView):
 
 
 class OrganisationView(OrganisationContextMixin, APIView):
-    """The current organisation (choose it with the X-Ume-Organisation header)."""
+    """The current organization (choose it with the X-Ume-Organisation header)."""
 
     permission_required = VIEW_ORGANISATION
     write_permission_required = CHANGE_ORGANISATION
@@ -110,7 +110,7 @@ class ScopeViewSet(
     mixins.UpdateModelMixin,
     OrgViewSet,
 ):
-    """ISMS scopes (適用範囲) of the organisation."""
+    """ISMS scopes (適用範囲) of the organization."""
 
     serializer_class = ScopeSerializer
     model = Scope
@@ -173,7 +173,7 @@ class DepartmentViewSet(
 
 
 class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
-    """Roles held in the organisation (read-only; manage members in the UI)."""
+    """Roles held in the organization (read-only; manage members in the UI)."""
 
     serializer_class = MembershipSerializer
     model = Membership

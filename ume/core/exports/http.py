@@ -98,7 +98,7 @@ def export_meta(request, **extra: str) -> dict[str, str]:
     from django.utils.translation import gettext as _
 
     return {
-        _("Organisation"): request.organisation.name,
+        _("Organization"): request.organisation.name,
         _("Exported at"): timezone.localtime().strftime("%Y/%m/%d %H:%M"),
         _("Exported by"): request.user.email,
         **extra,

@@ -38,7 +38,7 @@ class AuditEntry(models.Model):
         Organisation,
         on_delete=models.PROTECT,
         related_name="audit_entries",
-        verbose_name=_("organisation"),
+        verbose_name=_("organization"),
     )
     seq = models.BigIntegerField(_("sequence number"))
     at = models.DateTimeField(_("date and time"))

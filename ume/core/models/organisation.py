@@ -35,9 +35,15 @@ class Organisation(AuditedModel, VersionedModel, TimeStampedModel):
         _("holds personal data at scale"),
         default=False,
         help_text=_(
-            "For example personal data of 5,000 or more people, or special care-required "
-            "personal information."
+            "For example personal data of 5,000 or more people (the threshold of the small "
+            "business exemption in the Act on the Protection of Personal Information before "
+            "its 2017 amendment), or special care-required personal information."
         ),
+    )
+    develops_software = models.BooleanField(
+        _("develops software"),
+        default=False,
+        help_text=_("Develops or maintains software for customers or as its own product."),
     )
     require_mfa = models.CharField(
         _("multi-factor authentication"),
@@ -53,8 +59,8 @@ class Organisation(AuditedModel, VersionedModel, TimeStampedModel):
     )
 
     class Meta:
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -79,13 +85,13 @@ class Scope(AuditedModel, VersionedModel, TimeStampedModel):
         Organisation,
         on_delete=models.PROTECT,
         related_name="scopes",
-        verbose_name=_("organisation"),
+        verbose_name=_("organization"),
     )
     name = models.CharField(_("name"), max_length=200, validators=SINGLE_LINE)
     boundaries = models.TextField(
         _("boundaries"),
         blank=True,
-        help_text=_("Business, organisational units, networks and interfaces inside the scope."),
+        help_text=_("Business, organizational units, networks and interfaces inside the scope."),
         validators=MULTI_LINE,
     )
     sites = models.TextField(
@@ -131,7 +137,7 @@ class Department(AuditedModel, VersionedModel, TimeStampedModel):
         Organisation,
         on_delete=models.PROTECT,
         related_name="departments",
-        verbose_name=_("organisation"),
+        verbose_name=_("organization"),
     )
     name = models.CharField(_("name"), max_length=200, validators=SINGLE_LINE)
     scopes = models.ManyToManyField(

@@ -94,7 +94,7 @@ class Membership(AuditedModel, VersionedModel, TimeStampedModel):
         Organisation,
         on_delete=models.PROTECT,
         related_name="memberships",
-        verbose_name=_("organisation"),
+        verbose_name=_("organization"),
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     scope = models.ForeignKey(
@@ -155,7 +155,7 @@ class Invitation(AuditedModel, TimeStampedModel):
         Organisation,
         on_delete=models.PROTECT,
         related_name="invitations",
-        verbose_name=_("organisation"),
+        verbose_name=_("organization"),
     )
     email = models.EmailField(_("e-mail address"), validators=SINGLE_LINE)
     full_name = models.CharField(_("full name"), max_length=150, blank=True, validators=SINGLE_LINE)

@@ -42,7 +42,7 @@ class ApiToken(AuditedModel):
         Organisation,
         on_delete=models.CASCADE,
         related_name="api_tokens",
-        verbose_name=_("organisation"),
+        verbose_name=_("organization"),
     )
     name = models.CharField(_("name"), max_length=100, validators=[validate_single_line])
     key_prefix = models.CharField(_("key starts with"), max_length=12, editable=False)

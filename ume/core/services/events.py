@@ -22,9 +22,7 @@ def export_record(
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Record an export (the SoA, the audit trail) in the organisation's audit trail; the
-    caller has checked that the actor may export it."""
+    caller has checked that the actor may export it. ``@service`` attributes it to the actor."""
     if obj is not None and getattr(obj, "organisation_id", organisation.pk) != organisation.pk:
-        raise ValidationError(_("The record belongs to another organisation."))
-    return audit.record_event(
-        organisation_id=organisation.pk, name=name, obj=obj, details=details, actor=actor
-    )
+        raise ValidationError(_("The record belongs to another organization."))
+    return audit.record_event(organisation_id=organisation.pk, name=name, obj=obj, details=details)

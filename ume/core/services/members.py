@@ -28,9 +28,9 @@ def _check_role_fields(
     if role not in Role.values:
         errors["role"] = _("Choose a role from the list.")
     if scope is not None and scope.organisation_id != organisation.pk:
-        errors["scope"] = _("Choose an ISMS scope of this organisation.")
+        errors["scope"] = _("Choose an ISMS scope of this organization.")
     if department is not None and department.organisation_id != organisation.pk:
-        errors["department"] = _("Choose a department of this organisation.")
+        errors["department"] = _("Choose a department of this organization.")
     if role == Role.EXTERNAL_AUDITOR:
         if scope is None:
             errors["scope"] = _("An external auditor sees one ISMS scope: choose it.")
@@ -39,7 +39,7 @@ def _check_role_fields(
     if valid_until is not None and valid_until < timezone.localdate():
         errors["valid_until"] = _("The end date of access must be today or later.")
     if role in (Role.ADMIN,) and scope is not None:
-        errors["scope"] = _("Administrators act for the whole organisation: leave the scope empty.")
+        errors["scope"] = _("Administrators act for the whole organization: leave the scope empty.")
     if errors:
         raise ValidationError(errors)
 
@@ -211,7 +211,7 @@ def _active_admins(organisation: Organisation):
 
 def _keep_an_admin(organisation: Organisation, leaving: set[int]) -> None:
     if not _active_admins(organisation).exclude(pk__in=leaving).exists():
-        raise ValidationError(_("The organisation needs at least one active administrator."))
+        raise ValidationError(_("The organization needs at least one active administrator."))
 
 
 @service(
@@ -268,4 +268,4 @@ def member_reactivate(*, actor: User, organisation: Organisation, user: User) ->
 
 def _check_member(organisation: Organisation, user: User) -> None:
     if not Membership.objects.filter(user=user, organisation=organisation).exists():
-        raise ValidationError(_("This person is not a member of this organisation."))
+        raise ValidationError(_("This person is not a member of this organization."))

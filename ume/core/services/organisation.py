@@ -105,14 +105,14 @@ def _check_certificate_dates(scope: Scope) -> None:
 def _check_department_refs(organisation, data: dict[str, Any]) -> None:
     scopes = data.get("scopes") or []
     if any(s.organisation_id != organisation.pk for s in scopes):
-        raise ValidationError({"scopes": _("Choose ISMS scopes of this organisation.")})
+        raise ValidationError({"scopes": _("Choose ISMS scopes of this organization.")})
     head = data.get("head")
     if (
         head is not None
         and not Membership.objects.filter(user=head, organisation=organisation).exists()
     ):
         raise ValidationError(
-            {"head": _("The department head must be a member of this organisation.")}
+            {"head": _("The department head must be a member of this organization.")}
         )
 
 

@@ -38,7 +38,7 @@ def api_token_create(
     if mfa_missing(actor, organisation):
         raise ValidationError(
             _(
-                "Your organisation requires multi-factor authentication. Set up an "
+                "Your organization requires multi-factor authentication. Set up an "
                 "authenticator app or a security key before issuing an API token."
             )
         )
@@ -81,7 +81,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()
         locked.revoked_by = actor
-        locked.save(update_fields=["revoked_at", "revoked_by"])
+        locked.save()  # the row is locked: saving every field writes what was just read
     return locked
 
 

@@ -258,4 +258,4 @@ def test_an_export_is_recorded_with_its_record_details_and_actor(world, other_wo
         services.export_record(
             actor=admin, organisation=world.org, name="soa_export", obj=other_world.hq
         )
-    assert refused.value.messages == ["The record belongs to another organisation."]
+    assert refused.value.messages == ["The record belongs to another organization."]

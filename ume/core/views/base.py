@@ -32,7 +32,7 @@ class PolicyMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if getattr(request, "organisation", None) is None:
-            raise PermissionDenied(_("You are not a member of any organisation."))
+            raise PermissionDenied(_("You are not a member of any organization."))
         if self.permission_required is None:
             raise PermissionDenied("view declares no permission")
         if not can(request.user, self.permission_required, self.get_permission_object()):

@@ -44,7 +44,7 @@ class DashboardView(PageView):
         steps = [
             {
                 "done": bool(org.industry != "other" and org.employee_count > 1),
-                "label": _("Complete the organisation profile (industry, size, business type)"),
+                "label": _("Complete the organization profile (industry, size, business type)"),
                 "url": reverse("core:organisation_edit"),
             },
             {

@@ -33,10 +33,10 @@ class OrganisationEditView(ServiceFormView):
     permission_required = CHANGE_ORGANISATION
     template_name = "core/form.html"
     form_class = OrganisationForm
-    page_title = gettext_lazy("Organisation profile")
-    breadcrumbs = [(gettext_lazy("Organisation profile"), None)]
+    page_title = gettext_lazy("Organization profile")
+    breadcrumbs = [(gettext_lazy("Organization profile"), None)]
     success_url = reverse_lazy("core:organisation_edit")
-    success_message = gettext_lazy("The organisation profile was saved.")
+    success_message = gettext_lazy("The organization profile was saved.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.organisation}

@@ -18,7 +18,7 @@ class MeasureViewSet(
     mixins.UpdateModelMixin,
     OrgViewSet,
 ):
-    """Measures (管理策の実施内容) with the controls they implement (by control number)."""
+    """Measures (対策（実施事項）) with the controls they implement (by control number)."""
 
     serializer_class = MeasureSerializer
     permission_required = VIEW_MEASURE

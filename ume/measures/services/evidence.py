@@ -88,10 +88,10 @@ def evidence_upload(
 ) -> EvidenceFile:
     require(actor, UPLOAD_EVIDENCE, write_target(organisation, scope))
     if scope is not None and scope.organisation_id != organisation.pk:
-        raise ValidationError(_("Choose an ISMS scope of this organisation."))
+        raise ValidationError(_("Choose an ISMS scope of this organization."))
     if attach_to is not None:  # checked before the file is stored
         if attach_to.organisation_id != organisation.pk:
-            raise ValidationError(_("The evidence belongs to another organisation."))
+            raise ValidationError(_("The evidence belongs to another organization."))
         require(actor, UPLOAD_EVIDENCE, attach_to)
     check_upload(uploaded)
     digest = hashlib.sha256()
@@ -120,7 +120,7 @@ def evidence_upload(
 
 def _attach(target: EvidenceHolder, evidence: EvidenceFile) -> None:
     if target.organisation_id != evidence.organisation_id:
-        raise ValidationError(_("The evidence belongs to another organisation."))
+        raise ValidationError(_("The evidence belongs to another organization."))
     target.evidence_files.add(evidence)
     target.save()  # a linked measure or row changed: approved SoA versions become stale
 

@@ -1,4 +1,4 @@
-"""Measures (管理策の実施内容): create, edit, map to controls, delete."""
+"""Measures (対策（実施事項）): create, edit, map to controls, delete."""
 
 from collections.abc import Callable
 from typing import Any
@@ -18,10 +18,10 @@ def _check(organisation: Organisation, data: dict[str, Any]) -> None:
     errors = {}
     scope = data.get("scope")
     if scope is not None and scope.organisation_id != organisation.pk:
-        errors["scope"] = _("Choose an ISMS scope of this organisation.")
+        errors["scope"] = _("Choose an ISMS scope of this organization.")
     owner = data.get("owner")
     if owner is not None and not owner.memberships.filter(organisation=organisation).exists():
-        errors["owner"] = _("The owner must be a member of this organisation.")
+        errors["owner"] = _("The owner must be a member of this organization.")
     if not str(data.get("title", "x")).strip():
         errors["title"] = _("Enter a title.")
     if errors:

@@ -120,8 +120,8 @@ def test_scope_and_target_of_another_organisation_are_refused_with_a_message(wor
         actor=other_world[Role.ADMIN], organisation=other_world.org, data={"title": "他社"}
     )
     cases = [
-        ({"scope": other_world.hq}, "Choose an ISMS scope of this organisation."),
-        ({"scope": None, "attach_to": theirs}, "The evidence belongs to another organisation."),
+        ({"scope": other_world.hq}, "Choose an ISMS scope of this organization."),
+        ({"scope": None, "attach_to": theirs}, "The evidence belongs to another organization."),
     ]
     for kwargs, message in cases:
         with pytest.raises(ValidationError) as refused, translation.override("en"):
@@ -135,8 +135,8 @@ def test_scope_and_target_of_another_organisation_are_refused_with_a_message(wor
 def test_a_measure_keeps_its_scope_and_owner_in_its_organisation(world, other_world):
     admin = admin_of_both(world, other_world)
     outsider = other_world[Role.ADMIN]  # a member of the other organisation only
-    scope = "Choose an ISMS scope of this organisation."
-    owner = "The owner must be a member of this organisation."
+    scope = "Choose an ISMS scope of this organization."
+    owner = "The owner must be a member of this organization."
     cases = [
         ({"scope": other_world.hq}, {"scope": [scope]}),
         ({"owner": outsider}, {"owner": [owner]}),
@@ -171,7 +171,7 @@ def test_evidence_of_another_organisation_is_not_attached_even_by_a_member_of_bo
     )
     with pytest.raises(ValidationError) as refused, translation.override("en"):
         services.evidence_attach(actor=both, target=mine, evidence=theirs)
-    assert messages_of(refused) == ["The evidence belongs to another organisation."]
+    assert messages_of(refused) == ["The evidence belongs to another organization."]
     assert not mine.evidence_files.exists()
 
 

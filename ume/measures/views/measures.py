@@ -1,4 +1,4 @@
-"""Measures (管理策の実施内容): the organisation's own security measures, mapped to Annex A
+"""Measures (対策（実施事項）): the organisation's own security measures, mapped to Annex A
 controls, with evidence files and suggested controls while typing (seed 003: controls were born
 from measures organisations already practise)."""
 

@@ -76,10 +76,17 @@ COLUMNS: tuple[Column, ...] = (
         gettext_lazy("Implementation example"),
         ("実装例", "実装概要", "実装概要（事例）", "事例"),
     ),
+    Column(
+        "variant_source",
+        gettext_lazy("Source of the implementation example"),
+        ("実装例の出典",),
+        imported=False,
+    ),
     Column("measures", gettext_lazy("Measures implemented"), ("実施内容", "対策"), imported=False),
     Column("procedure", gettext_lazy("Procedure"), ("手順書", "手順")),
     Column("evidence", gettext_lazy("Evidence"), ("証拠", "エビデンス"), imported=False),
     Column("notes", gettext_lazy("Notes"), ("備考",)),
+    Column("review_note", gettext_lazy("Needs review"), ("要確認",), imported=False),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 

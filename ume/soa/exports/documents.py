@@ -16,7 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ume.catalogue import provenance as marks
 from ume.catalogue.choices import THEME_NUMBER, Theme
+from ume.catalogue.models import LevelVariant
 from ume.core.exports import Section, Table, write_docx, write_xlsx
 
 from ..domain import snapshot_of
@@ -99,7 +101,15 @@ class SoADocument:
         return out
 
 
-def _display_row(row: dict) -> dict:
+def _variant_marks() -> dict[tuple[str, str], dict]:
+    """The provenance of every implementation example (reference data, the same for all)."""
+    return {
+        (ref, key): prov
+        for ref, key, prov in LevelVariant.objects.values_list("control__ref", "key", "provenance")
+    }
+
+
+def _display_row(row: dict, variant_marks: dict[tuple[str, str], dict]) -> dict:
     """One snapshot row as text, keyed like ``COLUMNS`` (so the xlsx is a plain lookup)."""
     english = (get_language() or "ja").startswith("en")
     current = level_mark(row.get("current_level", ""))
@@ -119,12 +129,18 @@ def _display_row(row: dict) -> dict:
         "target_level": level_mark(row.get("target_level", "")),
         "current_level": level_mark(row.get("current_level", "")),
         "current_variant": variant,
+        "variant_source": _source(variant_marks.get((ref, row.get("variant", "")))),
         "current_display": current,
         "measures": measures_label(row.get("measures") or []),
         "procedure": row.get("procedure", ""),
         "evidence": evidence_label(row.get("evidence") or []),
         "notes": row.get("notes", ""),
+        "review_note": row.get("review_note", ""),
     }
+
+
+def _source(prov: dict | None) -> str:
+    return "" if prov is None else marks.mark_text(prov)
 
 
 def soa_document(
@@ -140,6 +156,7 @@ def soa_document(
         snapshot = version.snapshot
         label = _("Version {number}").format(number=version.number)
         approver, approved_at = str(version.approved_by), _moment(version.approved_at)
+    variant_marks = _variant_marks()
     return SoADocument(
         organisation=snapshot.get("organisation") or soa.organisation.name,
         scope=snapshot.get("scope") or soa.scope.name,
@@ -147,7 +164,7 @@ def soa_document(
         approver=approver,
         approved_at=approved_at,
         exported_at=_moment(timezone.now()),
-        rows=[_display_row(r) for r in snapshot.get("rows", [])],
+        rows=[_display_row(r, variant_marks) for r in snapshot.get("rows", [])],
     )
 
 
@@ -183,6 +200,11 @@ def _detail(row: dict) -> str:
         [
             f"{row['ref']} {row['title']}",
             f"{COLUMN_BY_KEY['measures'].label}: {sep.join(row['measures'].splitlines()) or '—'}",
+            *(
+                [f"{COLUMN_BY_KEY['variant_source'].label}: {row['variant_source']}"]
+                if row["variant_source"]
+                else []
+            ),
             f"{COLUMN_BY_KEY['procedure'].label}: {row['procedure'] or '—'}",
             f"{COLUMN_BY_KEY['evidence'].label}: {evidence or '—'}",
         ]
@@ -268,7 +290,8 @@ def soa_pdf(
                 for h, rows in doc.themes()
             ],
             "detail_labels": {
-                k: COLUMN_BY_KEY[k].label for k in ("measures", "procedure", "evidence")
+                k: COLUMN_BY_KEY[k].label
+                for k in ("measures", "variant_source", "procedure", "evidence")
             },
         }
         return render_pdf_template(PDF_TEMPLATE, context)

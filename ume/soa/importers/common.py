@@ -104,6 +104,8 @@ class ImportPreview:
     review: list[ReviewItem] = field(default_factory=list)
     mapped: list[MappedRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    columns_read: list[str] = field(default_factory=list)  # 「C “適用可否” → applicability」
+    columns_skipped: list[str] = field(default_factory=list)
     row_count: int = 0
 
     @property
@@ -142,7 +144,7 @@ class StalePreviewError(ValidationError):
     """The SoA changed after the preview was made, or the preview is not the one shown."""
 
 
-_TEXT_FIELDS = ("exclusion_justification", "procedure", "notes")
+_TEXT_FIELDS = ("exclusion_justification", "procedure", "notes", "review_note")
 
 
 def _text(value: Any) -> str:
@@ -183,7 +185,7 @@ def _differences(
 def plan_changes(
     preview: ImportPreview,
     soa: StatementOfApplicability,
-    parsed: dict[str, tuple[int, str, dict[str, Any]]],
+    parsed: dict[str, tuple[int | None, str, dict[str, Any]]],
 ) -> None:
     """Diff each parsed row (ref → (row number, label for the report, raw values)) with the
     current row, validate those that differ with ``validate_row`` and record the changes."""

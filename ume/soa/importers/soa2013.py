@@ -10,16 +10,22 @@ How the file is read (shown on the import page as well):
   not a heading (with the row above it when that is filled too: two-line headers).
 * Width: the sheet is read only as far right as the header row(s) and the first control row
   reach; a header wider than 64 columns is refused (``ume.core.importing``, issue 15).
-* Columns by header keywords: 除外 with 理由 or 正当 (or justification/exclusion) = the
-  justification for exclusion; 理由 (reason) = the reason for inclusion; 適用, 可否, 採否, 選択
-  (applicab…) = applicability. Without such a header, the first column whose values are all
-  marks is the applicability column. Without a justification column, excluded rows use the
-  reason column.
+* Columns by header keywords (``columns2013``): applicability, reason for inclusion,
+  justification for exclusion (or one combined 「適用理由／除外理由」 column for both),
+  実施状況, 関連文書 (→ procedure), 担当部署 and 備考 (→ notes). Without an applicability
+  header, the first column whose values are all marks is the applicability column. Without a
+  justification column, excluded rows use the reason column. The preview lists every column
+  read, with its use, and every column not read.
+* Status: common wordings (実施済 / 一部実施 / 未実施 …) map to the 2022 status; a cell that
+  says more (「実施済（年1回点検）」) is kept in the notes, as are the reason text, 担当部署 and
+  備考, each prefixed with its 2013 number.
 * Values: 適用 ○ 〇 Yes … = included; 除外 × ✕ No … = excluded.
 * Mapping (ISO/IEC 27002:2022 Annex B, ``Control2013``): a 2022 control is included when any of
   its 2013 sources in the file is included; when all are excluded its justification joins
   theirs, each prefixed with the 2013 number. Reasons come from keywords in the reason text.
-  Merged controls (several sources) and the 11 new ones are listed for review.
+  Merged controls (several sources) and the 11 new ones are listed for review (merges that
+  involve an exclusion first) and marked 要確認 on their rows (``SoARow.review_note``) until
+  someone confirms them.
 """
 
 import re
@@ -39,6 +45,8 @@ from ume.core.importing import ImportFileError, Sheet, cell_text
 from ..choices import ImplementationStatus, InclusionReason
 from ..exports import applicability_label, applicability_lookup, list_separator, norm
 from ..models import SoARow, StatementOfApplicability
+from . import columns2013
+from .columns2013 import Status2013
 from .common import ImportPreview, MappedRow, ReviewItem, open_soa_workbook, plan_changes
 
 ID_COLUMNS = 6
@@ -70,6 +78,10 @@ class Row2013:
     applicable: bool
     reason: str
     justification: str
+    status: Status2013 | None = None
+    procedure: str = ""
+    department: str = ""
+    notes: str = ""
 
 
 def parse_id(value: Any) -> tuple[str, int]:
@@ -145,28 +157,12 @@ def _header_rows(rows: list[tuple], id_col: int, first: int) -> list[int]:
 
 
 def _headers(picked: list[tuple]) -> list[str]:
-    """Header text per column of the header row(s)."""
+    """Header text per column of the header row(s), as written."""
     width = max((len(r) for r in picked), default=0)
-    return [norm(" ".join(cell_text(r[i]) for r in picked if i < len(r))) for i in range(width)]
-
-
-def _classify(headers: list[str], skip: set[int]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for i, text in enumerate(headers):
-        if i in skip or not text:
-            continue
-        if (
-            ("除外" in text and ("理由" in text or "正当" in text))
-            or "正当" in text
-            or "justif" in text
-            or "exclusion" in text
-        ):
-            found.setdefault("justification", i)
-        elif "理由" in text or "reason" in text:
-            found.setdefault("reason", i)
-        elif any(k in text for k in ("適用", "可否", "採否", "選択", "applicab")):
-            found.setdefault("applicable", i)
-    return found
+    return [
+        " ".join(t for r in picked if i < len(r) and (t := cell_text(r[i]).strip()))
+        for i in range(width)
+    ]
 
 
 def _mark_column(rows, controls: list[int], skip: set[int], marks: dict) -> int | None:
@@ -224,7 +220,28 @@ def _read_rows(
         justification = (
             text(row, "justification") if "justification" in cols else text(row, "reason")
         )
-        found[ref] = Row2013(number, ref, title, applicable, text(row, "reason"), justification)
+        status = columns2013.read_status(text(row, "status")) if "status" in cols else None
+        if status is not None and status.text and not status.status and applicable:
+            preview.warn(
+                number,
+                ref,
+                _(
+                    "The implementation status “{text}” is not one Ume knows (実施済 / 一部実施 / "
+                    "未実施); it is kept in the notes and the status is left as it is."
+                ).format(text=status.text),
+            )
+        found[ref] = Row2013(
+            number,
+            ref,
+            title,
+            applicable,
+            text(row, "reason"),
+            justification,
+            status,
+            " ".join(text(row, "procedure").split()),
+            text(row, "department"),
+            text(row, "notes"),
+        )
     return found
 
 
@@ -252,7 +269,7 @@ def preview_2013(*, soa: StatementOfApplicability, uploaded: Any) -> ImportPrevi
     controls = [i for i, r in enumerate(rows) if id_col < len(r) and parse_id(r[id_col])[1] == 3]
     inline = sum(1 for i in controls if inline_title(rows[i][id_col])) > len(controls) / 2
     skip = {id_col} if inline else {id_col, id_col + 1}
-    cols = _classify(headers, skip)
+    cols = columns2013.classify([norm(h) for h in headers], skip)
     if "applicable" not in cols:
         column = _mark_column(rows, controls, skip, applicability_lookup())
         if column is None:
@@ -266,9 +283,10 @@ def preview_2013(*, soa: StatementOfApplicability, uploaded: Any) -> ImportPrevi
             )
             return preview
         cols["applicable"] = column
+    cols["id"] = id_col
     if not inline:
         cols["title"] = id_col + 1
-    _describe_columns(preview, sheet, id_col, cols)
+    _describe_columns(preview, sheet, headers, cols)
     targets = {
         c.ref: sorted(
             (t.ref for t in c.targets.all()), key=lambda r: tuple(int(p) for p in r.split("."))
@@ -282,23 +300,12 @@ def preview_2013(*, soa: StatementOfApplicability, uploaded: Any) -> ImportPrevi
 
 
 def _describe_columns(
-    preview: ImportPreview, sheet: str, id_col: int, cols: dict[str, int]
+    preview: ImportPreview, sheet: str, headers: list[str], cols: dict[str, int]
 ) -> None:
-    def letter(key):
-        return get_column_letter(cols[key] + 1) if key in cols else "—"
-
-    preview.notes.append(
-        _(
-            "Sheet “{sheet}”: control number in column {id}, applicability in {applicable}, "
-            "reason in {reason}, justification for exclusion in {justification}."
-        ).format(
-            sheet=sheet,
-            id=get_column_letter(id_col + 1),
-            applicable=letter("applicable"),
-            reason=letter("reason"),
-            justification=letter("justification"),
-        )
-    )
+    described = {**cols}
+    read, skipped = columns2013.describe(headers, described, lambda i: get_column_letter(i + 1))
+    preview.columns_read, preview.columns_skipped = read, skipped
+    preview.notes.append(_("Sheet “{sheet}”.").format(sheet=sheet))
     if "justification" not in cols and "reason" in cols:
         preview.notes.append(
             _(
@@ -334,9 +341,8 @@ def _migrate(
                 old.number,
                 old.ref,
                 _(
-                    "The reason “{text}” matches none of the "
-                    "reasons for inclusion; check them after the "
-                    "import."
+                    "The reason “{text}” matches none of the reasons for inclusion; it is "
+                    "kept in the notes. Check the reasons after the import."
                 ).format(text=old.reason),
             )
     for old in targets:
@@ -353,50 +359,99 @@ def _migrate(
         ref = row.control.ref
         title = row.control.tr("title")
         if not sources[ref]:
-            preview.review.append(
-                ReviewItem(
-                    ref,
-                    title,
-                    "new",
-                    pgettext("annex a", "New"),
-                    _("New in 2022; no 2013 control maps to it. It keeps its current values."),
-                )
-            )
+            detail = _("New in 2022; no 2013 control maps to it. It keeps its current values.")
+            preview.review.append(ReviewItem(ref, title, "new", pgettext("annex a", "New"), detail))
+            parsed[ref] = (None, ref, {"review_note": _review_note("new", detail)})
             continue
         present = [found[s] for s in sources[ref] if s in found]
         if not present:
             continue
+        values = _values(row, present)
         if len(sources[ref]) > 1:
+            detail = _merged_detail(sources[ref], found)
             preview.review.append(
-                ReviewItem(
-                    ref,
-                    title,
-                    "merged",
-                    pgettext("annex a", "Merged"),
-                    _merged_detail(sources[ref], found),
-                )
+                ReviewItem(ref, title, "merged", pgettext("annex a", "Merged"), detail)
             )
+            values["review_note"] = _review_note("merged", detail)
         label = f"{sep.join(r.ref for r in present)} → {ref}"
-        parsed[ref] = (present[0].number, label, _values(row, present))
+        parsed[ref] = (present[0].number, label, values)
+    preview.review.sort(key=lambda item: _review_order(item, sources, found))
     plan_changes(preview, soa, parsed)
+
+
+def _review_order(item: ReviewItem, sources: dict[str, list[str]], found: dict) -> tuple:
+    """Merges that involve an exclusion first (the decision most likely to be wrong), then
+    the other merges, then the new controls; by control number within each."""
+    excluded = any(s in found and not found[s].applicable for s in sources[item.ref])
+    rank = 0 if item.reason == "merged" and excluded else 1 if item.reason == "merged" else 2
+    return rank, tuple(int(p) for p in item.ref.split("."))
+
+
+def _review_note(reason: str, detail: str) -> str:
+    if reason == "new":
+        return _(
+            "Migrated from the 2013 SoA: new in 2022. Decide whether it applies and how far "
+            "it is implemented."
+        )
+    return _(
+        "Migrated from the 2013 SoA: merged from {detail}. Check the decision and the "
+        "implementation status."
+    ).format(detail=detail)
 
 
 def _values(row: SoARow, present: list[Row2013]) -> dict[str, Any]:
     included = [r for r in present if r.applicable]
+    values: dict[str, Any]
     if not included:
-        return {
+        values = {
             "applicable": False,
             "exclusion_justification": "\n".join(
                 f"{r.ref}: {r.justification}" for r in present if r.justification
             ),
         }
-    values: dict[str, Any] = {"applicable": True}
-    reasons = {reason for r in included for reason in reasons_from_text(r.reason)}
-    if reasons:
-        values["reasons"] = [r for r in InclusionReason.values if r in reasons]
-    if row.status == ImplementationStatus.NOT_APPLICABLE:
-        values["status"] = ImplementationStatus.NOT_IMPLEMENTED
+    else:
+        values = {"applicable": True}
+        reasons = {reason for r in included for reason in reasons_from_text(r.reason)}
+        if reasons:
+            values["reasons"] = [r for r in InclusionReason.values if r in reasons]
+        status = columns2013.combined_status(
+            [r.status.status for r in included if r.status and r.status.status]
+        )
+        if status:
+            values["status"] = status
+        elif row.status == ImplementationStatus.NOT_APPLICABLE:
+            values["status"] = ImplementationStatus.NOT_IMPLEMENTED
+    procedures = list(dict.fromkeys(r.procedure for r in present if r.procedure))
+    procedure = list_separator().join(procedures)
+    max_procedure = SoARow._meta.get_field("procedure").max_length
+    if procedure and len(procedure) <= max_procedure:
+        values["procedure"] = procedure
+    notes = _note_lines(included, present, procedure if len(procedure) > max_procedure else "")
+    added = [line for line in notes if line not in row.notes]
+    if added:
+        values["notes"] = "\n".join([row.notes.strip(), *added]).strip()
     return values
+
+
+def _note_lines(included: list[Row2013], present: list[Row2013], long_procedure: str) -> list:
+    """What the 2013 file says that has no field of its own, one line each, with its source."""
+    lines = []
+    for r in present:
+        if r in included and r.reason and not reasons_from_text(r.reason):
+            lines.append(_("{ref} reason for inclusion: {text}").format(ref=r.ref, text=r.reason))
+        if r in included and r.status and (r.status.says_more or not r.status.status):
+            lines.append(
+                _("{ref} implementation status: {text}").format(ref=r.ref, text=r.status.text)
+            )
+        if r.department:
+            lines.append(
+                _("{ref} department in charge: {text}").format(ref=r.ref, text=r.department)
+            )
+        if r.notes:
+            lines.append(_("{ref} notes: {text}").format(ref=r.ref, text=r.notes))
+    if long_procedure:
+        lines.append(_("Related documents: {text}").format(text=long_procedure))
+    return lines
 
 
 def _merged_detail(refs: list[str], found: dict[str, Row2013]) -> str:

@@ -57,7 +57,7 @@ def _apply(row: SoARow, values: dict[str, Any], measures=None) -> SoARow:
         ]
         if bad:
             raise ValidationError(
-                {"measures": _("Choose measures of this organisation and ISMS scope.")}
+                {"measures": _("Choose measures of this organization and ISMS scope.")}
             )
         row.measures.set(measures)
     return row

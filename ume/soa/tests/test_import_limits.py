@@ -112,7 +112,10 @@ def test_a_wide_2013_sheet_is_read_in_bounded_memory(soa):
     assert seconds < SECONDS, f"{seconds:.2f} s"
     assert preview.errors == [], preview.errors
     assert len(preview.mapped) == 114
-    assert "applicability in C, reason in D" in preview.notes[0]
+    assert preview.columns_read[2:4] == [
+        "C “適用可否” → applicability",
+        "D “適用理由” → reason for inclusion",
+    ]
 
 
 # --- the limits ------------------------------------------------------------------------------

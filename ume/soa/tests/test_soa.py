@@ -408,7 +408,7 @@ def test_delete_of_a_measure_in_an_approved_soa_is_refused_with_a_message(
     assert response.redirect_chain[-1][0] == reverse("measures:measure_edit", args=[measure.pk])
     assert Measure.objects.filter(pk=measure.pk).exists()
     assert [str(m) for m in response.context["messages"]] == [
-        "承認済みの適用宣言書がこの実施内容を参照しているため、削除できません。"
+        "承認済みの適用宣言書がこの対策を参照しているため、削除できません。"
         "削除する代わりに、状態を「廃止」にしてください。"
     ]
     assert not AuditEntry.objects.filter(

@@ -93,10 +93,12 @@ HEADER_JA = [
     "目標レベル",
     "現在レベル",
     "実装概要（事例）",
-    "管理策の実施内容",
+    "実装例の出典",
+    "対策（実施事項）",
     "手順書",
     "実施の証拠",
     "備考",
+    "要確認",
 ]
 
 
@@ -111,8 +113,12 @@ def test_xlsx_has_info_and_soa_sheets_with_the_shared_header(soa, world, japanes
     assert row["管理策名"] == "脅威インテリジェンス" == Control.objects.get(ref="5.7").title_ja
     assert row["適用可否"] == "適用" and row["実施状況"] == "実施済み"
     assert row["管理策を含めた理由"] == "リスク対応、契約"
-    assert row["実装概要（事例）"] == "梅2" and row["管理策の実施内容"] == "脅威情報の収集と共有"
+    assert row["実装概要（事例）"] == "梅2" and row["対策（実施事項）"] == "脅威情報の収集と共有"
     assert row["手順書"] == "脅威情報収集手順"
+    # where the example comes from, as the control page marks it
+    assert row["実装例の出典"].startswith("出典資料：JNSA 日本ISMSユーザグループ")
+    assert "脅威インテリジェンスの対応レベルについての考え方" in row["実装例の出典"]
+    assert not by_ref["5.1"]["実装例の出典"]  # no example chosen
     assert row["備考"] == "'=1+1 は数式ではない"  # neutralised by the core layer
     info = dict(wb["情報"].iter_rows(values_only=True))
     assert info["組織"] == "梅商事株式会社" and info["適用範囲"] == "本社"
@@ -386,10 +392,12 @@ def test_2013_migration_maps_merges_and_flags(soa, world):
         "exclusion_justification": "A.14.2.7: 開発を外部委託していないため",
         "status": "not_applicable",
     }
-    assert preview.changes["5.1"] == {"reasons": ["risk"]}  # included: A.5.1.1 was ○
-    assert "8.34" not in preview.changes and not any(c in preview.changes for c in new)
+    assert preview.changes["5.1"]["reasons"] == ["risk"]  # included: A.5.1.1 was ○
+    assert "A.5.1.2" in preview.changes["5.1"]["review_note"]  # merged: marked 要確認
+    assert "8.34" not in preview.changes
+    assert all(set(preview.changes[c]) == {"review_note"} for c in new)
     assert any(w.ref == "A.12.7.1" and "8.34" in w.message for w in preview.warnings)
-    assert apply(actor=world[Role.ADMIN], soa=soa, preview=preview) == 93 - 11 - 1
+    assert apply(actor=world[Role.ADMIN], soa=soa, preview=preview) == 93 - 1
     row = soa.rows.get(control__ref="8.30")
     assert not row.applicable and row.exclusion_justification.startswith("A.14.2.7: ")
     assert soa.rows.get(control__ref="5.1").applicable
@@ -426,7 +434,12 @@ def test_2013_inline_titles_and_an_applicability_column_found_by_its_marks(soa):
         (3, "A.5.1.1", "情報セキュリティのための方針群"),
         (4, "A.5.1.2", "方針群のレビュー"),
     ]
-    assert len(preview.warnings) == 112 and preview.changes == {}
+    assert len(preview.warnings) == 112
+    # only the notes of A.5.1.1 and the 要確認 marks of 5.1 (merged) and the new controls
+    assert preview.changes.pop("5.1")["notes"] == "A.5.1.1 備考: 年1回見直し"
+    assert {
+        ref for ref, values in preview.changes.items() if set(values) != {"review_note"}
+    } == set()
 
 
 def test_2013_file_without_control_numbers_is_refused(soa):

@@ -9,6 +9,7 @@ from ume.core.views.base import PageView
 from .. import selectors
 from ..choices import ImplementationStatus, InclusionReason
 from ..domain import snapshot_of
+from ..forms import VersionCompareForm
 from ..permissions import VIEW_SOA
 from .base import ScopeMixin
 
@@ -35,11 +36,13 @@ class VersionListView(ScopeMixin, PageView):
 
     def get_context_data(self, **kwargs):
         soa = self.get_soa()
+        versions = selectors.soa_version_list(actor=self.request.user, soa=soa)
         return {
             **super().get_context_data(**kwargs),
             "scope": self.get_scope(),
             "page_title": _("Approved versions"),
-            "versions": selectors.soa_version_list(actor=self.request.user, soa=soa),
+            "versions": versions,
+            "compare_form": VersionCompareForm(versions=versions),
         }
 
 

@@ -16,8 +16,8 @@ from ...models import AuditChainHead, Organisation
 
 class Command(BaseCommand):
     help = (
-        "Append one signed checkpoint (organisation, head sequence and hash, time) per "
-        "organisation as JSON lines to --output FILE or stdout, after verifying each chain."
+        "Append one signed checkpoint (organization, head sequence and hash, time) per "
+        "organization as JSON lines to --output FILE or stdout, after verifying each chain."
     )
 
     def add_arguments(self, parser):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             "--organisation",
             type=int,
             action="append",
-            help="Organisation ID (repeatable); default: all organisations.",
+            help="Organization ID (repeatable); default: all organizations.",
         )
         parser.add_argument(
             "--output",

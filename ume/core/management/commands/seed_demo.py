@@ -55,7 +55,7 @@ DEPARTMENTS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo organisation with scopes, departments and a user in every role."
+    help = "Create the demo organization with scopes, departments and a user in every role."
 
     def handle(self, *args, **options):
         cred_file = settings.VAR_DIR / "demo-credentials.txt"

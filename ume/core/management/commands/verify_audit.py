@@ -16,7 +16,7 @@ from ...models import AuditChainHead, Organisation
 
 class Command(BaseCommand):
     help = (
-        "Verify each organisation's audit-trail hash chain and print its head (sequence, hash); "
+        "Verify each organization's audit-trail hash chain and print its head (sequence, hash); "
         "with --checkpoints, also check it against signed checkpoints. Exit 1 on the first problem."
     )
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             "--organisation",
             type=int,
             action="append",
-            help="Organisation ID (repeatable); default: all organisations.",
+            help="Organization ID (repeatable); default: all organizations.",
         )
         parser.add_argument(
             "--checkpoints",
