@@ -59,6 +59,40 @@ def test_default_expiry_is_90_days_and_the_organisation_sets_the_maximum(world):
     assert ApiToken.objects.count() == 1
 
 
+def test_validity_runs_from_one_day_to_the_organisations_maximum_inclusive(world):
+    admin = world[Role.ADMIN]
+    Organisation.objects.filter(pk=world.org.pk).update(api_token_max_days=30)
+    world.org.refresh_from_db()
+    for days in (1, 30):
+        services.api_token_create(actor=admin, organisation=world.org, name=f"d{days}", days=days)
+    for days in (0, 31):
+        with pytest.raises(ValidationError) as err, translation.override("en"):
+            services.api_token_create(actor=admin, organisation=world.org, name="x", days=days)
+        assert err.value.message_dict == {"days": ["Choose a validity between 1 and 30 days."]}
+    assert ApiToken.objects.count() == 2
+
+
+def test_the_limit_of_valid_tokens_counts_the_users_own_in_this_organisation(
+    world, other_world, monkeypatch
+):
+    from ume.core.services import tokens
+
+    monkeypatch.setattr(tokens, "MAX_ACTIVE_PER_USER", 2)
+    admin, staff = world[Role.ADMIN], world[Role.STAFF]
+    Membership.objects.create(user=admin, organisation=other_world.org, role=Role.ADMIN)
+    admin = type(admin).objects.get(pk=admin.pk)  # without the roles read before
+    services.api_token_create(actor=staff, organisation=world.org, name="staff")
+    services.api_token_create(actor=admin, organisation=other_world.org, name="elsewhere")
+    services.api_token_create(actor=admin, organisation=world.org, name="first")
+    # another user's token and the admin's token in another organisation do not count
+    services.api_token_create(actor=admin, organisation=world.org, name="second")
+    with pytest.raises(ValidationError) as err, translation.override("en"):
+        services.api_token_create(actor=admin, organisation=world.org, name="third")
+    assert err.value.message_dict == {
+        "name": ["You already have 2 valid tokens. Revoke the ones you no longer use."]
+    }
+
+
 def test_an_expired_or_revoked_token_is_refused(world):
     admin = world[Role.ADMIN]
     token, key = services.api_token_create(actor=admin, organisation=world.org, name="a")
