@@ -94,12 +94,15 @@ def mark_text(prov: dict | None) -> str:
 
 
 def cited(marks) -> list[dict]:
-    """The distinct seed headings among the marks, in the order first cited."""
-    seen, out = set(), []
+    """The seeds cited among the marks, each with its distinct headings, in the order first
+    cited: ``[{"seed", "source", "headings": [...]}]``."""
+    by_seed: dict[str, dict] = {}
     for prov in marks:
         if kind(prov) in ("seed", "adapted"):
-            key = (str(prov["seed"]), heading(prov))
-            if key not in seen:
-                seen.add(key)
-                out.append({"seed": key[0], "source": source_name(key[0]), "heading": key[1]})
-    return out
+            seed = str(prov["seed"])
+            entry = by_seed.setdefault(
+                seed, {"seed": seed, "source": source_name(seed), "headings": []}
+            )
+            if heading(prov) not in entry["headings"]:
+                entry["headings"].append(heading(prov))
+    return list(by_seed.values())

@@ -47,6 +47,7 @@ JA_FORMS = {
     r"書き込み|問い合わせ|引き継ぎ|取り扱い|申し込み)" + NOUN_AFTER,
     "loanwords with the long vowel (フォルダー, メモリー)": r"フォルダ(?!ー)|メモリ(?!ー)",
     "従業者 or 要員, not 社員": r"社員",
+    "部門の責任者, not 部門責任者": r"部門責任者",
     "パソコン, not PC": r"(?<![A-Za-z])PC(?![A-Za-z])",
     "no ampersand in Japanese text": r"&|＆",
 }
