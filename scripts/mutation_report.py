@@ -36,6 +36,7 @@ internals):
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import subprocess
@@ -161,6 +162,9 @@ def patch_mutmut() -> None:
         tests = state().tests_by_mangled_function_name
         for built, caller in BUILT_AT_START.items():
             tests[built] |= tests.get(caller, set())
+        for name, linked in tests.items():
+            if len(linked) > FIXTURE_FANOUT:
+                tests[name] = {t for t in linked if tests_it(name, t)}
         return result
 
     main.collect_or_load_stats = collect_or_load_stats_with_start_up
@@ -179,6 +183,32 @@ def patch_mutmut() -> None:
         return runner
 
     main.get_mutant_runner = get_runner_ordering_tests
+
+
+# A function reached by more tests than this is one the shared fixtures call (the test world's
+# organisation, scopes and departments, the audit trail): most of its tests only set up with it.
+# Its mutants run against the tests that name it, the tests of its module and the walkers; a
+# survivor then costs seconds instead of the whole suite. This can only lower the score.
+FIXTURE_FANOUT = 200
+WALKERS = ("tests/test_service_contracts.py",)
+
+
+@functools.cache
+def _test_source(path: str) -> str:
+    try:
+        return (ROOT / path).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def tests_it(function: str, test: str) -> bool:
+    """Whether ``test`` checks ``function`` (a mangled name such as
+    ``ume.core.services.organisation.x_department_create``) rather than only running it."""
+    module, mangled = function.rsplit(".", 1)
+    bare = mangled.split("ǁ")[-1].removeprefix("x_").lstrip("_")
+    path = test.split("::", 1)[0]
+    leaf = module.rsplit(".", 1)[-1]
+    return path in WALKERS or leaf in Path(path).stem or bare in _test_source(path)
 
 
 def likely_killer_rank(mutant_name: str, test: str) -> tuple[int, str]:
