@@ -31,6 +31,8 @@ internals):
   (``has_role``, ``service``: see BUILT_AT_START) are tested by the tests of the function
   that calls those closures; mutmut would link them to no test.
 - A mutant that stops the app from starting is reported as "crashed" (a kill), not "timeout".
+- A function that the shared fixtures call (more than ``FIXTURE_FANOUT`` tests reach it) is
+  tested by the tests that name it, its module's tests and the service contract walker only.
 """
 
 from __future__ import annotations
