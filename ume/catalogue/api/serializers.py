@@ -49,6 +49,7 @@ class ControlDetailSerializer(ControlSerializer):
             "goal_en",
             "measures",
             "information_examples",
+            "notes",
             "main_actors_ja",
             "main_actors_en",
             "level_titles",
@@ -66,4 +67,7 @@ class ControlDetailSerializer(ControlSerializer):
         from ..recommend import profile_of, recommend
 
         rec = recommend(control, profile_of(self.context["organisation"]))
-        return {"level": rec.level, "reasons": rec.reasons}
+        return {
+            "level": rec.level,
+            "reasons": [{"text": text, "provenance": prov} for text, prov in rec.explained],
+        }

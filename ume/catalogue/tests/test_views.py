@@ -168,6 +168,12 @@ def test_api_lists_and_details_controls(admin_client, catalogue):
     detail = admin_client.get("/api/v1/controls/5.7/").json()
     assert detail["title_ja"] == "脅威インテリジェンス" and len(detail["variants"]) >= 4
     assert detail["recommended_level"]["level"] in Level.values
+    # every item carries its own provenance, in the API as on the page
+    reasons = detail["recommended_level"]["reasons"]
+    assert reasons and all(r["text"] and r["provenance"]["kind"] for r in reasons)
+    assert detail["provenance"]["summary"]["kind"] == "seed"
+    assert {m["provenance"]["kind"] for m in detail["measures"]} == {"seed", "ume"}
+    assert detail["notes"] and all(n["provenance"] for n in detail["notes"])
     assert admin_client.get("/api/v1/controls/9.99/").status_code == 404
 
 
