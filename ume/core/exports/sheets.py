@@ -126,7 +126,7 @@ def _trim(title: str) -> str:
 
 
 def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def _column_widths(table: Table) -> tuple[list[float], Iterator[Sequence[Any]]]:
@@ -137,9 +137,7 @@ def _column_widths(table: Table) -> tuple[list[float], Iterator[Sequence[Any]]]:
     widths = []
     for idx, header in enumerate(table.headers):
         cells = [str(row[idx]) for row in sample if idx < len(row) and row[idx] is not None]
-        longest = max(
-            (display_width(line) for c in [header, *cells] for line in c.split("\n")), default=0
-        )
+        longest = max(display_width(line) for c in [header, *cells] for line in c.split("\n"))
         widths.append(float(min(max(longest + 2, 8), 60)))
     return widths, itertools.chain(sample, rows)
 
@@ -176,8 +174,8 @@ def _write_table_sheet(wb: Workbook, table: Table, *, title: str) -> None:
 
 def _write_meta_sheet(wb: Workbook, meta: Mapping[str, str], *, title: str) -> None:
     ws = wb.create_sheet(title=title)
-    ws.column_dimensions["A"].width = min(max(map(display_width, meta)) + 4, 40)
-    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions[get_column_letter(1)].width = min(max(map(display_width, meta)) + 4, 40)
+    ws.column_dimensions[get_column_letter(2)].width = 60
     for key, value in meta.items():
         label = WriteOnlyCell(ws, value=xlsx_value(key))
         label.font = _HEADER_FONT
