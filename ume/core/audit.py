@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -245,17 +245,11 @@ def _on_save(sender, instance, created, raw=False, **kwargs) -> None:
     instance._audit_loaded = after
 
 
-@receiver(pre_delete)
-def _on_pre_delete(sender, instance, **kwargs) -> None:
-    if isinstance(instance, AuditedModel):
-        instance._audit_deleted_pk = instance.pk
-
-
 @receiver(post_delete)
 def _on_delete(sender, instance, **kwargs) -> None:
     if not isinstance(instance, AuditedModel):
         return
-    instance.pk = getattr(instance, "_audit_deleted_pk", instance.pk)
+    # Django clears the primary key only after every post_delete signal has been sent.
     _record(instance, AuditAction.DELETE, _diff(instance.audit_snapshot(), {}))
 
 
