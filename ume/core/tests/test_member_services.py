@@ -239,3 +239,57 @@ def test_reactivating_touches_this_person_in_this_organization_only(world, other
     assert (
         services.member_reactivate(actor=world[Role.ADMIN], organisation=world.org, user=staff) == 0
     )
+
+
+# --- the fields of a role --------------------------------------------------------------------
+
+NEXT_WEEK = timezone.localdate() + dt.timedelta(days=7)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"role": "owner"}, {"role": ["Choose a role from the list."]}),
+        ({"scope": "other"}, {"scope": ["Choose an ISMS scope of this organization."]}),
+        ({"department": "other"}, {"department": ["Choose a department of this organization."]}),
+        (
+            {"role": Role.EXTERNAL_AUDITOR, "valid_until": NEXT_WEEK},
+            {"scope": ["An external auditor sees one ISMS scope: choose it."]},
+        ),
+        (
+            {"role": Role.EXTERNAL_AUDITOR, "scope": "hq"},
+            {"valid_until": ["External auditor access must end on a set date."]},
+        ),
+        (
+            {"role": Role.ADMIN, "scope": "hq"},
+            {"scope": ["Administrators act for the whole organization: leave the scope empty."]},
+        ),
+    ],
+)
+def test_each_field_of_a_role_is_refused_by_name(world, other_world, fields, expected):
+    places = {
+        "hq": world.hq,
+        "other": other_world.hq if "scope" in fields else other_world.dept,
+    }
+    values = {"role": Role.INTERNAL_AUDITOR, **fields}
+    for key in ("scope", "department"):
+        if key in values:
+            values[key] = places[values[key]]
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
+        add(world, world[Role.STAFF], **values)
+    assert exc.value.message_dict == expected
+
+
+def test_an_external_auditor_with_a_scope_and_an_end_date_is_added(world):
+    added = add(
+        world, world[Role.STAFF], role=Role.EXTERNAL_AUDITOR, scope=world.dev, valid_until=NEXT_WEEK
+    )
+    assert (added.scope, added.valid_until) == (world.dev, NEXT_WEEK)
+
+
+def test_only_members_are_deactivated(world, other_world):
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
+        services.member_deactivate(
+            actor=world[Role.ADMIN], organisation=world.org, user=other_world[Role.STAFF]
+        )
+    assert exc.value.messages == ["This person is not a member of this organization."]
