@@ -303,3 +303,77 @@ def test_bulk_apply_asks_for_confirmation_and_cancel_changes_nothing(
         f"submit button was ignored); 6.1 is now {status!r}"
     )
     assert status == "not_implemented"
+
+
+def _workbook_2013(tmp_path):
+    """A 2013 SoA as kept in Excel: 実施状況, one combined reason column, 関連文書, 担当部署,
+    備考 and a column Ume does not read."""
+    from ume.catalogue.models import Control2013
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(
+        [
+            "管理策番号",
+            "管理策",
+            "適用／除外",
+            "適用理由／除外理由",
+            "実施状況",
+            "関連文書",
+            "担当部署",
+            "備考",
+            "最終更新日",
+        ]
+    )
+    for ref in Control2013.objects.order_by("sort_key").values_list("ref", flat=True):
+        if ref == "A.14.2.7":
+            ws.append([ref, "外部委託による開発", "×", "開発を外部委託していないため"])
+            continue
+        ws.append(
+            [
+                ref,
+                f"{ref} の管理策",
+                "○",
+                "リスクアセスメントの結果",
+                "実施済（年1回点検）",
+                "情報セキュリティ規程",
+                "総務部",
+                "",
+                "2023/04/01",
+            ]
+        )
+    path = tmp_path / "soa2013.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_a_2013_soa_is_migrated_with_its_status_and_the_rows_to_review_are_confirmed(
+    page, live_server, world, catalogue, tmp_path
+):
+    soa = services.soa_get_or_create(actor=world[Role.ADMIN], scope=world.hq)
+    login(page, live_server, "admin@example.jp", PASSWORD)
+    page.goto(f"{live_server.url}/soa/{world.hq.pk}/import/")
+    page.set_input_files('input[name="file"]', str(_workbook_2013(tmp_path)))
+    page.check('input[name="format"][value="2013"]')
+    page.get_by_test_id("soa-import-form").locator("button").last.click()
+    columns = page.get_by_test_id("import-columns")
+    expect(columns).to_contain_text("実施状況")
+    expect(columns).to_contain_text("最終更新日")  # named as not read
+    page.get_by_test_id("soa-import-apply").click()
+    page.wait_for_url(re.compile(rf"/soa/{world.hq.pk}/"))
+    rows = _rows(soa)
+    assert rows["5.37"].status == "implemented" and rows["5.37"].procedure == "情報セキュリティ規程"
+    assert "実施済（年1回点検）" in rows["5.37"].notes
+    assert not rows["8.30"].applicable
+    flagged = {ref for ref, r in rows.items() if r.review_note}
+    banner = page.get_by_test_id("needs-review")
+    expect(banner).to_contain_text(str(len(flagged)))
+    banner.locator("a").click()
+    expect(page.locator("#soa-rows tr[data-ref]")).to_have_count(len(flagged))
+    page.get_by_test_id("edit-5.7").click()
+    expect(page.get_by_test_id("review-note")).to_be_visible()
+    page.check('input[name="review_confirmed"]')
+    page.get_by_test_id("save").click()
+    page.wait_for_url(re.compile(rf"/soa/{world.hq.pk}/"))
+    assert SoARow.objects.get(soa=soa, control__ref="5.7").review_note == ""
+    expect(page.get_by_test_id("needs-review")).to_contain_text(str(len(flagged) - 1))
