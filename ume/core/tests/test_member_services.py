@@ -293,3 +293,11 @@ def test_only_members_are_deactivated(world, other_world):
             actor=world[Role.ADMIN], organisation=world.org, user=other_world[Role.STAFF]
         )
     assert exc.value.messages == ["This person is not a member of this organization."]
+
+
+def test_access_may_end_today(world):
+    today = timezone.localdate()
+    added = add(
+        world, world[Role.STAFF], role=Role.EXTERNAL_AUDITOR, scope=world.dev, valid_until=today
+    )
+    assert added.valid_until == today

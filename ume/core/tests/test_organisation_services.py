@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from ume.core import services
@@ -95,3 +97,19 @@ def test_a_department_with_members_is_not_deleted(world):
         "Members still belong to this department. Move them to another department first."
     ]
     assert Department.objects.filter(pk=world.dept.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["本社\n別館", "本社\x00"])
+def test_a_name_on_more_than_one_line_or_with_control_characters_is_refused(world, name):
+    with CaptureQueriesContext(connection) as queries, pytest.raises(ValidationError) as exc:
+        rename_scope(world, world.dev, name)
+    assert list(exc.value.message_dict) == ["name"]
+    # refused before the name is looked up: PostgreSQL refuses NUL in a query parameter
+    lookups = [q["sql"] for q in queries if "LIKE" in q["sql"] or "UPPER" in q["sql"]]
+    assert not [sql for sql in lookups if "core_scope" in sql]
+    with pytest.raises(ValidationError) as exc:
+        services.department_create(
+            actor=world[Role.ADMIN], organisation=world.org, data={"name": name}
+        )
+    assert list(exc.value.message_dict) == ["name"]
+    assert Scope.objects.get(pk=world.dev.pk).name == "開発センター"
