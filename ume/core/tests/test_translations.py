@@ -69,7 +69,7 @@ def test_check_translations_passes():
         ("Users and roles", "ユーザーと役割"),
         ("Top management", "トップマネジメント"),
         ("Department head (owner)", "部門の責任者（管理責任者）"),
-        ("Administrator", "管理者（システム）"),
+        ("Administrator", "Ume 管理者"),
         ("Measures", "対策"),
         ("Gaps", "目標との差"),
         ("Below the target level", "目標レベル未達"),
