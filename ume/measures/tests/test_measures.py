@@ -309,6 +309,17 @@ def test_list_query_count_does_not_grow_with_measures(admin_client, world, catal
     assert many == few
 
 
+def test_list_and_api_queries_select_no_password_and_group_nothing(admin_client, world, catalogue):
+    make_measure(world, owner=world[Role.DEPARTMENT_HEAD])
+    for url in (reverse("measures:measure_list"), reverse("measure-list")):
+        with CaptureQueriesContext(connection) as ctx:
+            assert admin_client.get(url).status_code == 200
+        measure_sql = [q["sql"] for q in ctx.captured_queries if "measures_measure" in q["sql"]]
+        assert measure_sql, url
+        for sql in measure_sql:
+            assert "password" not in sql and "GROUP BY" not in sql.upper(), (url, sql)
+
+
 def test_export_xlsx_opens_with_the_filtered_measures(admin_client, world, catalogue):
     make_measure(world, title='=HYPERLINK("http://evil")', refs=("8.13", "5.30"))
     make_measure(world, title="朝礼で注意喚起する", refs=())
