@@ -128,6 +128,56 @@ def snapshot_digest(snapshot: dict) -> str:
     ).hexdigest()
 
 
+# What a comparison of two snapshots looks at (and what counts as a change after approval).
+COMPARED = (
+    "applicable",
+    "reasons",
+    "exclusion_justification",
+    "status",
+    "target_level",
+    "current_level",
+    "variant",
+    "procedure",
+    "notes",
+    "measures",
+    "evidence",
+)
+
+
+def _compared_value(row: dict, name: str):
+    value = row.get(name)
+    if name in ("measures", "evidence"):
+        return sorted((v.get("title") or v.get("name"), v.get("sha256", "")) for v in value or [])
+    if name == "reasons":
+        return sorted(value or [])
+    return value
+
+
+def row_differences(before: list[dict], after: list[dict]) -> dict[str, list[str]]:
+    """``{control ref: [changed fields]}`` between two snapshots' rows, in ``before``'s order;
+    a row present on one side only differs in every field."""
+    after_by_ref = {r["control"]: r for r in after}
+    out: dict[str, list[str]] = {}
+    for row in before:
+        other = after_by_ref.pop(row["control"], None)
+        fields = (
+            [f for f in COMPARED if _compared_value(row, f) != _compared_value(other, f)]
+            if other is not None
+            else list(COMPARED)
+        )
+        if fields:
+            out[row["control"]] = fields
+    for ref in after_by_ref:
+        out[ref] = list(COMPARED)
+    return out
+
+
+def field_labels(fields) -> list[str]:
+    """The row's own labels (in the active language) of compared field names."""
+    names = {"variant": "current_variant", "evidence": "evidence_files"}
+    return [str(capfirst(SoARow._meta.get_field(names.get(f, f)).verbose_name)) for f in fields]
+
+
 def level_gap(row) -> bool:
     return bool(
         row.applicable and (LEVEL_RANK.get(row.current_level, 0) < LEVEL_RANK[row.target_level])

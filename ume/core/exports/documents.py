@@ -16,9 +16,10 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from .cleaning import clean_text
 from .sheets import TOKYO, Table
@@ -105,6 +106,37 @@ def _add_table(doc: DocxDocument, table: Table) -> None:
             cell.text = docx_text(value)
 
 
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay out."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), ("end", None)):
+        if kind is None:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+
+def _header_and_footer(doc: DocxDocument, *, header: str, alert: str) -> None:
+    """On every page: ``header`` (organisation, title, version) at the top, ``alert`` (such as
+    「下書き」) in red beside it, and 「x / y」 page numbers at the bottom."""
+    for section in doc.sections:
+        top = section.header.paragraphs[0]
+        if alert:
+            run = top.add_run(docx_text(alert, single_line=True) + "　")
+            run.bold = True
+            run.font.color.rgb = RGBColor(0xB0, 0x00, 0x00)
+        top.add_run(docx_text(header, single_line=True)).font.size = Pt(8)
+        bottom = section.footer.paragraphs[0]
+        bottom.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _field(bottom, "PAGE")
+        bottom.add_run(" / ")
+        _field(bottom, "NUMPAGES")
+
+
 def _add_meta(doc: DocxDocument, meta: Sequence[tuple[str, str]]) -> None:
     grid = doc.add_table(rows=0, cols=2)
     grid.style = "Table Grid"
@@ -120,11 +152,15 @@ def write_docx(
     meta: Sequence[tuple[str, str]],
     sections: Sequence[Section],
     east_asian_font: str = DEFAULT_EAST_ASIAN_FONT,
+    header: str = "",
+    alert: str = "",
 ) -> bytes:
     """A4 Word document: ``title``, a label/value table of ``meta`` (organisation, version,
-    exported at…), then each section's heading, paragraphs and table."""
+    exported at…), then each section's heading, paragraphs and table. Every page has the
+    running ``header`` (default: the title), an optional red ``alert`` and page x / y."""
     doc = Document()
     _a4(doc)
+    _header_and_footer(doc, header=header or title, alert=alert)
     _japanese_styles(doc, east_asian_font=east_asian_font)
     props = doc.core_properties
     props.author = props.last_modified_by = "Ume"

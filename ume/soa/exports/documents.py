@@ -8,7 +8,7 @@ export shows exactly what was approved, and the draft goes through the same code
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from ume.catalogue.choices import THEME_NUMBER, Theme
 from ume.catalogue.models import LevelVariant
 from ume.core.exports import Section, Table, write_docx, write_xlsx
 
-from ..domain import snapshot_of
+from ..domain import field_labels, row_differences, snapshot_of
 from ..models import SoAVersion, StatementOfApplicability
 from . import (
     COLUMN_BY_KEY,
@@ -52,7 +52,7 @@ DOCUMENT_COLUMNS = (
     "procedure",
     "notes",
 )
-PDF_COLUMN_WIDTHS = (5, 16, 6, 10, 15, 8, 6, 7, 12, 15)  # percent, in DOCUMENT_COLUMNS order
+PDF_COLUMN_WIDTHS = (7, 16, 6, 10, 14, 8, 6, 7, 12, 14)  # percent, in DOCUMENT_COLUMNS order
 PDF_TEMPLATE = "soa/pdf/soa.html"
 
 
@@ -77,6 +77,10 @@ class SoADocument:
     approved_at: str
     exported_at: str
     rows: list[dict]
+    draft: bool = False
+    # For a draft: the newest approved version's label and the rows changed since it.
+    approved_label: str = ""
+    changes: list[dict] = field(default_factory=list)
 
     def meta(self, *, with_export_time: bool = True) -> list[tuple[str, str]]:
         pairs = [
@@ -86,9 +90,34 @@ class SoADocument:
             (_("Approved by"), self.approver),
             (_("Approved at"), self.approved_at),
         ]
+        if self.draft:
+            pairs.append(
+                (
+                    _("Approved version"),
+                    self.approved_label or _("None yet"),
+                )
+            )
+            if self.approved_label:
+                pairs.append((_("Changes since approval"), self.changes_summary()))
         if with_export_time:
             pairs.append((_("Exported at"), self.exported_at))
         return pairs
+
+    def changes_summary(self) -> str:
+        if not self.changes:
+            return _("None")
+        return list_separator().join(c["ref"] for c in self.changes)
+
+    def running_title(self) -> str:
+        """The header of every page: organisation, title, scope and version."""
+        return " ".join(
+            [
+                self.organisation,
+                str(_("Statement of Applicability")),
+                self.scope,
+                self.version_label,
+            ]
+        )
 
     def themes(self) -> list[tuple[str, list[dict]]]:
         """(``5 組織的管理策``, rows) for each theme of Annex A, in order."""
@@ -147,9 +176,16 @@ def soa_document(
     *, soa: StatementOfApplicability, version: SoAVersion | None = None
 ) -> SoADocument:
     """The document of an approved ``version`` of ``soa``, or of its current draft."""
+    approved_label, changes = "", []
     if version is None:
         snapshot = snapshot_of(soa)
         label, approver, approved_at = _("Draft"), _("Not approved"), _("Not approved")
+        latest = soa.versions.order_by("-number").first()
+        if latest is not None:
+            approved_label = _("Version {number} ({date})").format(
+                number=latest.number, date=_moment(latest.approved_at)
+            )
+            changes = _changes(latest.snapshot["rows"], snapshot["rows"])
     else:
         if version.soa_id != soa.pk:
             raise ValueError("The version belongs to another Statement of Applicability.")
@@ -165,7 +201,21 @@ def soa_document(
         approved_at=approved_at,
         exported_at=_moment(timezone.now()),
         rows=[_display_row(r, variant_marks) for r in snapshot.get("rows", [])],
+        draft=version is None,
+        approved_label=approved_label,
+        changes=changes,
     )
+
+
+def _changes(approved: list[dict], draft: list[dict]) -> list[dict]:
+    english = (get_language() or "ja").startswith("en")
+    titles = {
+        r["control"]: (r.get("title_en") if english else None) or r["title_ja"] for r in draft
+    }
+    return [
+        {"ref": ref, "title": titles.get(ref, ""), "fields": list_separator().join(field_labels(f))}
+        for ref, f in row_differences(approved, draft).items()
+    ]
 
 
 def soa_xlsx(
@@ -193,22 +243,45 @@ def soa_xlsx(
         )
 
 
+DETAIL_KEYS = ("measures", "variant_source", "procedure", "evidence")
+
+
+def has_details(row: dict) -> bool:
+    """An included row with a measure, an example's source, a procedure or evidence: only
+    those get a block after the table (an empty block is a page of dashes)."""
+    return row["is_applicable"] and any(row[key] for key in DETAIL_KEYS)
+
+
 def _detail(row: dict) -> str:
     sep = list_separator()
-    evidence = sep.join(row["evidence"].splitlines())
-    return "\n".join(
-        [
-            f"{row['ref']} {row['title']}",
-            f"{COLUMN_BY_KEY['measures'].label}: {sep.join(row['measures'].splitlines()) or '—'}",
-            *(
-                [f"{COLUMN_BY_KEY['variant_source'].label}: {row['variant_source']}"]
-                if row["variant_source"]
-                else []
+    lines = [f"{row['ref']} {row['title']}"]
+    for key in DETAIL_KEYS:
+        if row[key]:
+            value = sep.join(row[key].splitlines()) if key != "procedure" else row[key]
+            lines.append(f"{COLUMN_BY_KEY[key].label}: {value}")
+    return "\n".join(lines)
+
+
+def _changes_section(doc: SoADocument) -> list[Section]:
+    if not (doc.draft and doc.approved_label):
+        return []
+    heading = _("Changes since {version}").format(version=doc.approved_label)
+    if not doc.changes:
+        return [Section(heading=heading, paragraphs=[_("No row changed since the approval.")])]
+    return [
+        Section(
+            heading=heading,
+            table=Table(
+                title=heading,
+                headers=[
+                    str(COLUMN_BY_KEY["ref"].label),
+                    str(COLUMN_BY_KEY["title"].label),
+                    _("Changed"),
+                ],
+                rows=[[c["ref"], c["title"], c["fields"]] for c in doc.changes],
             ),
-            f"{COLUMN_BY_KEY['procedure'].label}: {row['procedure'] or '—'}",
-            f"{COLUMN_BY_KEY['evidence'].label}: {evidence or '—'}",
-        ]
-    )
+        )
+    ]
 
 
 def _document_headers() -> list[str]:
@@ -225,7 +298,7 @@ def soa_docx(
     measures, procedure and evidence."""
     with _language(language):
         doc = soa_document(soa=soa, version=version)
-        sections: list[Section] = []
+        sections: list[Section] = _changes_section(doc)
         for heading, rows in doc.themes():
             sections.append(
                 Section(
@@ -237,14 +310,20 @@ def soa_docx(
                     ),
                 )
             )
-            details = [_detail(r) for r in rows if r["is_applicable"]]
+            details = [_detail(r) for r in rows if has_details(r)]
             if details:
                 sections.append(
                     Section(
                         heading=_("Measures, procedures and evidence"), paragraphs=details, level=2
                     )
                 )
-        data = write_docx(title=_("Statement of Applicability"), meta=doc.meta(), sections=sections)
+        data = write_docx(
+            title=_("Statement of Applicability"),
+            meta=doc.meta(),
+            sections=sections,
+            header=doc.running_title(),
+            alert=_("Draft (not approved)") if doc.draft else "",
+        )
     return _landscape(data)
 
 
@@ -280,12 +359,25 @@ def soa_pdf(
             "subtitle": doc.scope,
             "meta": doc.meta(with_export_time=False),
             "exported_at": doc.exported_at,
+            "running_title": doc.running_title(),
+            "watermark": _("Draft") if doc.draft else "",
+            "changes_heading": (
+                _("Changes since {version}").format(version=doc.approved_label)
+                if doc.draft and doc.approved_label
+                else ""
+            ),
+            "changes": doc.changes,
+            "changed_label": _("Changed"),
             "headers": _document_headers(),
             "widths": PDF_COLUMN_WIDTHS,
             "themes": [
                 {
                     "heading": h,
-                    "rows": [{**r, "cells": [r[k] for k in DOCUMENT_COLUMNS]} for r in rows],
+                    "rows": [
+                        {**r, "cells": [r[k] for k in DOCUMENT_COLUMNS], "details": has_details(r)}
+                        for r in rows
+                    ],
+                    "with_details": any(has_details(r) for r in rows),
                 }
                 for h, rows in doc.themes()
             ],

@@ -3,10 +3,18 @@
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ume.core import selectors as core_selectors
 
 from .. import selectors
+
+# The export formats offered for the draft and for each approved version: (format, icon, label).
+EXPORT_KINDS = (
+    ("xlsx", "file-spreadsheet", gettext_lazy("Export as Excel")),
+    ("docx", "file-type-docx", gettext_lazy("Export as Word")),
+    ("pdf", "file-type-pdf", gettext_lazy("Export as PDF")),
+)
 
 
 class ScopeMixin:
@@ -37,6 +45,9 @@ class ScopeMixin:
             if self._soa is None:
                 raise Http404
         return self._soa
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "export_kinds": EXPORT_KINDS}
 
     def soa_breadcrumbs(self, *more):
         scope = self.get_scope()

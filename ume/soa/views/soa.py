@@ -14,7 +14,7 @@ from ume.core.views.base import PageView, PolicyMixin, ServiceFormView
 from ume.measures import selectors as measure_selectors
 
 from .. import selectors, services
-from ..domain import level_gap
+from ..domain import field_labels, level_gap, row_differences, snapshot_of
 from ..forms import ApproveForm, BulkEditForm, RowFilterForm, SoARowForm
 from ..models import SoARow
 from ..permissions import APPROVE_SOA, CHANGE_SOA, VIEW_SOA
@@ -98,11 +98,20 @@ class SoADetailView(ScopeMixin, PageView):
         for row in rows:
             row.gap = level_gap(row)
         versions = list(selectors.soa_version_list(actor=self.request.user, soa=soa)[:1])
+        latest = versions[0] if versions else None
+        # Every change to a row since the newest approval, whatever it was: the approved
+        # version is the evidence, so the page says how far the draft has moved from it.
+        changes = (
+            row_differences(latest.snapshot["rows"], snapshot_of(soa)["rows"]) if latest else {}
+        )
+        for row in rows:
+            row.changed_fields = field_labels(changes.get(row.control.ref, ()))
         ctx.update(
             rows=rows,
             filter_form=form,
             bulk_form=BulkEditForm(prefix="bulk"),
-            latest=versions[0] if versions else None,
+            latest=latest,
+            changed_count=len(changes),
             summary=selectors.gap_summary(actor=self.request.user, soa=soa),
         )
         return ctx

@@ -1,5 +1,7 @@
 """Approved versions of an SoA: list with 改訂推奨 flags, one version, two side by side."""
 
+import itertools
+
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,23 +10,10 @@ from ume.core.views.base import PageView
 
 from .. import selectors
 from ..choices import ImplementationStatus, InclusionReason
-from ..domain import snapshot_of
+from ..domain import row_differences, snapshot_of
 from ..forms import VersionCompareForm
 from ..permissions import VIEW_SOA
 from .base import ScopeMixin
-
-COMPARED = (
-    "applicable",
-    "reasons",
-    "exclusion_justification",
-    "status",
-    "target_level",
-    "current_level",
-    "variant",
-    "procedure",
-    "measures",
-    "evidence",
-)
 
 
 class VersionListView(ScopeMixin, PageView):
@@ -36,7 +25,10 @@ class VersionListView(ScopeMixin, PageView):
 
     def get_context_data(self, **kwargs):
         soa = self.get_soa()
-        versions = selectors.soa_version_list(actor=self.request.user, soa=soa)
+        versions = list(selectors.soa_version_list(actor=self.request.user, soa=soa))
+        # Newest first: only the first is current; each older one was superseded by the next.
+        for newer, older in itertools.pairwise(versions):
+            older.superseded_by = newer
         return {
             **super().get_context_data(**kwargs),
             "scope": self.get_scope(),
@@ -102,21 +94,20 @@ class VersionCompareView(ScopeMixin, PageView):
         default = str(latest.number) if latest else "draft"
         a_label, a_rows = self._side(self.request.GET.get("a", default))
         b_label, b_rows = self._side(self.request.GET.get("b", "draft"))
+        a_by_ref = {r["control"]: r for r in a_rows}
         b_by_ref = {r["control"]: r for r in b_rows}
         diffs = []
-        for row in a_rows:
-            other = b_by_ref.get(row["control"], {})
-            fields = [f for f in COMPARED if _norm(row, f) != _norm(other, f)]
-            if fields:
-                diffs.append(
-                    {
-                        "ref": row["control"],
-                        "title": row.get("title_ja"),
-                        "fields": fields,
-                        "a": _display_rows([row])[0],
-                        "b": _display_rows([other])[0] if other else {},
-                    }
-                )
+        for ref, fields in row_differences(a_rows, b_rows).items():
+            row, other = a_by_ref.get(ref, {}), b_by_ref.get(ref, {})
+            diffs.append(
+                {
+                    "ref": ref,
+                    "title": (row or other).get("title_ja"),
+                    "fields": fields,
+                    "a": _display_rows([row])[0] if row else {},
+                    "b": _display_rows([other])[0] if other else {},
+                }
+            )
         return {
             **super().get_context_data(**kwargs),
             "scope": self.get_scope(),
@@ -126,13 +117,6 @@ class VersionCompareView(ScopeMixin, PageView):
             "page_title": _("Compare {a} with {b}").format(a=a_label, b=b_label),
             "versions": selectors.soa_version_list(actor=self.request.user, soa=self.get_soa()),
         }
-
-
-def _norm(row: dict, name: str):
-    value = row.get(name)
-    if name in ("measures", "evidence"):
-        return sorted((v.get("title") or v.get("name"), v.get("sha256", "")) for v in value or [])
-    return value
 
 
 def _display_rows(rows: list[dict]) -> list[dict]:
