@@ -37,6 +37,7 @@ from ume.measures import services as measure_services
 from ume.measures.models import Measure
 from ume.soa import services as soa_services
 from ume.soa.models import SoARow, SoAVersion
+from ume.soa.tests.helpers import give_reasons
 
 pytestmark = pytest.mark.django_db
 
@@ -157,6 +158,7 @@ def seed(world: OrgWorld) -> None:
                 "controls": list(Control.objects.filter(ref__in=refs)),
             },
         )
+    give_reasons(soa)
     soa_services.soa_approve(actor=admin, soa=soa, comment="初版")
 
 

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ume.core.choices import Role
 from ume.core.models import Invitation, Membership
+from ume.soa.tests.helpers import give_reasons
 
 # Routes owned by django-allauth (login, password reset, MFA) and Django's language switch:
 # they authenticate by themselves; MFA pages are checked in test_accounts.py.
@@ -137,6 +138,7 @@ def invited(world, catalogue):
         uploaded=SimpleUploadedFile("記録.txt", "証拠".encode()),
         attach_to=world.soa_row,
     )
+    give_reasons(soa)
     soa_services.soa_approve(actor=admin, soa=soa, comment="")
     world.token, _ = services.api_token_create(actor=admin, organisation=world.org, name="連携")
     return services.invitation_create(

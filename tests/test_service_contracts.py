@@ -20,6 +20,7 @@ from ume.core.locking import StaleEditError, VersionRequiredError
 from ume.core.models import AuditEntry, Department, Membership, Scope, User
 from ume.core.services.base import REGISTRY, resolve
 from ume.core.tests.factories import make_user
+from ume.soa.tests.helpers import give_reasons
 
 for config in apps.get_app_configs():  # every app's services register themselves on import
     if config.name.startswith("ume."):
@@ -77,6 +78,8 @@ def _build(world, admin) -> dict[str, Any]:
 
     soa = soa_services.soa_get_or_create(actor=admin, scope=world.hq)
     soa_dev = soa_services.soa_get_or_create(actor=admin, scope=world.dev)
+    give_reasons(soa)
+    give_reasons(soa_dev)
     row = soa.rows.get(control__ref="5.7")
 
     def measure(title, scope):
@@ -432,7 +435,10 @@ def test_every_edit_form_requires_the_version_it_was_based_on(stage):
     assert set(edits) == _all_subclasses(Base), "add the new edit form here"
     for form_class, (record, extra) in edits.items():
         data = {k: v for k, v in model_to_dict(record).items() if v is not None}
-        data = {k: [x.pk for x in v] if isinstance(v, list) else v for k, v in data.items()}
+        data = {
+            k: [getattr(x, "pk", x) for x in v] if isinstance(v, list) else v
+            for k, v in data.items()
+        }
         form = form_class(data=data, instance=record, **extra)
         assert not form.is_valid() and "version" in form.errors, form_class.__name__
         form = form_class(data={**data, "version": record.version}, instance=record, **extra)

@@ -188,11 +188,30 @@ def test_soa_from_catalogue_to_approval_export_import_and_revision(
     assert rows["5.1"].status == "not_implemented" and rows["8.13"].status == "partial"
     assert not page.get_by_test_id("latest-version").count()
 
-    # 5. Top management approves: version 1.
+    # 5. Top management approves: refused while 91 included controls have no reason for
+    #    inclusion; the secretariat sets one on all of them at once, then version 1.
     boss_page = new_context().new_page()
     boss_page.on("dialog", lambda d: d.accept())
     login(boss_page, live_server, "top_management@example.jp", PASSWORD)
     boss_page.goto(f"{soa_url}approve/")
+    expect(boss_page.get_by_test_id("without-reason")).to_contain_text("91")
+    with boss_page.expect_navigation():
+        boss_page.get_by_test_id("approve-confirm").click()
+    expect(boss_page.get_by_test_id("form-errors")).to_contain_text("91")
+    expect(boss_page.get_by_test_id("form-errors")).to_contain_text("5.1, 5.2")
+    assert not SoAVersion.objects.filter(soa=soa).exists()
+    page.goto(f"{soa_url}?gap=no_reason")
+    expect(table_rows).to_have_count(91)
+    assert not table_rows.filter(has_text="8.13").count()
+    page.locator("#soa-rows input[data-check-all]").check()
+    page.get_by_test_id("bulk-panel").locator("summary").click()
+    page.locator("#bulk-form input[name=bulk-reasons][value=risk]").check()
+    with page.expect_navigation():
+        page.get_by_test_id("bulk-apply").click()
+    assert not soa.rows.filter(applicable=True, reasons=[]).exists()
+    assert _rows(soa)["6.1"].status == "implemented"  # the bulk edit changed only the reasons
+    boss_page.goto(f"{soa_url}approve/")
+    expect(boss_page.get_by_test_id("without-reason")).to_have_count(0)
     boss_page.locator("textarea[name=comment]").fill("初版承認")
     with boss_page.expect_navigation():
         boss_page.get_by_test_id("approve-confirm").click()

@@ -17,6 +17,17 @@ ROWS = {  # measure title (ume.measures.demo) → (ref, status, implementation e
         ("8.7", "implemented", "ume1"),
     ],
 }
+# 管理策を含めた理由 beyond risk treatment, by what the demo company is bound by: the
+# 個人情報保護法 and labour law (legal), customer and supplier contracts (contract), and top
+# management's own requirements for the ISMS (business). Every other included control is there
+# for risk treatment alone.
+REASONS = {
+    ("risk", "legal"): [
+        "5.10", "5.12", "5.24", "5.26", "5.31", "5.32", "5.33", "5.34", "6.2", "6.4", "8.10",
+    ],
+    ("risk", "contract"): ["5.14", "5.19", "5.20", "5.21", "5.22", "5.23", "6.6", "8.11"],
+    ("risk", "business"): ["5.1", "5.2", "5.3", "5.4", "5.29", "5.30", "5.35", "5.36", "8.14"],
+}  # fmt: skip
 EXCLUDED = {
     "8.30": "本社ではソフトウェア開発を外部に委託していないため（開発は開発センターの範囲）。",
 }
@@ -45,4 +56,19 @@ def seed_demo(*, organisation, scopes, users) -> None:
             version=row.version,
             data={"applicable": False, "exclusion_justification": justification},
         )
+    _give_reasons(admin, soa)
     services.soa_approve(actor=users["shacho"], soa=soa, comment="初版として承認する。")
+
+
+def _give_reasons(admin, soa) -> None:
+    """Set the reasons for inclusion through the bulk edit, as the 事務局 would."""
+    rows = {r.control.ref: r for r in soa.rows.filter(applicable=True).select_related("control")}
+    named = {ref for refs in REASONS.values() for ref in refs}
+    groups = [*REASONS.items(), (("risk",), [ref for ref in rows if ref not in named])]
+    for reasons, refs in groups:
+        services.soa_rows_bulk_update(
+            actor=admin,
+            soa=soa,
+            versions={rows[ref].pk: rows[ref].version for ref in refs},
+            data={"reasons": list(reasons)},
+        )

@@ -32,8 +32,9 @@ EDITABLE = (
 def validate_row(row: SoARow, data: dict[str, Any]) -> dict[str, Any]:
     """Check one row's new values against each other; returns the normalised values.
 
-    Excluded rows need a justification and have the status 対象外; included rows cannot be
-    対象外; a chosen implementation example belongs to the control and sets the level.
+    Excluded rows need a justification, have the status 対象外 and no reasons for inclusion;
+    included rows cannot be 対象外 and keep no exclusion justification; a chosen
+    implementation example belongs to the control and sets the level.
     """
     merged = {name: data.get(name, getattr(row, name)) for name in EDITABLE}
     errors: dict[str, str] = {}
@@ -46,7 +47,7 @@ def validate_row(row: SoARow, data: dict[str, Any]) -> dict[str, Any]:
                 "An included control cannot be “not applicable”. Exclude it, "
                 "or choose its implementation status."
             )
-        merged["exclusion_justification"] = merged["exclusion_justification"] or ""
+        merged["exclusion_justification"] = ""  # as an excluded row has no reasons
     else:
         if not str(merged["exclusion_justification"] or "").strip():
             errors["exclusion_justification"] = _(

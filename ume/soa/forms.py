@@ -1,11 +1,13 @@
 """SoA forms: one row, several rows at once, approval."""
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from ume.catalogue.choices import Level
 from ume.core.forms import VersionedModelForm
 from ume.core.validators import MULTI_LINE
+from ume.measures.models import Measure
 
 from .choices import ImplementationStatus, InclusionReason
 from .models import SoARow
@@ -61,9 +63,19 @@ class SoARowForm(VersionedModelForm):
             f"{v.label}: {v.l_text[:60]}…" if len(v.l_text) > 60 else f"{v.label}: {v.l_text}"
         )
         self.fields["current_level"].required = False
-        self.fields["measures"].queryset = measures
-        self.fields["measures"].required = False
-        self.fields["measures"].label_from_instance = lambda m: m.title
+        measures = Measure.objects.none() if measures is None else measures
+        # The measures mapped to this row's control come first and say so.
+        mapped = Measure.controls.through.objects.filter(
+            measure=OuterRef("pk"), control=row.control_id
+        )
+        field = self.fields["measures"]
+        field.queryset = measures.annotate(mapped=Exists(mapped)).order_by("-mapped", "title")
+        field.required = False
+        field.label_from_instance = lambda m: (
+            _("%(title)s (mapped to %(ref)s)") % {"title": m.title, "ref": row.control.ref}
+            if m.mapped
+            else m.title
+        )
 
     def changed_data_dict(self) -> dict:
         data = super().changed_data_dict()
@@ -149,6 +161,7 @@ class RowFilterForm(forms.Form):
             ("level", _("Below the target level")),
             ("no_measure", _("Without a measure")),
             ("no_procedure", _("Without a procedure")),
+            ("no_reason", _("Without a reason for inclusion")),
             ("review", _("Needs review")),
         ],
     )

@@ -60,6 +60,8 @@ def filter_rows(
         rows = rows.filter(applicable=True, measure_count=0)
     elif gap == "no_procedure":
         rows = rows.filter(applicable=True, procedure="")
+    elif gap == "no_reason":
+        rows = rows.filter(applicable=True, reasons=[])
     elif gap == "review":
         rows = rows.exclude(review_note="")
     if q.strip():
@@ -91,6 +93,7 @@ class GapSummary:
     below_target: int = 0
     without_measure: int = 0
     without_procedure: int = 0
+    without_reason: int = 0  # included with no reason for inclusion: approval is refused
     by_status: dict = field(default_factory=dict)
     needs_review: int = 0  # rows marked 要確認 (e.g. after a 2013 migration)
 
@@ -103,8 +106,15 @@ def gap_summary(*, actor, soa: StatementOfApplicability) -> GapSummary:
     summary = GapSummary()
     per_theme: dict[str, Counter] = {t: Counter() for t in Theme.values}
     status_counts: Counter = Counter()
-    for pk, theme, applicable, count, procedure, status, review in rows.values_list(
-        "pk", "control__theme", "applicable", "measure_count", "procedure", "status", "review_note"
+    for pk, theme, applicable, count, procedure, status, review, reasons in rows.values_list(
+        "pk",
+        "control__theme",
+        "applicable",
+        "measure_count",
+        "procedure",
+        "status",
+        "review_note",
+        "reasons",
     ):
         c = per_theme[theme]
         c["total"] += 1
@@ -117,6 +127,7 @@ def gap_summary(*, actor, soa: StatementOfApplicability) -> GapSummary:
         c["below"] += pk in below
         c["no_measure"] += count == 0
         c["no_procedure"] += not procedure
+        summary.without_reason += not reasons
     for value, label in Theme.choices:
         c = per_theme[value]
         summary.themes.append(

@@ -35,6 +35,9 @@ def test_seed_demo_builds_a_realistic_organisation_once(settings, tmp_path):
     assert soa.versions.count() == 1 and org.measures.count() == 5
     assert not soa.rows.get(control__ref="8.30").applicable
     assert soa.rows.get(control__ref="5.7").current_variant.key == "ume2"
+    reasons = dict(soa.rows.filter(applicable=True).values_list("control__ref", "reasons"))
+    assert len(reasons) == 92 and all(reasons.values())  # approved with every reason given
+    assert reasons["5.34"] == ["risk", "legal"] and reasons["5.19"] == ["risk", "contract"]
     password = (tmp_path / "demo-credentials.txt").read_text()
     assert out.getvalue().count(f"admin@ume-demo.example  password: {password}") == 2
     assert audit.verify_chain(org.pk).ok

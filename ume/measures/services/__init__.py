@@ -1,7 +1,13 @@
 """Measure and evidence services: the only code that writes (audit trail and locking inside)."""
 
 from .evidence import EvidenceHolder, evidence_attach, evidence_detach, evidence_upload
-from .measures import measure_create, measure_delete, measure_update, register_delete_guard
+from .measures import (
+    measure_create,
+    measure_delete,
+    measure_update,
+    register_delete_guard,
+    register_mapping_hook,
+)
 
 __all__ = [
     "EvidenceHolder",
@@ -12,4 +18,5 @@ __all__ = [
     "measure_delete",
     "measure_update",
     "register_delete_guard",
+    "register_mapping_hook",
 ]

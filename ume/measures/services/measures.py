@@ -38,6 +38,7 @@ def measure_create(*, actor: User, organisation: Organisation, data: dict[str, A
     measure.full_clean()
     measure.save()
     measure.controls.set(controls)
+    _mapping_changed(measure, added={getattr(c, "pk", c) for c in controls}, removed=set())
     return measure
 
 
@@ -50,7 +51,32 @@ def measure_update(
     _check(measure.organisation, data)
     if "scope" in data and data["scope"] != measure.scope:
         require(actor, CHANGE_MEASURE, write_target(measure.organisation, data["scope"]))
-    return update_fields(measure, data, version=version)
+    before = set(measure.controls.values_list("pk", flat=True))
+    updated = update_fields(measure, data, version=version)
+    after = {getattr(c, "pk", c) for c in data.get("controls", before)}
+    if updated.scope_id != measure.scope_id:  # moved: it now applies to other scopes' rows
+        before = set()
+    _mapping_changed(updated, added=after - before, removed=before - after)
+    return updated
+
+
+# Apps that link measures to their records by control (the SoA's rows) register a hook here
+# from their AppConfig.ready(): it is called with the controls a measure was mapped to and
+# unmapped from, so that the mapping is one relation seen from both sides.
+MappingHook = Callable[[Measure, set[int], set[int]], None]
+MAPPING_HOOKS: list[MappingHook] = []
+
+
+def register_mapping_hook(hook: MappingHook) -> MappingHook:
+    if hook not in MAPPING_HOOKS:
+        MAPPING_HOOKS.append(hook)
+    return hook
+
+
+def _mapping_changed(measure: Measure, *, added: set[int], removed: set[int]) -> None:
+    if added or removed:
+        for hook in MAPPING_HOOKS:
+            hook(measure, added, removed)
 
 
 # Apps that keep frozen references to measures (the SoA's approved versions) register a check

@@ -7,8 +7,10 @@ justification for its exclusion, and whether it is implemented.
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ume.catalogue.models import Control
 from ume.catalogue.recommend import profile_of, recommend
@@ -16,6 +18,7 @@ from ume.core.locking import StaleEditError, bump_version, check_version, requir
 from ume.core.models import Scope, User
 from ume.core.policies import require
 from ume.core.services import service
+from ume.measures.models import Measure
 
 from ..domain import snapshot_digest, snapshot_of, validate_row
 from ..models import SoARow, SoAVersion, StatementOfApplicability
@@ -24,21 +27,30 @@ from ..permissions import APPROVE_SOA, CHANGE_SOA, VIEW_SOA
 
 @service(perm=VIEW_SOA, on="scope")
 def soa_get_or_create(*, actor: User, scope: Scope) -> StatementOfApplicability:
-    """The scope's SoA; on first use, 93 rows with the recommended level as the target."""
+    """The scope's SoA; on first use, 93 rows with the recommended level as the target, each
+    with the measures already mapped to its control (in this scope or organisation-wide)."""
     existing = StatementOfApplicability.objects.filter(scope=scope).first()
     if existing is not None:
         return existing
     require(actor, CHANGE_SOA, scope)
     soa = StatementOfApplicability.objects.create(organisation=scope.organisation, scope=scope)
     profile = profile_of(scope.organisation)
+    mapped: dict[int, list[int]] = {}
+    for measure_id, control_id in Measure.controls.through.objects.filter(
+        Q(measure__scope=None) | Q(measure__scope=scope),
+        measure__organisation=scope.organisation,
+    ).values_list("measure_id", "control_id"):
+        mapped.setdefault(control_id, []).append(measure_id)
     for control in Control.objects.order_by("sort_key"):
-        SoARow.objects.create(
+        row = SoARow.objects.create(
             soa=soa,
             organisation=scope.organisation,
             scope=scope,
             control=control,
             target_level=recommend(control, profile).level,
         )
+        if control.pk in mapped:
+            row.measures.set(mapped[control.pk])
     return soa
 
 
@@ -179,6 +191,21 @@ def soa_approve(*, actor: User, soa: StatementOfApplicability, comment: str = ""
     if missing:
         raise ValidationError(
             _("Justify the exclusion of {refs} before approving.").format(refs=", ".join(missing))
+        )
+    # JIS Q 27001 6.1.3 d) asks why each included control is included, not only why the
+    # others are excluded.
+    unreasoned = [r["control"] for r in snapshot["rows"] if r["applicable"] and not r["reasons"]]
+    if unreasoned:
+        raise ValidationError(
+            ngettext(
+                "Give the reason for including {refs} before approving.",
+                "Give the reasons for including these {count} controls before approving: "
+                "{refs}. The bulk edit of the Statement of Applicability sets a reason on "
+                "many rows at once.",
+                len(unreasoned),
+            ).format(refs=", ".join(unreasoned), count=len(unreasoned)),
+            code="no_reason",
+            params={"refs": unreasoned},
         )
     last = soa.versions.order_by("-number").first()
     digest = snapshot_digest(snapshot)

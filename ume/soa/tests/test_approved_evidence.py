@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from docx import Document
@@ -15,6 +16,7 @@ from ume.core.choices import Role
 from ume.soa import services
 from ume.soa.domain import COMPARED, row_differences, snapshot_of
 from ume.soa.exports import soa_docx, soa_pdf
+from ume.soa.tests.helpers import give_reasons
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +32,7 @@ def edit(world, soa, ref: str, **data):
 
 
 def approve(world, soa, comment=""):
+    give_reasons(soa)
     return services.soa_approve(actor=world[Role.ADMIN], soa=soa, comment=comment)
 
 
@@ -75,7 +78,7 @@ def test_soa_page_marks_changes_since_the_newest_approval(admin_client, world, s
     assert "?a=1&amp;b=draft" in page
     # Undoing the edit leaves nothing to mark: the draft equals the approved version again.
     edit(world, soa, "5.3", notes="")
-    edit(world, soa, "7.4", applicable=True, exclusion_justification="", status="not_implemented")
+    edit(world, soa, "7.4", applicable=True, status="not_implemented", reasons=["risk"])
     assert 'data-testid="changed-since-approval"' not in admin_client.get(url).content.decode()
 
 
@@ -141,3 +144,27 @@ def test_pdf_draft_is_watermarked_lists_changes_and_prints_only_filled_details(
     # Only rows with something to say get a detail block: 5.12 has its procedure, 5.13 nothing.
     assert "5.12 " in text and "ラベル付け手順書に従う" in text
     assert text.count("5.13 ") == 1  # its table row only
+
+
+def test_approval_is_refused_while_an_included_control_has_no_reason(
+    world, soa, admin_client, japanese
+):
+    soa.rows.filter(applicable=True).update(reasons=["risk"])
+    soa.rows.filter(control__ref__in=["5.3", "8.12"]).update(reasons=[])
+    edit(world, soa, "8.30", applicable=False, exclusion_justification="開発をしていない")
+    soa.rows.filter(control__ref="8.30").update(reasons=[])  # excluded: needs no reason
+    with pytest.raises(ValidationError) as refused:
+        services.soa_approve(actor=world[Role.ADMIN], soa=soa)
+    assert refused.value.code == "no_reason" and refused.value.params == {"refs": ["5.3", "8.12"]}
+    assert "5.3, 8.12" in refused.value.messages[0]
+    assert not soa.versions.exists()
+    scope = world.hq.pk
+    page = admin_client.get(reverse("soa:approve", args=[scope])).content.decode()
+    assert re.search(r'data-testid="without-reason">[^<]*：2件', page)
+    listed = admin_client.get(reverse("soa:detail", args=[scope]), {"gap": "no_reason"})
+    assert re.findall(r'data-ref="([\d.]+)"', listed.content.decode()) == ["5.3", "8.12"]
+    response = admin_client.post(reverse("soa:approve", args=[scope]), {"comment": ""})
+    assert response.status_code == 200 and "5.3, 8.12" in response.content.decode()
+    edit(world, soa, "5.3", reasons=["business"])
+    edit(world, soa, "8.12", reasons=["legal", "contract"])
+    assert approve(world, soa).number == 1

@@ -179,12 +179,14 @@ def test_2013_migration_resets_not_applicable_when_a_control_is_included_again(s
     assert preview.errors == []
     assert preview.changes["8.30"] == {
         "applicable": True,
+        "exclusion_justification": "",
         "reasons": ["contract"],
         "status": "not_implemented",
     }
     apply(actor=admin, soa=soa, preview=preview)
     row = soa.rows.get(control__ref="8.30")
     assert row.applicable and row.status == "not_implemented" and row.reasons == ["contract"]
+    assert row.exclusion_justification == ""
 
 
 # --- the apply step and the service, given changes directly ---------------------------------

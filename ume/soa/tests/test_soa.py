@@ -19,6 +19,7 @@ from ume.measures import services as measure_services
 from ume.measures.models import Measure
 from ume.soa import selectors, services
 from ume.soa.models import SoARow, SoAVersion
+from ume.soa.tests.helpers import give_reasons
 
 pytestmark = pytest.mark.django_db
 
@@ -129,8 +130,10 @@ def test_approval_freezes_a_version_and_later_changes_make_it_stale(world, soa):
     )
     r = row(soa, "5.7")
     services.soa_row_update(actor=admin, row=r, version=1, data={"measures": [measure]})
+    give_reasons(soa)
     with pytest.raises(PermissionDenied):
         services.soa_approve(actor=world[Role.SECRETARIAT], soa=soa)
+    give_reasons(soa)
     v1 = services.soa_approve(actor=top, soa=soa, comment="初版")
     assert v1.number == 1 and len(v1.snapshot["rows"]) == 93
     rows = {x["control"]: x for x in v1.snapshot["rows"]}
@@ -141,6 +144,7 @@ def test_approval_freezes_a_version_and_later_changes_make_it_stale(world, soa):
         actor=admin, measure=measure, data={"description": "年1回"}, version=measure.version
     )
     assert selectors.soa_version_list(actor=admin, soa=soa).get().stale
+    give_reasons(soa)
     v2 = services.soa_approve(actor=admin, soa=soa)
     versions = list(selectors.soa_version_list(actor=admin, soa=soa))
     assert [(v.number, v.stale) for v in versions] == [(2, False), (1, True)]
@@ -170,6 +174,7 @@ def test_approval_freezes_the_evidence_and_its_digest_covers_the_stored_snapshot
         uploaded=SimpleUploadedFile("ログ保管記録.txt", content),
         attach_to=row(soa, "8.15"),
     )
+    give_reasons(soa)
     version = services.soa_approve(actor=top, soa=soa, comment="初版")
     stored = SoAVersion.objects.get(pk=version.pk)  # as the database keeps it
     rows = {r["control"]: r for r in stored.snapshot["rows"]}
@@ -190,12 +195,14 @@ def test_approval_freezes_the_evidence_and_its_digest_covers_the_stored_snapshot
     )
     assert json.loads(entry.changes)["snapshot_sha256"] == [None, approval_digest(stored.snapshot)]
     # A second approval of unchanged rows has the same snapshot, hence the same digest.
+    give_reasons(soa)
     again = services.soa_approve(actor=top, soa=soa, comment="再承認")
     assert again.snapshot == stored.snapshot and again.snapshot_sha256 == stored.snapshot_sha256
 
 
 def test_new_evidence_on_a_linked_row_makes_the_version_stale(world, soa):
     admin = world[Role.ADMIN]
+    give_reasons(soa)
     services.soa_approve(actor=admin, soa=soa)
     measure_services.evidence_upload(
         actor=admin,
@@ -216,6 +223,7 @@ def test_measure_referenced_by_an_approved_version_cannot_be_deleted(world, soa)
     services.soa_row_update(
         actor=admin, row=row(soa, "5.1"), version=1, data={"measures": [measure]}
     )
+    give_reasons(soa)
     services.soa_approve(actor=admin, soa=soa)
     with pytest.raises(ValidationError):
         measure_services.measure_delete(actor=admin, measure=measure)
@@ -294,6 +302,7 @@ def test_row_edit_form_and_history(admin_client, world, soa):
 
 def test_approve_versions_compare_and_gap_pages(world, soa, login):
     client = login(world[Role.TOP_MANAGEMENT])
+    give_reasons(soa)
     response = client.post(reverse("soa:approve", args=[world.hq.pk]), {"comment": "承認"})
     assert response.status_code == 302
     admin = world[Role.ADMIN]
@@ -354,6 +363,7 @@ def test_soa_api_rows_and_versions(world, soa, client):
     assert stale.status_code == 409
     bad = api.patch(f"/api/v1/soa-rows/{pk}/", {"applicable": False, "version": 2}, format="json")
     assert bad.status_code == 400 and "exclusion_justification" in bad.json()
+    give_reasons(soa)
     services.soa_approve(actor=world[Role.ADMIN], soa=soa)
     versions = api.get("/api/v1/soa-versions/").json()["results"]
     assert versions[0]["number"] == 1 and versions[0]["stale"] is False
@@ -401,6 +411,7 @@ def test_delete_of_a_measure_in_an_approved_soa_is_refused_with_a_message(
     services.soa_row_update(
         actor=admin, row=row_8_13, version=row_8_13.version, data={"measures": [measure]}
     )
+    give_reasons(soa)
     version = services.soa_approve(actor=admin, soa=soa, comment="初版")
     assert list(version.measures.all()) == [measure]  # linked by the approval itself
     url = reverse("measures:measure_delete", args=[measure.pk])

@@ -24,6 +24,7 @@ from ume.soa import services
 from ume.soa.domain import snapshot_of
 from ume.soa.exports import COLUMN_BY_KEY, COLUMNS, SHEET_TITLE, soa_docx, soa_pdf, soa_xlsx
 from ume.soa.importers import ImportPreview, StalePreviewError, apply, preview_2013, preview_2022
+from ume.soa.tests.helpers import give_reasons
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +127,7 @@ def test_xlsx_has_info_and_soa_sheets_with_the_shared_header(soa, world, japanes
 
 
 def test_xlsx_of_an_approved_version_uses_its_snapshot(soa, world):
+    give_reasons(soa)
     version = services.soa_approve(actor=world[Role.ADMIN], soa=soa, comment="")
     row = soa.rows.get(control__ref="8.9")
     services.soa_row_update(
@@ -518,10 +520,13 @@ def test_export_formats_and_versions(soa, world, admin_client):
     assert admin_client.get(export_url(world.hq, format="docx")).status_code == 200
     assert admin_client.get(export_url(world.hq, format="csv")).status_code == 404
     assert admin_client.get(export_url(world.hq, version="1")).status_code == 404
+    give_reasons(soa)
     services.soa_approve(actor=world[Role.ADMIN], soa=soa, comment="")
     assert admin_client.get(export_url(world.hq, version="1")).status_code == 200
     dev = services.soa_get_or_create(actor=world[Role.ADMIN], scope=world.dev)
+    give_reasons(dev)
     services.soa_approve(actor=world[Role.ADMIN], soa=dev, comment="")
+    give_reasons(dev)
     services.soa_approve(actor=world[Role.ADMIN], soa=dev, comment="")
     assert admin_client.get(export_url(world.hq, version="2")).status_code == 404
 
