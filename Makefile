@@ -30,8 +30,11 @@ setup: deps
 	$(PY) manage.py load_reference
 	$(PY) manage.py seed_demo
 
+# The server and the task worker that sends its mail (invitations), both stopped by one Ctrl-C.
 run: setup
-	@echo "Ume: http://$(HOST):$(PORT)/  (Ctrl-C to stop; run 'make worker' in another terminal for background tasks)"
+	@echo "Ume: http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the task worker; mail is printed here and kept in var/mail/)"
+	@$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: deps

@@ -7,7 +7,7 @@ import hashlib
 import io
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import openpyxl
 from playwright.sync_api import expect
@@ -36,7 +36,8 @@ def create_measure(page, url, world) -> Measure:
     with page.expect_response(
         lambda r: (
             "/measures/suggest/" in r.url
-            and parse_qs(urlsplit(r.url).query).get("description") == [MEASURE_TEXT]
+            and r.request.method == "POST"  # the text in the body, never in the URL
+            and parse_qs(r.request.post_data or "").get("description") == [MEASURE_TEXT]
         )
     ):
         page.locator("#measure-form textarea[name=description]").fill(MEASURE_TEXT)
@@ -92,6 +93,11 @@ def test_measure_evidence_unmapped_filter_export_auditor_view_and_delete(
     program.write_bytes(b"MZ")
     _upload(page, program)
     expect(page.locator(".alert-danger")).to_contain_text(".pdf")
+    disguised = tmp_path / "setup.xlsx"  # the same program renamed: refused by its content
+    disguised.write_bytes(b"MZ\x90\x00\x03" + bytes(300))
+    _upload(page, disguised)
+    expect(page.locator(".alert-danger")).to_contain_text(".xlsx")
+    expect(page.locator(".alert-danger")).to_contain_text("exe")
     assert EvidenceFile.objects.count() == 1
 
     # The quick filter finds the measure not yet mapped; the export keeps the filter.
@@ -154,10 +160,12 @@ def test_suggestions_answer_people_typing_at_the_same_time(page, live_server, wo
     page.goto(f"{live_server.url}/measures/new/")
     statuses = page.evaluate(
         """async (text) => {
-            const ask = (i) => fetch(
-                "/measures/suggest/?" + new URLSearchParams(
-                    {title: "夜間バックアップ" + i, description: text}),
-                {headers: {"HX-Request": "true"}});
+            const token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+            const ask = (i) => fetch("/measures/suggest/", {
+                method: "POST",
+                body: new URLSearchParams({title: "夜間バックアップ" + i, description: text}),
+                headers: {"HX-Request": "true", "X-CSRFToken": token},
+            });
             const answers = await Promise.all([...Array(6).keys()].map(ask));
             return answers.map((r) => r.status);
         }""",

@@ -30,6 +30,7 @@ def test_admin_invites_a_user_who_accepts_and_lands_on_the_dashboard(
     page, live_server, world, new_context
 ):
     mail.outbox.clear()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     login(page, live_server, "admin@example.jp", PASSWORD)
     page.goto(f"{live_server.url}/members/")
     with page.expect_navigation():
@@ -53,6 +54,12 @@ def test_admin_invites_a_user_who_accepts_and_lands_on_the_dashboard(
     assert len(sent) == 1, [m.to for m in mail.outbox]
     assert "梅商事株式会社" in sent[0].subject
     url = _invitation_url(live_server, NEWCOMER)
+    # The same link can be copied from the open invitation, for when the mail does not arrive.
+    copy = row.locator("button[data-copy]")
+    expect(copy).to_have_text("リンクをコピー")
+    copy.click()
+    expect(copy).to_have_text("コピーしました")
+    assert page.evaluate("navigator.clipboard.readText()") == url
 
     # The invited person opens the link in their own browser.
     guest = new_context().new_page()
@@ -78,6 +85,17 @@ def test_admin_invites_a_user_who_accepts_and_lands_on_the_dashboard(
     again.goto(url)
     expect(again.locator(".alert-warning")).to_be_visible()
     expect(again.get_by_test_id("accept")).to_have_count(0)
+
+    # Inviting the new member again, with another role, is refused: roles are added on their page.
+    page.goto(f"{live_server.url}/members/invite/")
+    page.locator("input[name=email]").fill(NEWCOMER.upper())
+    page.locator("select[name=role]").select_option(label="内部監査員")
+    with page.expect_navigation():
+        page.get_by_test_id("save").click()
+    expect(page.locator(".invalid-feedback, [data-testid=form-errors]").first).to_contain_text(
+        "既にこの組織のメンバーです"
+    )
+    assert Invitation.objects.filter(email=NEWCOMER).count() == 1
 
 
 def test_inviting_an_invalid_address_shows_a_japanese_error_and_creates_nothing(

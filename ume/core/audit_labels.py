@@ -44,6 +44,10 @@ def model_choices() -> list[tuple[str, str]]:
 
 
 def model_label_display(label: str) -> str:
+    if label == "core.event":  # events that concern no single record
+        from django.utils.translation import gettext
+
+        return gettext("Security event")
     try:
         return str(model_for(label)._meta.verbose_name)
     except LookupError:
@@ -57,17 +61,3 @@ def field_label(label: str, field: str) -> str:
         return str(model._meta.get_field(name).verbose_name)
     except Exception:  # an unknown model or a field removed since the entry was written
         return field
-
-
-def choice_label(label: str, field: str, value):
-    """The display label of a stored choice value (e.g. a role) or a yes/no value, else the
-    value itself."""
-    if isinstance(value, bool):
-        from django.utils.translation import gettext
-
-        return gettext("Yes") if value else gettext("No")
-    try:
-        choices = dict(model_for(label)._meta.get_field(field).flatchoices)
-    except Exception:  # as above
-        return value
-    return choices.get(value, value) if isinstance(value, str) else value

@@ -4,6 +4,7 @@ import datetime as dt
 
 import django_filters as filters
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,10 @@ def local_midnight(day: dt.date) -> dt.datetime:
 class ModelChoiceFilter(filters.ModelChoiceFilter):
     field_class = SafeModelChoiceField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("All"))  # not Django's "---------"
+        super().__init__(*args, **kwargs)
+
 
 class AuditEntryFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
@@ -33,13 +38,19 @@ class AuditEntryFilter(filters.FilterSet):
     date_to = filters.DateFilter(
         label=_("to"), method="to_day", widget=filters.widgets.forms.DateInput(attrs=DATE)
     )
+    exports = filters.BooleanFilter(
+        label=_("Show exports too"),
+        method="with_exports",
+        widget=filters.widgets.forms.CheckboxInput,
+    )
 
     class Meta:
         model = AuditEntry
-        fields = ["q", "action", "model_label", "actor", "date_from", "date_to"]
+        fields = ["q", "action", "model_label", "actor", "date_from", "date_to", "exports"]
 
-    def __init__(self, *args, organisation=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, organisation=None, **kwargs):
+        # Bound even without a query, so that exports are left out of the first page too.
+        super().__init__(QueryDict() if data is None else data, *args, **kwargs)
         from .audit_labels import model_choices
 
         self.filters["model_label"].extra["choices"] = model_choices()
@@ -55,6 +66,18 @@ class AuditEntryFilter(filters.FilterSet):
 
     def to_day(self, queryset, name, value):
         return queryset.filter(at__lt=local_midnight(value + dt.timedelta(days=1)))
+
+    def with_exports(self, queryset, name, value):
+        """Exports are audited, but listed only when asked for, so that they do not bury the
+        changes (canonical JSON: no spaces)."""
+        from .audit_display import export_event_names
+
+        if value:
+            return queryset
+        exported = Q()
+        for event in export_event_names():
+            exported |= Q(changes__contains=f'"event":"{event}"')
+        return queryset.exclude(Q(action=AuditAction.EVENT) & exported)
 
     def by_model(self, queryset, name, value):
         """Entries about the chosen record type, written under its current or former labels."""

@@ -25,7 +25,7 @@ import re
 import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 from xml.parsers import expat
@@ -162,6 +162,10 @@ class SheetRows:
 
     rows: list[tuple[Any, ...]]
     extents: list[int]
+    # (row, column) of the kept cells that hold a formula: their value is only what the program
+    # that saved the file last calculated (nothing, for a file written by a script), so the
+    # importers report them instead of reading them.
+    formulas: list[tuple[int, int]] = field(default_factory=list)
 
 
 class Sheet(ABC):
@@ -324,6 +328,7 @@ class _SheetState:
         self.collecting = False
         self.in_inline = False
         self.phonetic = 0
+        self.formula = False
 
     def refuse(self, *args: object) -> None:
         raise ValueError("DTD in a worksheet")
@@ -352,6 +357,9 @@ class _SheetState:
             style = attrs.get("s", "0")
             self.style = int(style) if style.isdigit() else 0
             self.text_parts, self.text_length = [], 0
+            self.formula = False
+        elif local == "f":
+            self.formula = True
         elif local == "v":
             self.collecting = self.kind != "inlineStr"
         elif local == "is":
@@ -373,6 +381,8 @@ class _SheetState:
             self.in_inline = False
         elif local == "c":
             value = self.book.value(self.kind, self.style, "".join(self.text_parts))
+            if self.formula and self.column <= self.rows.width:
+                self.rows.out.formulas.append((self.row, self.column))
             if value is not None and value != "":
                 self.extent = max(self.extent, self.column)
                 if self.column <= self.rows.width:

@@ -3,9 +3,14 @@
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from .audit_display import describe
 from .audit_labels import model_label_display
 from .models import AuditEntry, Department, Scope, User
+
+# django-tables2 ships no Japanese catalogue: the words of its pagination, in Ume's.
+PAGINATION_WORDS = (gettext_noop("previous"), gettext_noop("next"))
 
 
 class ScopeTable(tables.Table):
@@ -98,14 +103,20 @@ class AuditEntryTable(tables.Table):
         order_by = ("-seq",)
         empty_text = _("No audit trail entries match these conditions.")
 
+    def before_render(self, request):
+        # Related records named in the changes are looked up once for the whole page.
+        describe(row.record for row in self.page.object_list)
+
     def render_model_label(self, value):
         return model_label_display(value)
 
+    def render_object_repr(self, record):
+        return getattr(record, "display_repr", record.object_repr)
+
     def render_action(self, record):
         colour = {"create": "green", "update": "blue", "delete": "red"}.get(record.action, "purple")
-        return format_html(
-            '<span class="badge bg-{}-lt">{}</span>', colour, record.get_action_display()
-        )
+        label = getattr(record, "display_event", "") or record.get_action_display()
+        return format_html('<span class="badge bg-{}-lt">{}</span>', colour, label)
 
 
 def token_status(token, suspended: set[int]) -> tuple[str, str]:

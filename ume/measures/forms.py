@@ -88,9 +88,11 @@ class MeasureForm(VersionedModelForm):
                 field.disabled = True
 
     def _wire_suggestions(self, url: str) -> None:
-        """Typing in the title or description asks for suggested controls (htmx, debounced)."""
+        """Typing in the title or description asks for suggested controls (htmx, debounced). The
+        text goes in the body of a POST: a long description in a URL is refused (414), by
+        proxies well before the server."""
         attrs = {
-            "hx-get": url,
+            "hx-post": url,
             "hx-trigger": "input changed delay:500ms",
             "hx-target": "#measure-suggestions",
             "hx-swap": "innerHTML",

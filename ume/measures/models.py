@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ume.catalogue.models import Control
+from ume.core.fields import BoundedTextField
 from ume.core.models import AuditedModel, Organisation, Scope, TimeStampedModel, VersionedModel
 from ume.core.validators import MULTI_LINE, SINGLE_LINE
 
@@ -79,7 +80,9 @@ class Measure(AuditedModel, VersionedModel, TimeStampedModel):
         help_text=_("Leave empty when the measure applies to all scopes."),
     )
     title = models.CharField(_("title"), max_length=200, validators=SINGLE_LINE)
-    description = models.TextField(_("description"), blank=True, validators=MULTI_LINE)
+    description = BoundedTextField(
+        _("description"), max_length=10_000, blank=True, validators=MULTI_LINE
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -94,7 +97,7 @@ class Measure(AuditedModel, VersionedModel, TimeStampedModel):
         choices=MeasureStatus.choices,
         default=MeasureStatus.IN_OPERATION,
     )
-    evidence_note = models.TextField(
+    evidence_note = BoundedTextField(
         _("evidence"),
         blank=True,
         help_text=_("Where the evidence is kept, e.g. records, logs, screenshots, minutes."),

@@ -201,6 +201,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- UI ----------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+# A filter left open reads "All" (すべて), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

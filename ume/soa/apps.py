@@ -11,10 +11,12 @@ class SoaConfig(UmeAppConfig):
     demo = "ume.soa.demo.seed_demo"
 
     def ready(self) -> None:
+        from ume.core.audit_display import register_event
         from ume.measures.services import register_delete_guard, register_mapping_hook
 
         from .domain import measure_in_approved_version
         from .mapping import follow_measure_mapping
 
         register_delete_guard(measure_in_approved_version)
+        register_event("soa_exported", _("Statement of Applicability exported"), export=True)
         register_mapping_hook(follow_measure_mapping)

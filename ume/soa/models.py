@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ume.catalogue.choices import Level
 from ume.catalogue.models import Control, LevelVariant
+from ume.core.fields import BoundedTextField
 from ume.core.models import AuditedModel, Organisation, Scope, TimeStampedModel, VersionedModel
 from ume.core.validators import MULTI_LINE, SINGLE_LINE
 from ume.measures.models import EvidenceFile, Measure
@@ -40,6 +41,7 @@ class SoARow(AuditedModel, VersionedModel, TimeStampedModel):
 
     audit_exclude = ("created_at", "updated_at")
     audit_scope_field = "scope_id"
+    audit_value_choices = {"reasons": dict(InclusionReason.choices)}  # a list field's values
 
     soa = models.ForeignKey(
         StatementOfApplicability,
@@ -58,7 +60,7 @@ class SoARow(AuditedModel, VersionedModel, TimeStampedModel):
     )
     applicable = models.BooleanField(_("applicability"), default=True)
     reasons = models.JSONField(_("reasons for inclusion"), default=list, blank=True)
-    exclusion_justification = models.TextField(
+    exclusion_justification = BoundedTextField(
         _("justification for exclusion"), blank=True, validators=MULTI_LINE
     )
     status = models.CharField(
@@ -90,10 +92,10 @@ class SoARow(AuditedModel, VersionedModel, TimeStampedModel):
         ),
         validators=SINGLE_LINE,
     )
-    notes = models.TextField(_("notes"), blank=True, validators=MULTI_LINE)
+    notes = BoundedTextField(_("notes"), blank=True, validators=MULTI_LINE)
     # 要確認: why the row must be checked (e.g. merged or new after a 2013 migration); empty
     # once someone has confirmed it.
-    review_note = models.TextField(_("needs review"), blank=True, validators=MULTI_LINE)
+    review_note = BoundedTextField(_("needs review"), blank=True, validators=MULTI_LINE)
     measures = models.ManyToManyField(
         Measure, blank=True, related_name="soa_rows", verbose_name=_("measures")
     )
@@ -143,12 +145,16 @@ class SoAVersion(AuditedModel, TimeStampedModel):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"))
-    comment = models.TextField(_("comment"), blank=True, validators=MULTI_LINE)
+    comment = BoundedTextField(_("comment"), blank=True, validators=MULTI_LINE)
     snapshot = models.JSONField(default=dict)
-    snapshot_sha256 = models.CharField(max_length=64)
+    snapshot_sha256 = models.CharField(_("snapshot digest (SHA-256)"), max_length=64)
     # What the approval covered, for 改訂推奨 (revision recommended) when they change later.
-    measures = models.ManyToManyField(Measure, blank=True, related_name="soa_versions")
-    evidence_files = models.ManyToManyField(EvidenceFile, blank=True, related_name="soa_versions")
+    measures = models.ManyToManyField(
+        Measure, blank=True, related_name="soa_versions", verbose_name=_("measures")
+    )
+    evidence_files = models.ManyToManyField(
+        EvidenceFile, blank=True, related_name="soa_versions", verbose_name=_("evidence files")
+    )
 
     class Meta:
         verbose_name = _("SoA version")

@@ -1,7 +1,9 @@
 """Spreadsheet exports (xlsx, csv) shared by every module.
 
-DESIGN.md "Exports": a text cell that a spreadsheet could read as a formula is prefixed with a
-single quote (OWASP "CSV Injection"), in xlsx and csv alike; numbers and dates stay typed.
+DESIGN.md "Exports": a text cell that a spreadsheet could read as a formula (OWASP "CSV
+Injection") is never one. In xlsx it is stored as text with Excel's quote-prefix style, so it
+reads exactly as entered, with no visible apostrophe, and stays text when edited; csv has no
+styles, so there it is prefixed with a single quote. Numbers and dates stay typed.
 Every string written (cells, headers, sheet titles, the workbook's title) goes through
 ``clean_text`` first, so a control character can neither break the file nor hide a prefix.
 Rows are consumed once, as an iterator, so a queryset ``.iterator()`` of 200k rows streams
@@ -51,8 +53,9 @@ _HEADER_ALIGN = Alignment(vertical="center", wrap_text=True)
 
 
 def neutralise_cell(value: Any) -> Any:
-    """Prefix ``'`` to text a spreadsheet would read as a formula; leave other values alone."""
-    if isinstance(value, str) and value and value[0] in DANGEROUS_PREFIXES:
+    """Prefix ``'`` to text a spreadsheet would read as a formula (csv); leave other values
+    alone."""
+    if is_dangerous(value):
         return "'" + value
     return value
 
@@ -87,12 +90,31 @@ def _local_naive(value: datetime) -> datetime:
 
 
 def xlsx_value(value: Any) -> Any:
-    """The value as openpyxl should store it: typed if numeric/temporal, else neutralised text."""
+    """The value as openpyxl should store it: typed if numeric/temporal, else cleaned text
+    (cleaned first, so that a control character cannot hide a formula prefix)."""
     if value is None or isinstance(value, bool | int | float | Decimal | date | time):
         return _local_naive(value) if isinstance(value, datetime) else value
-    # Cleaned before neutralising, so a control character cannot hide a prefix; one unit is
-    # left for the quote.
-    return neutralise_cell(clean_text(value, max_length=EXCEL_CELL_MAX_CHARS - 1))
+    return clean_text(value, max_length=EXCEL_CELL_MAX_CHARS)
+
+
+def is_dangerous(value: Any) -> bool:
+    return isinstance(value, str) and bool(value) and value[0] in DANGEROUS_PREFIXES
+
+
+def xlsx_cell(ws, value: Any) -> Any:
+    """What to append for ``value``: the plain value, or for text a spreadsheet would read as a
+    formula a text cell with the quote-prefix style (openpyxl would write ``=…`` as a formula)."""
+    value = xlsx_value(value)
+    if not is_dangerous(value):
+        return value
+    return _as_text(WriteOnlyCell(ws, value=value))
+
+
+def _as_text(cell: WriteOnlyCell) -> WriteOnlyCell:
+    if is_dangerous(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def csv_value(value: Any) -> str:
@@ -143,7 +165,7 @@ def _column_widths(table: Table) -> tuple[list[float], Iterator[Sequence[Any]]]:
 
 
 def _header_cell(ws, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=xlsx_value(value))
+    cell = _as_text(WriteOnlyCell(ws, value=xlsx_value(value)))
     cell.font, cell.fill, cell.border, cell.alignment = (
         _HEADER_FONT,
         _HEADER_FILL,
@@ -165,7 +187,7 @@ def _write_table_sheet(wb: Workbook, table: Table, *, title: str) -> None:
     ws.append([_header_cell(ws, header) for header in table.headers])
     count = 0
     for row in rows:
-        ws.append([xlsx_value(value) for value in row])
+        ws.append([xlsx_cell(ws, value) for value in row])
         count += 1
     # The filter is written in the sheet's tail on save, so it can cover every streamed row.
     last_column = get_column_letter(max(len(table.headers), 1))
@@ -177,9 +199,9 @@ def _write_meta_sheet(wb: Workbook, meta: Mapping[str, str], *, title: str) -> N
     ws.column_dimensions[get_column_letter(1)].width = min(max(map(display_width, meta)) + 4, 40)
     ws.column_dimensions[get_column_letter(2)].width = 60
     for key, value in meta.items():
-        label = WriteOnlyCell(ws, value=xlsx_value(key))
+        label = _as_text(WriteOnlyCell(ws, value=xlsx_value(key)))
         label.font = _HEADER_FONT
-        ws.append([label, xlsx_value(value)])
+        ws.append([label, xlsx_cell(ws, value)])
 
 
 def write_xlsx(

@@ -45,6 +45,8 @@ class AuditedModel(models.Model):
     audit_organisation_field: str = "organisation_id"
     audit_scope_field: str | None = None
     audit_former_labels: tuple[str, ...] = ()
+    # Labels of values a field without choices stores (e.g. the codes in a JSON list).
+    audit_value_choices: dict[str, dict[str, Any]] = {}
 
     class Meta:
         abstract = True

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import BusinessType, Industry, ItDependency, MfaRequirement, SizeBand
+from ..fields import BoundedTextField
 from ..validators import MULTI_LINE, SINGLE_LINE
 from .base import AuditedModel, TimeStampedModel, VersionedModel
 
@@ -88,13 +89,13 @@ class Scope(AuditedModel, VersionedModel, TimeStampedModel):
         verbose_name=_("organization"),
     )
     name = models.CharField(_("name"), max_length=200, validators=SINGLE_LINE)
-    boundaries = models.TextField(
+    boundaries = BoundedTextField(
         _("boundaries"),
         blank=True,
         help_text=_("Business, organizational units, networks and interfaces inside the scope."),
         validators=MULTI_LINE,
     )
-    sites = models.TextField(
+    sites = BoundedTextField(
         _("sites"), blank=True, help_text=_("One site per line."), validators=MULTI_LINE
     )
     certification_body = models.CharField(

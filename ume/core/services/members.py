@@ -67,9 +67,16 @@ def invitation_create(
         ) from None
     _check_role_fields(organisation, role, scope, department, valid_until)
     if Membership.objects.filter(
-        organisation=organisation, user__email__iexact=email, role=role, scope=scope, is_active=True
-    ).exists():
-        raise ValidationError({"email": _("{email} already has this role.").format(email=email)})
+        organisation=organisation, user__email__iexact=email, is_active=True
+    ).exists():  # a further role is given on the member's page, not by a second account
+        raise ValidationError(
+            {
+                "email": _(
+                    "{email} is already a member of this organization. Give them another "
+                    "role on their page under Users and roles."
+                ).format(email=email)
+            }
+        )
     if Invitation.objects.filter(
         organisation=organisation,
         email__iexact=email,

@@ -40,30 +40,19 @@ def query(context, **changes) -> str:
 
 
 @register.filter
-def audit_changes(entry) -> list[tuple[str, object, object]]:
-    """(field label, before, after) rows of an audit entry, for display."""
-    import json
+def audit_changes(entry) -> list:
+    """The readable changes of an audit entry (``audit_display.Change``): those of an entry
+    already described with its page, else described alone."""
+    from ..audit_display import describe
 
-    from ..audit_labels import choice_label, field_label
+    if not hasattr(entry, "display_changes"):
+        describe([entry])
+    return entry.display_changes
 
-    try:
-        data = json.loads(entry.changes or "{}")
-    except ValueError:
-        return []
-    if "event" in data:
-        return [(key, "", value) for key, value in data.items()]
-    rows = []
-    for name, values in data.items():
-        if not (isinstance(values, list) and len(values) == 2) or name in ("id", "version"):
-            continue
-        before, after = values
-        if entry.action == "create" and after in ("", None, [], False):
-            continue  # a new record's empty fields say nothing
-        rows.append(
-            (
-                field_label(entry.model_label, name),
-                choice_label(entry.model_label, name, before),
-                choice_label(entry.model_label, name, after),
-            )
-        )
-    return rows
+
+@register.filter
+def described(entries) -> list:
+    """A history panel's entries described together (one query per related model)."""
+    from ..audit_display import describe
+
+    return describe(entries)

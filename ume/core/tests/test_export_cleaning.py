@@ -66,7 +66,11 @@ def test_clean_text_never_leaves_a_forbidden_character(text, single_line):
 
 
 def test_control_characters_cannot_hide_a_formula_prefix():
-    assert xlsx_value("\x01=1+1") == "'=1+1"
+    assert xlsx_value("\x01=1+1") == "=1+1"
+    ws = openpyxl.load_workbook(
+        io.BytesIO(write_xlsx([Table(title="t", headers=["h"], rows=[["\x01=1+1"]])]))
+    ).active
+    assert (ws["A2"].value, ws["A2"].data_type, ws["A2"].quotePrefix) == ("=1+1", "s", True)
     rows = list(csv_rows(write_csv(Table(title="t", headers=["h\x01"], rows=[["\x7f@SUM(A1)"]]))))
     assert rows == [["h"], ["'@SUM(A1)"]]
 

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import tracemalloc
+import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -114,14 +115,21 @@ def read_xlsx(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
-def test_xlsx_neutralises_text_and_keeps_types():
+def test_xlsx_keeps_formula_like_text_as_quote_prefixed_text_and_keeps_types():
     at = datetime(2026, 11, 24, 0, 35, tzinfo=UTC)
     table = sample_table()
     table.rows = [*table.rows, [at, date(2026, 4, 1)], [1.5, True]]
-    ws = read_xlsx(write_xlsx([table]))["管理策"]
+    data = write_xlsx([table])
+    ws = read_xlsx(data)["管理策"]
+    # Text exactly as entered (no visible apostrophe), stored as text with the quote-prefix
+    # style: Excel neither evaluates it on opening nor when the cell is edited.
+    for row, formula in zip(ws.iter_rows(min_row=2), FORMULAS, strict=False):
+        assert (row[0].value, row[0].data_type, row[0].quotePrefix) == (formula, "s", True)
+        assert not row[1].quotePrefix
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")  # no formula anywhere
     values = [row for row in ws.iter_rows(min_row=2, values_only=True)]
-    for (text, _number), formula in zip(values, FORMULAS, strict=False):
-        assert text == "'" + formula
+    assert not ws.cell(len(FORMULAS) + 2, 1).quotePrefix  # ordinary text keeps no style
     assert values[len(FORMULAS)] == ("梅商事株式会社", -5)
     assert isinstance(values[len(FORMULAS)][1], int)  # a real number stays numeric
     assert values[-2] == (datetime(2026, 11, 24, 9, 35), datetime(2026, 4, 1))  # Japan time
@@ -143,8 +151,9 @@ def test_xlsx_header_is_frozen_filtered_and_styled():
     meta = wb["情報"]
     assert [row for row in meta.iter_rows(values_only=True)] == [
         ("組織", "梅商事株式会社"),
-        ("出力者", "'=cmd"),
+        ("出力者", "=cmd"),
     ]
+    assert meta["B2"].quotePrefix and meta["B2"].data_type == "s"
     assert wb.properties.creator == "Ume"
     assert wb.properties.title == "管理策"
 

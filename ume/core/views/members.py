@@ -38,9 +38,14 @@ class MemberListView(ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["invitations"] = selectors.invitation_list(
-            actor=self.request.user, organisation=self.organisation
+        invitations = list(
+            selectors.invitation_list(actor=self.request.user, organisation=self.organisation)
         )
+        for invitation in invitations:  # to hand over another way when the mail does not arrive
+            invitation.link = self.request.build_absolute_uri(
+                reverse("core:invitation_accept", args=[invitation.token])
+            )
+        ctx["invitations"] = invitations
         return ctx
 
 

@@ -5,6 +5,7 @@ import hashlib
 from pathlib import PurePath
 from typing import Any, Protocol
 
+import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -28,6 +29,8 @@ class EvidenceHolder(Protocol):
     def save(self, *args: Any, **kwargs: Any) -> None: ...
 
 
+OLE2 = "ole2"
+OLE2_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
 ALLOWED_EXTENSIONS = {
     ".pdf",
     ".png",
@@ -74,6 +77,59 @@ def check_upload(uploaded) -> None:
         )
     if uploaded.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
+    check_content(uploaded, suffix)
+
+
+# What the content of a file with each extension may be, as ``filetype`` recognises it from the
+# file's first bytes; TEXT extensions must be text (no kind recognised, no NUL byte).
+CONTENT_KINDS = {
+    ".pdf": {"pdf"},
+    ".png": {"png"},
+    ".jpg": {"jpg"},
+    ".jpeg": {"jpg"},
+    ".gif": {"gif"},
+    ".zip": {"zip"},
+    ".xlsx": {"xlsx", "zip"},
+    ".docx": {"docx", "zip"},
+    ".pptx": {"pptx", "zip"},
+    # Office 97–2003 files and Outlook messages are OLE2 compound files.
+    ".xls": {"xls", OLE2},
+    ".doc": {"doc", OLE2},
+    ".ppt": {"ppt", OLE2},
+    ".msg": {OLE2},
+}
+TEXT = {".txt", ".csv", ".log", ".json", ".xml", ".md", ".eml"}
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _content_kind(head: bytes) -> str | None:
+    if head.startswith(OLE2_SIGNATURE):
+        return OLE2
+    kind = filetype.guess(head)
+    return kind.extension if kind else None
+
+
+def check_content(uploaded, suffix: str) -> None:
+    """Refuse a file whose content is not what its extension says (an executable renamed
+    .xlsx, random bytes named .pdf), from its signature; text must be text."""
+    head = uploaded.read(8192)
+    uploaded.seek(0)
+    kind = _content_kind(head)
+    if suffix in TEXT:
+        binary = kind is not None or (b"\0" in head and not head.startswith(UTF16_BOMS))
+        if not binary:
+            return
+    elif kind in CONTENT_KINDS.get(suffix, ()):
+        return
+    found = _("content of type “{kind}”").format(kind=kind) if kind else _("unrecognised content")
+    raise ValidationError(
+        {
+            "file": _(
+                "The content of the file does not match its extension {suffix} ({found}). "
+                "Choose the original file, or save it again in that format."
+            ).format(suffix=suffix, found=found)
+        }
+    )
 
 
 @service(perm=UPLOAD_EVIDENCE, refs=("scope", "attach_to"))

@@ -3,7 +3,9 @@ moves between scopes, the upload checks with their messages, attach and detach, 
 deletion guards other apps register."""
 
 import hashlib
+import io
 import re
+import zipfile
 from pathlib import PurePath
 
 import pytest
@@ -110,7 +112,88 @@ def test_refused_uploads_say_why_on_the_file_field_and_store_nothing(world, name
 def test_a_file_of_exactly_the_limit_is_kept():
     from ume.measures.services.evidence import check_upload
 
-    check_upload(upload("ちょうど.pdf", b"x" * (2 * MB)))  # no error
+    check_upload(upload("ちょうど.pdf", b"%PDF-1.7\n".ljust(2 * MB, b"x")))  # no error
+
+
+def _xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    out = io.BytesIO()
+    Workbook().save(out)
+    return out.getvalue()
+
+
+def _docx() -> bytes:
+    from docx import Document
+
+    out = io.BytesIO()
+    Document().save(out)
+    return out.getvalue()
+
+
+def _zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("記録.txt", "証拠")
+    return out.getvalue()
+
+
+OLE2 = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)
+EXE = b"MZ\x90\x00\x03" + bytes(300)
+NOISE = bytes((i * 7919 + 13) % 251 for i in range(6000))  # no signature, NUL bytes
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("集計.xlsx", _xlsx()),
+        ("手順.docx", _docx()),
+        ("記録一式.zip", _zip()),
+        ("古い台帳.xls", OLE2),
+        ("通知.msg", OLE2),
+        ("報告.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"),
+        ("画面.png", b"\x89PNG\r\n\x1a\n" + bytes(40)),
+        ("ログ.csv", "日付,結果\n2026/11/01,成功\n".encode("cp932")),
+        ("Excelの書き出し.csv", "日付\t結果\n".encode("utf-16")),  # BOM, then NUL bytes
+    ],
+)
+def test_files_whose_content_matches_their_extension_are_kept(world, name, content):
+    evidence = services.evidence_upload(
+        actor=world[Role.ADMIN],
+        organisation=world.org,
+        scope=world.hq,
+        uploaded=upload(name, content),
+    )
+    assert evidence.size == len(content)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "found"),
+    [
+        ("setup.xlsx", EXE, "“exe”"),
+        ("big.pdf", NOISE, "unrecognised content"),
+        ("報告.pdf", _zip(), "“zip”"),
+        ("手順.docx", OLE2, "“ole2”"),
+        ("メモ.txt", EXE, "“exe”"),
+        ("データ.csv", NOISE, "unrecognised content"),
+        ("画面.png", b"GIF89a" + bytes(40), "“gif”"),
+    ],
+)
+def test_files_whose_content_does_not_match_their_extension_are_refused(
+    world, name, content, found
+):
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        services.evidence_upload(
+            actor=world[Role.ADMIN],
+            organisation=world.org,
+            scope=world.hq,
+            uploaded=upload(name, content),
+        )
+    message = messages_of(refused)["file"][0]
+    suffix = name[name.rindex(".") :]
+    assert message.startswith(f"The content of the file does not match its extension {suffix}")
+    assert found in message
+    assert not EvidenceFile.objects.exists()
 
 
 def test_scope_and_target_of_another_organisation_are_refused_with_a_message(world, other_world):

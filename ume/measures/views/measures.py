@@ -238,13 +238,14 @@ class MeasureEvidenceUploadView(ObjectMixin, PolicyMixin, View):
 
 
 class MeasureSuggestView(PolicyMixin, View):
-    """The suggested controls for the typed title and description (htmx partial)."""
+    """The suggested controls for the typed title and description (htmx partial). A POST that
+    writes nothing: the text can be long."""
 
     permission_required = VIEW_MEASURE
-    http_method_names = ["get"]
+    http_method_names = ["post"]
 
-    def get(self, request):
-        params = request.GET
+    def post(self, request):
+        params = request.POST
         text = params.get("text") or f"{params.get('title', '')}\n{params.get('description', '')}"
         chosen = {v for v in params.getlist("controls") if v.isdigit() and len(v) < 19}
         return TemplateResponse(

@@ -13,6 +13,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from openpyxl.utils import get_column_letter
 
 from ume.catalogue.models import LevelVariant
 from ume.core.importing import ImportLimits, Workbook, open_workbook, read_upload
@@ -40,6 +42,29 @@ def open_soa_workbook(uploaded: Any) -> Workbook:
     """The uploaded workbook under the SoA's limits (ImportFileError when it cannot be read)."""
     limits = soa_limits()
     return open_workbook(read_upload(uploaded, limits), limits)
+
+
+def report_formulas(preview: "ImportPreview", formulas, rows) -> None:
+    """An error for each data row (sheet row numbers ``rows``) with cells holding a formula:
+    their value is whatever the program that saved the file last calculated, or nothing, so
+    it is never read silently."""
+    wanted = set(rows)
+    cells: dict[int, list[str]] = {}
+    for row, column in formulas:
+        if row in wanted:
+            cells.setdefault(row, []).append(f"{get_column_letter(column)}{row}")
+    for row, names in sorted(cells.items()):
+        preview.error(
+            row,
+            "",
+            ngettext(
+                "The cell {cells} holds a formula. Replace it with its value (copy it, then "
+                "paste it as a value) and upload the file again.",
+                "The cells {cells} hold formulas. Replace them with their values (copy them, "
+                "then paste them as values) and upload the file again.",
+                len(names),
+            ).format(cells=", ".join(names)),
+        )
 
 
 def variants_by_ref(refs) -> dict[str, dict[str, LevelVariant]]:

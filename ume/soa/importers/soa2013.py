@@ -40,14 +40,21 @@ from django.utils.translation import pgettext
 from openpyxl.utils import get_column_letter
 
 from ume.catalogue.models import Control2013
-from ume.core.importing import ImportFileError, Sheet, cell_text
+from ume.core.importing import ImportFileError, Sheet, SheetRows, cell_text
 
 from ..choices import ImplementationStatus, InclusionReason
 from ..exports import applicability_label, applicability_lookup, list_separator, norm
 from ..models import SoARow, StatementOfApplicability
 from . import columns2013
 from .columns2013 import Status2013
-from .common import ImportPreview, MappedRow, ReviewItem, open_soa_workbook, plan_changes
+from .common import (
+    ImportPreview,
+    MappedRow,
+    ReviewItem,
+    open_soa_workbook,
+    plan_changes,
+    report_formulas,
+)
 
 ID_COLUMNS = 6
 _ID = re.compile(r"^a?\.?(\d{1,2})(?:\.(\d{1,2}))?(?:\.(\d{1,2}))?\.?(?=$|[^\d.])")
@@ -119,7 +126,7 @@ def _locate(sheets: list[tuple[Sheet, list[tuple]]]) -> tuple[Sheet, int, int] |
     return best
 
 
-def _read(uploaded: Any) -> tuple[str, list[tuple], int, list[str]] | None:
+def _read(uploaded: Any) -> tuple[str, SheetRows, int, list[str]] | None:
     """(sheet title, rows, id column, header text per column) of the sheet with the most
     control numbers, or None. The id column is found in the first ``ID_COLUMNS`` columns; the
     sheet is then read as wide as its header row(s) and first control row reach, so cells far
@@ -136,8 +143,12 @@ def _read(uploaded: Any) -> tuple[str, list[tuple], int, list[str]] | None:
             book.header_width(sheet, [head.extents[i] for i in picked]),
             min(head.extents[first], book.limits.max_columns),
         )
-        rows = sheet.read(width=width).rows
-        return sheet.title, rows, id_col, _headers([head.rows[i] for i in picked])
+        return (
+            sheet.title,
+            sheet.read(width=width),
+            id_col,
+            _headers([head.rows[i] for i in picked]),
+        )
 
 
 def _header_rows(rows: list[tuple], id_col: int, first: int) -> list[int]:
@@ -265,8 +276,10 @@ def preview_2013(*, soa: StatementOfApplicability, uploaded: Any) -> ImportPrevi
             ),
         )
         return preview
-    sheet, rows, id_col, headers = located
+    sheet, read, id_col, headers = located
+    rows = read.rows
     controls = [i for i, r in enumerate(rows) if id_col < len(r) and parse_id(r[id_col])[1] == 3]
+    report_formulas(preview, read.formulas, (i + 1 for i in controls))
     inline = sum(1 for i in controls if inline_title(rows[i][id_col])) > len(controls) / 2
     skip = {id_col} if inline else {id_col, id_col + 1}
     cols = columns2013.classify([norm(h) for h in headers], skip)

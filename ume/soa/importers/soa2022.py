@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ume.catalogue.models import Control, LevelVariant
-from ume.core.importing import ImportFileError, Sheet, cell_text
+from ume.core.importing import ImportFileError, Sheet, SheetRows, cell_text
 
 from ..choices import ImplementationStatus, InclusionReason
 from ..exports import (
@@ -35,7 +35,13 @@ from ..exports import (
     variant_label,
 )
 from ..models import SoARow, StatementOfApplicability
-from .common import ImportPreview, open_soa_workbook, plan_changes, variants_by_ref
+from .common import (
+    ImportPreview,
+    open_soa_workbook,
+    plan_changes,
+    report_formulas,
+    variants_by_ref,
+)
 
 HEADER_SEARCH_ROWS = 10
 _REF = re.compile(r"^(?:a\.?)?(\d{1,2})\.(\d{1,2})(?![\d.])")
@@ -64,7 +70,7 @@ def _sheet_order(sheets: list[Sheet]) -> list[Sheet]:
     return sorted(sheets, key=lambda sheet: norm(sheet.title) not in names)
 
 
-def _read(uploaded: Any, lookup: dict[str, str]) -> tuple[list[tuple], int] | None:
+def _read(uploaded: Any, lookup: dict[str, str]) -> tuple[SheetRows, int] | None:
     """(rows of the sheet with the best header row, index of that row), or None when the
     workbook has no rows. Only the first rows of each sheet are read to find the header; the
     sheet is then read at the header's width, so cells right of it are never built."""
@@ -80,7 +86,7 @@ def _read(uploaded: Any, lookup: dict[str, str]) -> tuple[list[tuple], int] | No
         if best is None:
             return None
         sheet, index, extent = best
-        return sheet.read(width=book.header_width(sheet, [extent])).rows, index
+        return sheet.read(width=book.header_width(sheet, [extent])), index
 
 
 def _columns(row: tuple, lookup: dict[str, str]) -> tuple[dict[str, int], list[str], set[str]]:
@@ -222,7 +228,9 @@ def preview_2022(*, soa: StatementOfApplicability, uploaded: Any) -> ImportPrevi
     if found is None:
         preview.error(None, "", _("The workbook has no rows."))
         return preview
-    rows, header = found
+    read, header = found
+    rows = read.rows
+    report_formulas(preview, read.formulas, range(header + 2, len(rows) + 1))
     columns, unknown, duplicates = _columns(rows[header], lookup)
     missing = [str(c.label) for c in COLUMNS if c.required and c.key not in columns]
     if missing:

@@ -120,7 +120,10 @@ def test_xlsx_has_info_and_soa_sheets_with_the_shared_header(soa, world, japanes
     assert row["実装例の出典"].startswith("出典資料：JNSA 日本ISMSユーザグループ")
     assert "脅威インテリジェンスの対応レベルについての考え方" in row["実装例の出典"]
     assert not by_ref["5.1"]["実装例の出典"]  # no example chosen
-    assert row["備考"] == "'=1+1 は数式ではない"  # neutralised by the core layer
+    assert row["備考"] == "=1+1 は数式ではない"  # text, not a formula: the core layer's
+    number = next(i for i, r in enumerate(rows, 1) if r[0] == "5.7")
+    notes = ws.cell(number, HEADER_JA.index("備考") + 1)
+    assert notes.data_type == "s" and notes.quotePrefix  # quote-prefix style
     info = dict(wb["情報"].iter_rows(values_only=True))
     assert info["組織"] == "梅商事株式会社" and info["適用範囲"] == "本社"
     assert info["版"] == "下書き" and info["承認者"] == "未承認"

@@ -46,3 +46,21 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   window.history.back();
 });
+
+// Copy buttons: <button data-copy="text" data-copied="Copied"> puts the text on the clipboard
+// and says so on the button for a moment.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest && event.target.closest("button[data-copy]");
+  if (!button) {
+    return;
+  }
+  try {
+    await navigator.clipboard.writeText(button.getAttribute("data-copy"));
+  } catch {
+    window.prompt("", button.getAttribute("data-copy"));  // no clipboard (plain http): show it
+    return;
+  }
+  const label = button.innerHTML;
+  button.textContent = button.getAttribute("data-copied");
+  window.setTimeout(() => { button.innerHTML = label; }, 2000);
+});

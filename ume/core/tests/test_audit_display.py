@@ -1,0 +1,148 @@
+"""The audit trail as an auditor reads it: field labels, related records by name (looked up
+once per page), choices by label, times in Asia/Tokyo, security events by name, and exports
+listed only when asked for."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ume.core.audit_display import describe
+from ume.core.choices import Role
+from ume.core.models import AuditEntry
+from ume.measures import services as measure_services
+from ume.soa import services as soa_services
+from ume.soa.tests.helpers import give_reasons
+
+pytestmark = pytest.mark.django_db
+
+
+def changes_of(entry) -> dict[str, tuple[str, str]]:
+    return {c.label: (c.before, c.after) for c in describe([entry])[0].display_changes}
+
+
+def text(html: bytes) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.decode()))
+
+
+@pytest.fixture
+def soa(world, catalogue):
+    return soa_services.soa_get_or_create(actor=world[Role.ADMIN], scope=world.hq)
+
+
+def measure(world, title):
+    return measure_services.measure_create(
+        actor=world[Role.ADMIN], organisation=world.org, data={"title": title, "scope": world.hq}
+    )
+
+
+def test_related_records_choices_and_times_read_as_words(world, soa, japanese):
+    admin = world[Role.ADMIN]
+    first, second = measure(world, "入退室管理"), measure(world, "夜間バックアップ")
+    row = soa.rows.get(control__ref="7.2")
+    soa_services.soa_row_update(
+        actor=admin,
+        row=row,
+        version=row.version,
+        data={"measures": [first, second], "reasons": ["risk", "legal"], "status": "partial"},
+    )
+    entries = AuditEntry.objects.filter(model_label="soa.soarow", object_id=str(row.pk))
+    shown = {}
+    for entry in entries.order_by("seq"):
+        shown |= changes_of(entry)
+    assert shown["対策"] == ("", "入退室管理、夜間バックアップ")
+    assert shown["管理策を含めた理由"] == ("", "リスク対応、法令・規制")
+    assert shown["実施状況"] == ("未実施", "一部実施")
+    give_reasons(soa)
+    version = soa_services.soa_approve(actor=admin, soa=soa, comment="初版")
+    created = AuditEntry.objects.get(
+        model_label="soa.soaversion", object_id=str(version.pk), action="create"
+    )
+    approval = changes_of(created)
+    assert approval["承認者"][1] == str(admin)  # the user by name, not id
+    assert approval["組織"][1] == "梅商事株式会社" and approval["適用範囲"][1] == "本社"
+    local = version.approved_at.astimezone().strftime("%Y/%m/%d %H:%M")
+    assert approval["承認日時"][1] == local  # Asia/Tokyo, not a UTC ISO timestamp
+    # A record deleted since is named as such, not left as a bare id.
+    third = measure(world, "旧手順")
+    for measures in ([first, second, third], [first, second]):
+        row.refresh_from_db()
+        soa_services.soa_row_update(
+            actor=admin, row=row, version=row.version, data={"measures": measures}
+        )
+    deleted = third.pk
+    measure_services.measure_delete(actor=admin, measure=third)
+    linked = entries.filter(changes__contains='"measures"').order_by("seq")
+    assert changes_of(linked.last())["対策"] == (
+        f"入退室管理、夜間バックアップ、削除済みのレコード（#{deleted}）",
+        "入退室管理、夜間バックアップ",
+    )
+
+
+def test_the_audit_list_looks_up_related_records_once_per_page(world, soa, admin_client):
+    admin = world[Role.ADMIN]
+    url = reverse("core:audit_list")
+
+    def edit(n):
+        for i in range(n):
+            row = soa.rows.get(control__ref=f"5.{i + 1}")
+            soa_services.soa_row_update(
+                actor=admin,
+                row=row,
+                version=row.version,
+                data={"measures": [measure(world, f"対策{i}")]},
+            )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured)
+
+    edit(2)
+    few = queries()
+    edit(12)
+    assert queries() == few  # 50 entries on the page, still one lookup per record type
+
+
+def test_exports_are_listed_only_when_asked_for_and_read_as_events(
+    world, soa, admin_client, japanese
+):
+    export = reverse("soa:soa_export", args=[world.hq.pk])
+    assert admin_client.get(f"{export}?format=xlsx").status_code == 200
+    assert AuditEntry.objects.filter(changes__contains='"event":"soa_exported"').exists()
+    url = reverse("core:audit_list")
+    assert "適用宣言書の書き出し" not in text(admin_client.get(url).content)
+    page = text(admin_client.get(url, {"exports": "on"}).content)
+    assert "適用宣言書の書き出し" in page
+    assert "ファイル形式 xlsx" in page and "適用範囲 本社" in page
+    assert "soa_exported" not in page and "core.event" not in page
+    # The audit trail's own export: a security event with no record.
+    assert admin_client.get(reverse("core:audit_export"), {"format": "csv"}).status_code == 200
+    page = text(admin_client.get(url, {"exports": "on", "action": "event"}).content)
+    assert "監査証跡の書き出し" in page and "セキュリティ関連の操作" in page
+    assert "audit_exported" not in page
+
+
+def test_history_panel_and_pagination_speak_japanese(world, soa, admin_client, japanese):
+    admin = world[Role.ADMIN]
+    row = soa.rows.get(control__ref="8.13")
+    evidence = measure_services.evidence_upload(
+        actor=admin,
+        organisation=world.org,
+        scope=world.hq,
+        uploaded=SimpleUploadedFile("復元テスト記録.txt", "記録".encode()),
+        attach_to=row,
+    )
+    page = admin_client.get(reverse("soa:row_edit", args=[world.hq.pk, row.pk])).content
+    history = text(page).split("操作履歴", 1)[1]
+    assert "復元テスト記録.txt" in history and f"[{evidence.pk}]" not in history
+    for i in range(60):
+        row.refresh_from_db()
+        soa_services.soa_rows_bulk_update(
+            actor=admin, soa=soa, versions={row.pk: row.version}, data={"notes": f"メモ{i}"}
+        )
+    listing = text(admin_client.get(reverse("core:audit_list")).content)
+    assert "次へ" in listing and "next" not in listing
