@@ -11,12 +11,15 @@ class SoaConfig(UmeAppConfig):
     demo = "ume.soa.demo.seed_demo"
 
     def ready(self) -> None:
+        from ume.core import next_steps
         from ume.core.audit_display import register_event
         from ume.measures.services import register_delete_guard, register_mapping_hook
 
         from .domain import measure_in_approved_version
         from .mapping import follow_measure_mapping
+        from .next_steps import soa_steps
 
         register_delete_guard(measure_in_approved_version)
-        register_event("soa_exported", _("Statement of Applicability exported"), export=True)
         register_mapping_hook(follow_measure_mapping)
+        register_event("soa_exported", _("Statement of Applicability exported"), export=True)
+        next_steps.register(soa_steps)

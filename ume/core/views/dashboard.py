@@ -3,7 +3,15 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..permissions import VIEW_DASHBOARD
+from ..next_steps import certificate_state, next_steps
+from ..permissions import (
+    ADD_DEPARTMENT,
+    ADD_SCOPE,
+    CHANGE_ORGANISATION,
+    MANAGE_MEMBERS,
+    VIEW_DASHBOARD,
+)
+from ..policies import can
 from ..selectors import audit_entry_list, login_summary, scope_list
 from .base import PageView
 
@@ -18,14 +26,12 @@ class DashboardView(PageView):
         user, org = self.request.user, self.organisation
         scopes = list(scope_list(actor=user, organisation=org))
         today = timezone.localdate()
+        for scope in scopes:
+            scope.certificate_state = certificate_state(scope, today)
         ctx.update(
             scopes=scopes,
-            expiring=[
-                s
-                for s in scopes
-                if s.certificate_expires_on and (s.certificate_expires_on - today).days <= 90
-            ],
             today=today,
+            next_steps=next_steps(user, org, scopes, today),
             login=login_summary(user=user),
             recent=list(
                 audit_entry_list(actor=user, organisation=org)
@@ -37,30 +43,35 @@ class DashboardView(PageView):
         return ctx
 
     def _next_steps(self, scopes) -> list[dict]:
-        """Empty modules explain their next step (the ISMS build order of JIS Q 27001 4–6)."""
+        """The platform's setup (the ISMS build order of JIS Q 27001 4–6), each step only for
+        those who may take it: a new staff member is not shown the administrator's tasks."""
         from django.urls import reverse
 
-        org = self.organisation
+        org, user = self.organisation, self.request.user
         steps = [
             {
+                "perm": CHANGE_ORGANISATION,
                 "done": bool(org.industry != "other" and org.employee_count > 1),
                 "label": _("Complete the organization profile (industry, size, business type)"),
                 "url": reverse("core:organisation_edit"),
             },
             {
+                "perm": ADD_SCOPE,
                 "done": bool(scopes),
                 "label": _("Define at least one ISMS scope (clause 4.3)"),
                 "url": reverse("core:scope_create"),
             },
             {
+                "perm": ADD_DEPARTMENT,
                 "done": org.departments.exists(),
                 "label": _("Register the departments inside the scope"),
                 "url": reverse("core:department_create"),
             },
             {
+                "perm": MANAGE_MEMBERS,
                 "done": org.memberships.exclude(role="admin").exists(),
                 "label": _("Invite the ISMS secretariat, top management and department heads"),
                 "url": reverse("core:member_invite"),
             },
         ]
-        return steps
+        return [step for step in steps if can(user, step["perm"], org)]
