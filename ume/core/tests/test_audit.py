@@ -391,3 +391,73 @@ def test_verify_audit_prints_each_head(world, other_world):
         head = AuditEntry.objects.filter(organisation=org).order_by("-seq").first()
         assert f"organisation {org.pk}: OK" in out.getvalue()
         assert f"head: seq {head.seq}, hash {head.hash}" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("prev_hash", "e" * 64, "previous hash does not match"),
+        ("object_repr", "改ざん", "content does not match its hash"),
+    ],
+)
+def test_a_broken_chain_reports_the_last_entry_it_could_verify(world, column, value, reason):
+    """The report of a broken chain says where verification stopped: the broken entry, the
+    entries read, and the last verified entry with its hash, from which a repair starts."""
+    rows = list(AuditEntry.objects.filter(organisation=world.org).order_by("seq"))
+    target, last_good = rows[3], rows[2]
+    _tamper(f"UPDATE core_auditentry SET {column} = %s WHERE id = %s", [value, target.pk])
+    assert audit.verify_chain(world.org.pk) == audit.ChainReport(
+        organisation_id=world.org.pk,
+        entries=4,
+        broken_seq=target.seq,
+        reason=reason,
+        head_seq=last_good.seq,
+        head_hash=last_good.hash,
+        legacy_entries=0,
+    )
+
+
+def test_the_actor_is_the_real_user_and_only_an_authenticated_one(world):
+    """A request's user is a lazy object: the trail records the user it wraps; an anonymous
+    visitor (a failed login, an invitation being accepted) is recorded as the system."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.functional import SimpleLazyObject
+
+    admin = world[Role.ADMIN]
+    lazy = SimpleLazyObject(lambda: admin)
+    assert lazy.is_authenticated  # evaluated, as the request's middleware leaves it
+    with audit.acting_as(lazy):
+        assert type(audit.current_actor()) is type(admin) and audit.current_actor() == admin
+    with audit.acting_as(AnonymousUser()):
+        assert audit.current_actor() is None
+    with audit.acting_as(SimpleLazyObject(AnonymousUser)):
+        assert audit.current_actor() is None
+
+
+def test_saving_a_record_that_was_not_loaded_records_every_field_as_changed(world):
+    """A record built in code with an existing id and saved (no values loaded to compare with)
+    is recorded as an update listing every field, not dropped and not a crash."""
+    dept = world.dept
+    rebuilt = Department(
+        pk=dept.pk,
+        organisation_id=dept.organisation_id,
+        name="再構築した部門",
+        version=dept.version,
+        created_at=dept.created_at,
+    )
+    with transaction.atomic(), audit.acting_as(world[Role.ADMIN]):
+        rebuilt.save()
+    entry = AuditEntry.objects.filter(object_id=str(dept.pk), model_label="core.department")
+    entry = entry.order_by("seq").last()
+    changes = json.loads(entry.changes)
+    assert entry.action == "update" and changes["name"] == [None, "再構築した部門"]
+
+
+def test_an_entry_by_the_system_verifies(world):
+    """Entries without a user (commands, the demo, background tasks) hash their empty actor the
+    same way when written and when verified."""
+    with transaction.atomic():
+        entry = audit.record_event(organisation_id=world.org.pk, name="mfa_added")
+    assert entry.actor_id is None and entry.actor_label == "system"
+    report = audit.verify_chain(world.org.pk)
+    assert report.ok and report.head_seq == entry.seq and report.head_hash == entry.hash
