@@ -459,5 +459,12 @@ def test_an_entry_by_the_system_verifies(world):
     with transaction.atomic():
         entry = audit.record_event(organisation_id=world.org.pk, name="mfa_added")
     assert entry.actor_id is None and entry.actor_label == "system"
-    report = audit.verify_chain(world.org.pk)
-    assert report.ok and report.head_seq == entry.seq and report.head_hash == entry.hash
+    assert audit.verify_chain(world.org.pk) == audit.ChainReport(
+        organisation_id=world.org.pk,
+        entries=entry.seq,
+        broken_seq=None,
+        reason="",
+        head_seq=entry.seq,
+        head_hash=entry.hash,
+        legacy_entries=0,
+    )
