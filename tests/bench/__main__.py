@@ -16,7 +16,16 @@ import time
 from pathlib import Path
 
 PG_NAME = "test_ume_bench"  # not test_ume: the test suite's own database on the same server
-GROUPS = ("verify", "command", "dashboard", "list", "api", "export", "soa")  # in run order
+GROUPS = (
+    "verify",
+    "command",
+    "dashboard",
+    "list",
+    "api",
+    "export",
+    "soa",
+    "suggest",
+)  # in run order
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

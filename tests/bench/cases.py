@@ -186,4 +186,9 @@ def run(
 
         soa.run(fx, runs=runs, log=log, done=done)
 
+    if "suggest" in groups:
+        from . import suggest
+
+        suggest.run(fx, runs=runs, log=log, done=done)
+
     return results

@@ -172,3 +172,43 @@ def test_suggestions_answer_people_typing_at_the_same_time(page, live_server, wo
         MEASURE_TEXT * 60,
     )
     assert statuses == [200] * 6, statuses
+
+
+def test_typing_while_a_suggestion_request_runs_aborts_nothing(page, live_server, world):
+    """A pause in typing sends the text for suggestions; typing on while that request still
+    runs queues the newer text instead of aborting the running request (which htmx reports
+    as an ``htmx:sendAbort`` error in the console)."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    login(page, live_server, "admin@example.jp", PASSWORD)
+    page.goto(f"{live_server.url}/measures/new/")
+    held: list = []  # suggestion requests held back, to keep the first one running
+    release = {"now": False}
+
+    def hold(route) -> None:
+        if release["now"]:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/measures/suggest/", hold)
+    page.locator("#measure-form input[name=title]").fill(MEASURE_TITLE)
+    for _ in range(50):  # the debounce sends the title after 500 ms
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert len(held) == 1
+    page.locator("#measure-form textarea[name=description]").fill(MEASURE_TEXT)
+    page.wait_for_timeout(1200)  # past the debounce: the description is due while 1 runs
+    assert len(held) == 1  # the description waits for the title's answer, nothing is aborted
+    release["now"] = True
+    with page.expect_response(
+        lambda r: (
+            "/measures/suggest/" in r.url
+            and MEASURE_TEXT in parse_qs(r.request.post_data or "").get("description", [""])[0]
+        )
+    ):
+        for route in held:
+            route.continue_()
+    expect(page.get_by_test_id("suggestion-8.13")).to_be_visible()
+    assert not [e for e in errors if "sendAbort" in e or "abort" in e.lower()], errors

@@ -1,8 +1,9 @@
 """Load the catalogue's reference data (idempotent) and validate the guidance content.
 
 Files in ``reference/``: annex-a-2022.json (controls, attributes, 2013 sources),
-annex-a-2013-to-2022.json (27002 Annex B), attributes.yaml (labels), proposals.yaml and
-guidance/*.yaml (seed 000 template per control; see guidance/README.md).
+annex-a-2013-to-2022.json (27002 Annex B), attributes.yaml (labels), proposals.yaml,
+keywords.yaml (search words per control, Ume's own) and guidance/*.yaml (seed 000 template per
+control; see guidance/README.md).
 """
 
 import hashlib
@@ -34,7 +35,7 @@ PROFILE_KEYS = {
 PROVENANCE_KINDS = {"seed", "adapted", "proposal", "ume"}
 UME = {"kind": "ume"}
 # Part of every control's content hash: a change in what the loader stores reloads every control.
-STORED_FORMAT = 2
+STORED_FORMAT = 3
 
 
 class ContentError(ValueError):
@@ -47,6 +48,16 @@ def _read_json(name: str) -> dict:
 
 def _read_yaml(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def read_annex() -> list[dict]:
+    return _read_json("annex-a-2022.json")["controls"]
+
+
+def read_keywords() -> dict[str, dict]:
+    """Search keywords per control: {"8.5": {"ja": [...], "en": [...]}}."""
+    controls = _read_yaml(REFERENCE / "keywords.yaml").get("controls") or {}
+    return {str(ref): entry or {} for ref, entry in controls.items()}
 
 
 def read_guidance() -> dict[str, dict]:
@@ -132,6 +143,20 @@ def validate_entry(ref: str, g: dict, proposals: set[str]) -> list[str]:
     return errors
 
 
+def keyword_errors(controls: list[dict], keywords: dict[str, dict]) -> list[str]:
+    refs = [c["id"] for c in controls]
+    errors = [
+        f"{ref}: keywords for an unknown control" for ref in sorted(set(keywords) - set(refs))
+    ]
+    for ref in refs:
+        entry = keywords.get(ref) or {}
+        for lang in ("ja", "en"):
+            words = entry.get(lang) or []
+            if not words or not all(isinstance(w, str) and w.strip() for w in words):
+                errors.append(f"{ref}: keywords.{lang} missing or empty")
+    return errors
+
+
 def validate(controls: list[dict], guidance: dict[str, dict], proposals: list[dict]) -> list[str]:
     refs = {c["id"] for c in controls}
     ids = {p["id"] for p in proposals}
@@ -179,10 +204,11 @@ def _sort_key_2013(ref: str) -> int:
 @transaction.atomic
 def load_catalogue(stdout=None) -> dict[str, int]:
     """Create or update everything; unchanged controls are skipped (content hash)."""
-    annex = _read_json("annex-a-2022.json")["controls"]
+    keywords = read_keywords()
+    annex = [{**c, "keywords": keywords.get(c["id"], {})} for c in read_annex()]
     guidance = read_guidance()
     proposals = read_proposals()
-    errors = validate(annex, guidance, proposals)
+    errors = validate(annex, guidance, proposals) + keyword_errors(annex, keywords)
     if errors:
         raise ContentError("catalogue content is incomplete:\n  " + "\n  ".join(errors[:50]))
     labels = _read_yaml(REFERENCE / "attributes.yaml")["attributes"]
@@ -250,6 +276,8 @@ def _recommendation(rec: dict) -> dict:
 
 def _save_control(c: dict, g: dict, digest: str, values: dict) -> Control:
     ja, en = _texts(g, "ja"), _texts(g, "en")
+    keywords_ja = list(c["keywords"].get("ja") or [])
+    keywords_en = list(c["keywords"].get("en") or [])
     titles = {level: (g["levels"][level].get("title") or {}) for level in Level.values}
     fields = {
         "theme": c["theme"],
@@ -257,6 +285,8 @@ def _save_control(c: dict, g: dict, digest: str, values: dict) -> Control:
         "title_ja": c["title_ja"],
         "title_en": c["title_en"],
         "aliases_ja": c.get("aliases_ja", []),
+        "keywords_ja": keywords_ja,
+        "keywords_en": keywords_en,
         "new_in_2022": c["new_in_2022"],
         "maps_from_2013": c["maps_from_2013"],
         "provenance": {name: _marked(g[name])["provenance"] for name in PAIR_FIELDS},
@@ -268,10 +298,10 @@ def _save_control(c: dict, g: dict, digest: str, values: dict) -> Control:
         "procedure_provenance": _marked(g["procedure"])["provenance"],
         "content_hash": digest,
         "search_ja": search.normalise(
-            "\n".join([c["id"], c["title_ja"], *c.get("aliases_ja", []), *ja])
+            "\n".join([c["id"], c["title_ja"], *c.get("aliases_ja", []), *keywords_ja, *ja])
         ),
-        "search_en": "\n".join([c["id"], c["title_en"], *en]).casefold(),
-        "terms": search.terms("\n".join([c["title_ja"], *ja])),
+        "search_en": "\n".join([c["id"], c["title_en"], *keywords_en, *en]).casefold(),
+        "terms": search.terms("\n".join([c["title_ja"], *keywords_ja, *ja])),
     }
     for name in PAIR_FIELDS:
         fields[f"{name}_ja"], fields[f"{name}_en"] = g[name]["ja"], g[name]["en"]

@@ -58,6 +58,10 @@ class Control(Localised, models.Model):
     title_ja = models.CharField(max_length=200)
     title_en = models.CharField(max_length=200)
     aliases_ja = models.JSONField(default=list, blank=True)
+    # Everyday words for the control's subject (reference/keywords.yaml, Ume's own): searched
+    # and ranked like the title.
+    keywords_ja = models.JSONField(default=list, blank=True)
+    keywords_en = models.JSONField(default=list, blank=True)
     new_in_2022 = models.BooleanField(_("new in 2022"), default=False)
     maps_from_2013 = models.JSONField(default=list, blank=True)
     attribute_values = models.ManyToManyField(AttributeValue, related_name="controls")

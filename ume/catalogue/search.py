@@ -56,6 +56,16 @@ def normalise(text: str) -> str:
     return "".join(m.normalized_form() for m in _tokenizer().tokenize(text, _mode())).casefold()
 
 
+def tokens(text: str) -> list[tuple[int, int, str]]:
+    """(begin, end, normalised form) of each token of ``text`` as given (offsets into it)."""
+    if not text.strip():
+        return []
+    return [
+        (m.begin(), m.end(), m.normalized_form().casefold())
+        for m in _tokenizer().tokenize(text, _mode())
+    ]
+
+
 def terms(text: str) -> list[str]:
     """Content words of ``text`` in normalised form, in order, without repeats.
 

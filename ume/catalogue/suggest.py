@@ -8,7 +8,7 @@ proposes the controls it belongs to. Scoring is a small TF-IDF over the 93 contr
   up in each control's normalised guidance text (``Control.search_ja`` / ``search_en``);
 * each matched word weighs its inverse document frequency across the 93 controls, so words
   that most controls mention (「情報」, 「確認」) count for nothing;
-* a word found in the control's title counts double;
+* a word found in the control's title, aliases or search keywords counts double;
 * a compound the guidance never uses (「入館証発行」) falls back to its shorter parts at half
   weight.
 
@@ -28,8 +28,8 @@ from .models import Control
 # A suggestion needs at least one fairly specific word (a word found in about 1 control in 4
 # weighs ln 4 ≈ 1.4) and must not trail the best suggestion by too much.
 MIN_SCORE = 1.4
-RELATIVE_FLOOR = 0.3
-TITLE_FACTOR = 2.0
+RELATIVE_FLOOR = 0.5
+TITLE_FACTOR = 3.0
 PART_FACTOR = 0.5
 # A word that most controls mention (「情報」, 「確認」, 「時」) says nothing about which is meant.
 COMMON_SHARE = 0.5
@@ -106,7 +106,7 @@ class Suggestion:
 @dataclass(frozen=True)
 class _Doc:
     text: str  # normalised guidance text
-    title: str  # normalised title
+    title: str  # normalised title, aliases and keywords
     words: frozenset[str]  # the control's content words (Japanese only)
 
 
@@ -131,16 +131,23 @@ def suggest_controls(text: str, *, limit: int = 5) -> list[Suggestion]:
     if not words:
         return []
     fields = ["id", "ref", "sort_key", "title_ja", "title_en"]
-    fields += ["search_ja", "terms"] if japanese else ["search_en"]
+    fields += (
+        ["search_ja", "terms", "aliases_ja", "keywords_ja"]
+        if japanese
+        else ["search_en", "keywords_en"]
+    )
     controls = list(Control.objects.only(*fields).order_by("sort_key"))
     if japanese:
         docs = [
-            _Doc(c.search_ja, _normalised_title(c.title_ja), frozenset(c.terms)) for c in controls
+            _Doc(c.search_ja, _normalised_title(_head_ja(c)), frozenset(c.terms)) for c in controls
         ]
         matcher: _Matcher = _contains_japanese
         terms = _expand(words, docs)
     else:
-        docs = [_Doc(c.search_en, c.title_en.casefold(), frozenset()) for c in controls]
+        docs = [
+            _Doc(c.search_en, "\n".join([c.title_en, *c.keywords_en]).casefold(), frozenset())
+            for c in controls
+        ]
         matcher = _contains_english
         terms = [_Term(w, (w,), 1.0) for w in words]
     scored = _score(controls, docs, terms, matcher, _Shown(text))
@@ -284,6 +291,10 @@ def _english_pattern(stem: str) -> re.Pattern[str]:
 def _contains_english(needle: str, text: str, words: frozenset[str]) -> bool:
     """An English stem at the start of a word (「log」 must not match 「catalogue」)."""
     return _english_pattern(needle).search(text) is not None
+
+
+def _head_ja(control: Control) -> str:
+    return "\n".join([control.title_ja, *control.aliases_ja, *control.keywords_ja])
 
 
 @lru_cache(maxsize=512)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from ume.core.views.base import PageView
 
 from . import provenance as marks
-from . import selectors
+from . import ranking, selectors
 from .choices import LEVEL_RANK, Level, Theme
 from .forms import CatalogueFilterForm
 from .models import pick
@@ -45,17 +45,19 @@ class ControlListView(PageView):
             )
         )
         profile = profile_of(self.organisation)
-        groups: OrderedDict[str, list] = OrderedDict((t, []) for t in Theme.values)
         for control in controls:
             control.recommended = recommend(control, profile)
+        ctx.update(form=form, total=len(controls))
+        if query := data.get("q", "").strip():
+            # A search lists its results by relevance, each with the sentence that matched.
+            ctx["ranked"] = ranking.rank(controls, query)
+            return ctx
+        groups: OrderedDict[str, list] = OrderedDict((t, []) for t in Theme.values)
+        for control in controls:
             groups[control.theme].append(control)
-        ctx.update(
-            form=form,
-            total=len(controls),
-            themes=[
-                (value, label, groups[value]) for value, label in Theme.choices if groups[value]
-            ],
-        )
+        ctx["themes"] = [
+            (value, label, groups[value]) for value, label in Theme.choices if groups[value]
+        ]
         return ctx
 
 

@@ -97,7 +97,7 @@ class MeasureForm(VersionedModelForm):
             "hx-target": "#measure-suggestions",
             "hx-swap": "innerHTML",
             "hx-include": "#id_title, #id_description, [name='controls']",
-            "hx-sync": "closest form:replace",
+            "hx-sync": "closest form:queue last",  # no aborted request (htmx:sendAbort)
         }
         for name in ("title", "description"):
             self.fields[name].widget.attrs.update(attrs)

@@ -138,6 +138,7 @@ def test_the_control_page_marks_every_item(admin_client, world, catalogue, japan
         + control.variants.count()
         + reasons
         + 1  # the candidate procedure
+        + 1  # the search keywords (Ume's own)
     )
     assert len(_marks(html)) == items
     cited = {
