@@ -24,6 +24,7 @@ GROUPS = (
     "api",
     "export",
     "soa",
+    "measures",
     "suggest",
 )  # in run order
 

@@ -186,6 +186,11 @@ def run(
 
         soa.run(fx, runs=runs, log=log, done=done)
 
+    if "measures" in groups:
+        from . import measures
+
+        measures.run(fx, runs=runs, log=log, done=done)
+
     if "suggest" in groups:
         from . import suggest
 

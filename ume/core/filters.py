@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import AuditAction, Role
 from .forms import SafeModelChoiceField
 from .models import AuditEntry, Department, Scope, User
+from .widgets import FastSelect
 
 DATE = {"type": "date"}
 
@@ -24,13 +25,20 @@ class ModelChoiceFilter(filters.ModelChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("empty_label", _("All"))  # not Django's "---------"
+        kwargs.setdefault("widget", FastSelect)
+        super().__init__(*args, **kwargs)
+
+
+class ChoiceFilter(filters.ChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", FastSelect)
         super().__init__(*args, **kwargs)
 
 
 class AuditEntryFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
-    action = filters.ChoiceFilter(label=_("operation"), choices=AuditAction.choices)
-    model_label = filters.ChoiceFilter(label=_("record type"), choices=[], method="by_model")
+    action = ChoiceFilter(label=_("operation"), choices=AuditAction.choices)
+    model_label = ChoiceFilter(label=_("record type"), choices=[], method="by_model")
     actor = ModelChoiceFilter(label=_("user"), queryset=User.objects.none())
     date_from = filters.DateFilter(
         label=_("from"), method="from_day", widget=filters.widgets.forms.DateInput(attrs=DATE)
@@ -101,8 +109,8 @@ class AuditEntryFilter(filters.FilterSet):
 
 class MemberFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
-    role = filters.ChoiceFilter(label=_("role"), choices=Role.choices, method="by_role")
-    status = filters.ChoiceFilter(
+    role = ChoiceFilter(label=_("role"), choices=Role.choices, method="by_role")
+    status = ChoiceFilter(
         label=_("status"),
         method="by_status",
         choices=[("active", _("Active")), ("inactive", _("Inactive"))],
@@ -161,7 +169,7 @@ class DepartmentFilter(filters.FilterSet):
 
 class ApiTokenFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
-    state = filters.ChoiceFilter(
+    state = ChoiceFilter(
         label=_("status"),
         method="by_state",
         choices=[("valid", _("Valid")), ("expired", _("Expired")), ("revoked", _("Revoked"))],

@@ -1,6 +1,9 @@
 """Tables of the platform's list pages (django-tables2: sorting and pagination)."""
 
+import datetime as dt
+
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -13,12 +16,26 @@ from .models import AuditEntry, Department, Scope, User
 PAGINATION_WORDS = (gettext_noop("previous"), gettext_noop("next"))
 
 
+class DateTimeColumn(tables.Column):
+    """A date (and time, in the active time zone: Asia/Tokyo) formatted in Python; the
+    library's DateTimeColumn renders a template for every cell."""
+
+    def __init__(self, *args, format: str = "%Y/%m/%d %H:%M", **kwargs) -> None:
+        self.format = format
+        super().__init__(*args, **kwargs)
+
+    def render(self, value) -> str:
+        if isinstance(value, dt.datetime):
+            value = timezone.localtime(value)
+        return value.strftime(self.format)
+
+
 class ScopeTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("name"))
     certification_body = tables.Column(verbose_name=_("certification body"))
     certificate_number = tables.Column(verbose_name=_("certificate number"))
-    certificate_expires_on = tables.DateColumn(
-        verbose_name=_("certificate expiry date"), format="Y/m/d"
+    certificate_expires_on = DateTimeColumn(
+        verbose_name=_("certificate expiry date"), format="%Y/%m/%d"
     )
     is_active = tables.BooleanColumn(verbose_name=_("active"))
 
@@ -55,7 +72,7 @@ class MemberTable(tables.Table):
     full_name = tables.Column(verbose_name=_("full name"))
     roles = tables.Column(empty_values=(), orderable=False, verbose_name=_("roles"))
     status = tables.Column(empty_values=(), orderable=False, verbose_name=_("status"))
-    last_login = tables.DateTimeColumn(verbose_name=_("last login"), format="Y/m/d H:i")
+    last_login = DateTimeColumn(verbose_name=_("last login"), format="%Y/%m/%d %H:%M")
 
     class Meta:
         model = User
@@ -84,9 +101,9 @@ class MemberTable(tables.Table):
 
 class AuditEntryTable(tables.Table):
     seq = tables.Column(verbose_name="#")
-    at = tables.DateTimeColumn(
+    at = DateTimeColumn(
         verbose_name=_("date and time"),
-        format="Y/m/d H:i:s",
+        format="%Y/%m/%d %H:%M:%S",
         attrs={"td": {"class": "text-nowrap"}},
     )
     actor_label = tables.Column(verbose_name=_("user"))
@@ -137,9 +154,9 @@ class ApiTokenTable(tables.Table):
     name = tables.Column(verbose_name=_("name"), attrs={"td": {"class": "text-nowrap"}})
     key_prefix = tables.Column(verbose_name=_("key starts with"), orderable=False)
     read_only = tables.BooleanColumn(verbose_name=_("read-only"))
-    created_at = tables.DateTimeColumn(verbose_name=_("issued at"), format="Y/m/d H:i")
-    expires_at = tables.DateTimeColumn(verbose_name=_("expires at"), format="Y/m/d H:i")
-    last_used_at = tables.DateTimeColumn(verbose_name=_("last used"), format="Y/m/d H:i")
+    created_at = DateTimeColumn(verbose_name=_("issued at"), format="%Y/%m/%d %H:%M")
+    expires_at = DateTimeColumn(verbose_name=_("expires at"), format="%Y/%m/%d %H:%M")
+    last_used_at = DateTimeColumn(verbose_name=_("last used"), format="%Y/%m/%d %H:%M")
     status = tables.Column(empty_values=(), orderable=False, verbose_name=_("status"))
     actions = tables.TemplateColumn(
         template_name="core/partials/api_token_revoke.html", verbose_name="", orderable=False

@@ -6,7 +6,7 @@ import django_filters as filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ume.core.filters import ModelChoiceFilter
+from ume.core.filters import ChoiceFilter, ModelChoiceFilter
 from ume.core.models import Organisation, Scope, User
 from ume.core.roles import visible_scope_ids
 
@@ -19,13 +19,13 @@ UNMAPPED = "1"
 
 class MeasureFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
-    status = filters.ChoiceFilter(label=_("status"), choices=MeasureStatus.choices)
+    status = ChoiceFilter(label=_("status"), choices=MeasureStatus.choices)
     scope = ModelChoiceFilter(
         label=_("ISMS scope"), queryset=Scope.objects.none(), method="by_scope"
     )
     owner = ModelChoiceFilter(label=_("owner"), queryset=User.objects.none())
-    control = filters.ChoiceFilter(label=_("control"), choices=[], method="by_control")
-    unmapped = filters.ChoiceFilter(
+    control = ChoiceFilter(label=_("control"), choices=[], method="by_control")
+    unmapped = ChoiceFilter(
         label=_("mapping"),
         method="by_mapping",
         choices=[(UNMAPPED, _("Not mapped to any control"))],

@@ -4,6 +4,8 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from ume.core.tables import DateTimeColumn
+
 from .choices import MeasureStatus
 from .models import Measure
 
@@ -24,8 +26,8 @@ class MeasureTable(tables.Table):
     owner = tables.Column(verbose_name=_("owner"), order_by=("owner__full_name", "owner__email"))
     status = tables.Column(verbose_name=_("status"))
     scope = tables.Column(empty_values=(), verbose_name=_("ISMS scope"), order_by=("scope__name",))
-    updated_at = tables.DateTimeColumn(
-        verbose_name=_("updated at"), format="Y/m/d H:i", attrs={"td": {"class": "text-nowrap"}}
+    updated_at = DateTimeColumn(
+        verbose_name=_("updated at"), attrs={"td": {"class": "text-nowrap"}}
     )
 
     class Meta:

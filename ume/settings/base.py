@@ -204,7 +204,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 # A filter left open reads "All" (すべて), not "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/ume.html"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- API ---------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from django import template
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from ..policies import can
 
@@ -56,3 +58,27 @@ def described(entries) -> list:
     from ..audit_display import describe
 
     return describe(entries)
+
+
+@register.simple_tag
+def table_rows(table) -> str:
+    """The rows of a django-tables2 table's page as HTML, built in one pass. The library's
+    template resolves every cell's attributes through the template engine, which took most of
+    a 50-row list page's time. Cell values still come from the table (``render_*`` methods,
+    accessors, linkify); ``td`` attributes are computed once per column."""
+    columns = list(table.columns)
+    tds = [mark_safe(column.attrs["td"].as_html()) for column in columns]
+    rows = [
+        format_html(
+            "<tr>{}</tr>",
+            format_html_join(
+                "",
+                "<td {}>{}</td>",
+                ((td, localize(cell)) for td, (_, cell) in zip(tds, row.items(), strict=True)),
+            ),
+        )
+        for row in table.paginated_rows
+    ]
+    if not rows and table.empty_text:
+        rows = [format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), table.empty_text)]
+    return mark_safe("".join(rows))
