@@ -9,6 +9,30 @@ from . import search
 from .models import AttributeValue, Control, LevelVariant
 from .permissions import VIEW_CONTROL
 
+# Guidance a list of rows never shows: JSON decoded for each of 93 rows otherwise (about half
+# of the SoA page's time). Deferred where controls are joined into row lists.
+GUIDANCE_FIELDS = (
+    "measures",
+    "information_examples",
+    "notes",
+    "level_titles",
+    "recommendation",
+    "provenance",
+    "procedure_provenance",
+    "maps_from_2013",
+    "aliases_ja",
+    "keywords_ja",
+    "keywords_en",
+    "search_ja",
+    "search_en",
+    "terms",
+)
+
+
+def without_guidance(prefix: str = "") -> list[str]:
+    """Field paths to ``defer()`` for controls reached through ``prefix`` (e.g. "control__")."""
+    return [prefix + name for name in GUIDANCE_FIELDS]
+
 
 def control_list(
     *,

@@ -43,7 +43,7 @@ def measure_list(
 def measure_summaries() -> QuerySet[Measure]:
     """Measures with only what a list of linked measures shows (for another app's prefetch,
     after it has limited the records that link them)."""
-    return Measure.objects.only("id", "title", "status")
+    return Measure.objects.only("id", "title", "status", "version")
 
 
 def evidence_summaries() -> QuerySet[EvidenceFile]:

@@ -7,10 +7,13 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from ume.catalogue.choices import LEVEL_RANK
+from ume.catalogue.selectors import without_guidance
+from ume.measures.selectors import evidence_summaries, measure_summaries
 
 from .choices import ImplementationStatus, InclusionReason
 from .models import SoARow, StatementOfApplicability
@@ -86,12 +89,23 @@ def _check_text(values: dict[str, Any], errors: dict[str, str]) -> None:
             )
 
 
-def snapshot_of(soa: StatementOfApplicability) -> dict:
-    """Every row as approved: control, decisions, levels, measures and evidence hashes."""
+def snapshot_of(soa: StatementOfApplicability, rows=None) -> dict:
+    """Every row as approved: control, decisions, levels, measures and evidence hashes.
+
+    ``rows``: all of the SoA's rows, already loaded in control order with their control,
+    variant, measures and evidence (the SoA page has them); read from the database if None."""
     rows = (
-        soa.rows.select_related("control", "current_variant")
-        .prefetch_related("measures", "evidence_files", "measures__evidence_files")
-        .order_by("control__sort_key")
+        rows
+        if rows is not None
+        else (
+            soa.rows.select_related("control", "current_variant")
+            .defer(*without_guidance("control__"))
+            .prefetch_related(
+                Prefetch("measures", queryset=measure_summaries()),
+                Prefetch("evidence_files", queryset=evidence_summaries()),
+            )
+            .order_by("control__sort_key")
+        )
     )
     out = []
     for r in rows:

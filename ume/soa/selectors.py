@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from ume.catalogue.choices import LEVEL_RANK, Theme
+from ume.catalogue.selectors import without_guidance
 from ume.core.models import Scope
 from ume.core.policies import can
 from ume.measures.selectors import evidence_summaries, measure_summaries
@@ -30,6 +31,7 @@ def soa_row_list(*, actor, soa: StatementOfApplicability) -> QuerySet[SoARow]:
     return (
         SoARow.objects.filter(soa=soa)
         .select_related("control", "current_variant")
+        .defer(*without_guidance("control__"))
         .prefetch_related(
             Prefetch("measures", queryset=measure_summaries()),
             Prefetch("evidence_files", queryset=evidence_summaries()),

@@ -76,6 +76,11 @@ def test_soa_page_marks_changes_since_the_newest_approval(admin_client, world, s
     assert 'data-testid="changed-5.3"' in page and 'data-testid="changed-7.4"' in page
     assert 'data-testid="changed-5.1"' not in page
     assert "?a=1&amp;b=draft" in page
+    # A filtered page still counts every changed control, whichever rows it shows.
+    filtered = admin_client.get(url, {"theme": "physical"}).content.decode()
+    badge = re.search(r'data-testid="changed-since-approval">(.*?)</a>', filtered, re.S).group(1)
+    assert "2" in badge.replace("第1版", "") and 'data-testid="changed-7.4"' in filtered
+    assert 'data-ref="5.3"' not in filtered
     # Undoing the edit leaves nothing to mark: the draft equals the approved version again.
     edit(world, soa, "5.3", notes="")
     edit(world, soa, "7.4", applicable=True, status="not_implemented", reasons=["risk"])

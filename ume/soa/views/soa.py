@@ -101,8 +101,13 @@ class SoADetailView(ScopeMixin, PageView):
         latest = versions[0] if versions else None
         # Every change to a row since the newest approval, whatever it was: the approved
         # version is the evidence, so the page says how far the draft has moved from it.
+        filtered = any(data.get(k) for k in ("theme", "status", "applicable", "gap", "q"))
         changes = (
-            row_differences(latest.snapshot["rows"], snapshot_of(soa)["rows"]) if latest else {}
+            row_differences(
+                latest.snapshot["rows"], snapshot_of(soa, None if filtered else rows)["rows"]
+            )
+            if latest
+            else {}
         )
         for row in rows:
             row.changed_fields = field_labels(changes.get(row.control.ref, ()))
