@@ -78,6 +78,8 @@ class SoADocument:
     exported_at: str
     rows: list[dict]
     draft: bool = False
+    # For an approved version: SHA-256 of its snapshot, so a reader can check the file's rows.
+    digest: str = ""
     # For a draft: the newest approved version's label and the rows changed since it.
     approved_label: str = ""
     changes: list[dict] = field(default_factory=list)
@@ -90,6 +92,8 @@ class SoADocument:
             (_("Approved by"), self.approver),
             (_("Approved at"), self.approved_at),
         ]
+        if self.digest:
+            pairs.append((_("Snapshot digest (SHA-256)"), self.digest))
         if self.draft:
             pairs.append(
                 (
@@ -202,6 +206,7 @@ def soa_document(
         exported_at=_moment(timezone.now()),
         rows=[_display_row(r, variant_marks) for r in snapshot.get("rows", [])],
         draft=version is None,
+        digest=version.snapshot_sha256 if version is not None else "",
         approved_label=approved_label,
         changes=changes,
     )

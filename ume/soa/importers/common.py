@@ -5,6 +5,7 @@ DESIGN.md "Cross-cutting rules": bad input gets a clear, translated error and ch
 uploads are size- and type-checked; imports are all-or-nothing with a row-by-row report.
 """
 
+import bisect
 import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -84,6 +85,10 @@ class RowChange:
     after: str
 
 
+def _in_file_order(problem: "RowError") -> tuple[bool, int]:
+    return (problem.row_number is not None, problem.row_number or 0)
+
+
 @dataclass
 class RowError:
     row_number: int | None
@@ -138,10 +143,12 @@ class ImportPreview:
         return not self.errors
 
     def error(self, row_number: int | None, ref: str, message: str) -> None:
-        self.errors.append(RowError(row_number, ref, message))
+        # In row order whichever check found it (file-level problems first), as the user
+        # reads the file; problems of one row stay in the order found.
+        bisect.insort(self.errors, RowError(row_number, ref, message), key=_in_file_order)
 
     def warn(self, row_number: int | None, ref: str, message: str) -> None:
-        self.warnings.append(RowError(row_number, ref, message))
+        bisect.insort(self.warnings, RowError(row_number, ref, message), key=_in_file_order)
 
     def expired(self, now: datetime | None = None) -> bool:
         created = datetime.fromisoformat(self.created_at)

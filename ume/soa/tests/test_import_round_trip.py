@@ -67,6 +67,18 @@ def test_formula_cells_are_reported_by_cell_and_nothing_is_read(soa, japanese):
     assert preview.changes == {}  # all or nothing: the plain edit of 5.5 waits too
 
 
+def test_errors_are_listed_in_row_order_whichever_check_found_them(soa, japanese):
+    # The formula check runs over the whole sheet before the rows are read: its error for a
+    # late row must not come before a bad value in an earlier row.
+    upload = edited(
+        soa,
+        {"5.2": {"備考": "あ" * 20_000}, "8.34": {"備考": "=TODAY()"}, "5.9": {"備考": "x" * 3000}},
+    )
+    preview = preview_2022(soa=soa, uploaded=upload)
+    rows = [e.row_number for e in preview.errors]
+    assert len(rows) == 3 and rows == sorted(rows), rows
+
+
 def test_text_that_looks_like_a_formula_comes_back_unchanged(soa, world):
     row = soa.rows.get(control__ref="8.9")
     services.soa_row_update(
