@@ -84,3 +84,22 @@ def test_phone_width_collapses_the_sidebar_behind_the_toggler(
     # Nothing is wider than the phone screen.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
+
+
+def test_the_soa_table_fits_a_laptop_in_both_languages(page, live_server, world, catalogue):
+    """At 1366 px every column of the SoA table, up to its Edit buttons, is on screen without
+    scrolling sideways: English headers are long, Japanese ones must not break mid-word."""
+    from ume.core.choices import Role
+    from ume.soa import services
+
+    services.soa_get_or_create(actor=world[Role.ADMIN], scope=world.hq)
+    login(page, live_server, "admin@example.jp", PASSWORD)
+    for language in ("en", "ja"):
+        with page.expect_navigation():
+            page.get_by_test_id(f"lang-{language}").click()
+        page.goto(f"{live_server.url}/soa/{world.hq.pk}/")
+        table = page.locator(".ume-soa").first
+        expect(table).to_be_visible()
+        sizes = table.evaluate("t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]")
+        assert sizes[0] <= sizes[1], (language, sizes)
+        expect(page.get_by_test_id("edit-5.1")).to_be_in_viewport()
