@@ -76,16 +76,9 @@ class AuditEntryFilter(filters.FilterSet):
         return queryset.filter(at__lt=local_midnight(value + dt.timedelta(days=1)))
 
     def with_exports(self, queryset, name, value):
-        """Exports are audited, but listed only when asked for, so that they do not bury the
-        changes (canonical JSON: no spaces)."""
-        from .audit_display import export_event_names
+        from .selectors import without_exports
 
-        if value:
-            return queryset
-        exported = Q()
-        for event in export_event_names():
-            exported |= Q(changes__contains=f'"event":"{event}"')
-        return queryset.exclude(Q(action=AuditAction.EVENT) & exported)
+        return queryset if value else without_exports(queryset)
 
     def by_model(self, queryset, name, value):
         """Entries about the chosen record type, written under its current or former labels."""

@@ -5,7 +5,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from .audit_labels import labels_of
-from .choices import Role
+from .choices import AuditAction, Role
 from .models import (
     AuditEntry,
     Department,
@@ -115,6 +115,17 @@ def audit_entry_list(*, actor: User, organisation: Organisation) -> QuerySet[Aud
     if visible is not None:
         qs = qs.filter(scope_id__in=visible)
     return qs.order_by("-seq")
+
+
+def without_exports(entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    """Entries other than exports: exports are audited, but a list of changes leaves them out
+    unless asked, so that they do not bury the changes (canonical JSON: no spaces)."""
+    from .audit_display import export_event_names
+
+    exported = Q()
+    for event in export_event_names():
+        exported |= Q(changes__contains=f'"event":"{event}"')
+    return entries.exclude(Q(action=AuditAction.EVENT) & exported)
 
 
 def record_history(*, actor: User, obj) -> QuerySet[AuditEntry]:

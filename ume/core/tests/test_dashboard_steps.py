@@ -52,3 +52,22 @@ def test_a_past_certificate_date_is_marked_expired(world, catalogue, admin_clien
     badge = re.search(rf'data-testid="certificate-{world.hq.pk}">([^<]*)<', page).group(1)
     assert badge == f"認証の有効期限切れ（{past:%Y/%m/%d}）"
     assert f"本社 認証の有効期限（{past:%Y/%m/%d}）が過ぎています" in steps(admin_client)
+
+
+def test_recent_changes_leave_out_exports(world, admin_client, japanese):
+    from ume.core.audit import record_event
+
+    admin = world[Role.ADMIN]
+    for _ in range(9):  # more exports than the panel lists
+        record_event(
+            organisation_id=world.org.pk,
+            name="audit_exported",
+            details={"format": "csv"},
+            actor=admin,
+        )
+    world.hq.name = "本社（東京）"
+    world.hq.save()
+    page = admin_client.get(reverse("core:dashboard")).content.decode()
+    recent = page.split("最近の変更", 1)[1]
+    assert "本社（東京）" in recent
+    assert "監査証跡の書き出し" not in recent and "audit_exported" not in recent

@@ -12,7 +12,7 @@ from ..permissions import (
     VIEW_DASHBOARD,
 )
 from ..policies import can
-from ..selectors import audit_entry_list, login_summary, scope_list
+from ..selectors import audit_entry_list, login_summary, scope_list, without_exports
 from .base import PageView
 
 
@@ -34,7 +34,7 @@ class DashboardView(PageView):
             next_steps=next_steps(user, org, scopes, today),
             login=login_summary(user=user),
             recent=list(
-                audit_entry_list(actor=user, organisation=org)
+                without_exports(audit_entry_list(actor=user, organisation=org))
                 .select_related(None)
                 .only("seq", "at", "actor_label", "action", "model_label", "object_repr")[:8]
             ),

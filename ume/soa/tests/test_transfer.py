@@ -152,7 +152,7 @@ def test_every_format_of_an_approved_version_carries_its_snapshot_digest(soa, wo
     wb, _ws = sheet_of(soa_xlsx(soa=soa, version=version))
     assert (
         dict(wb[_("Information")].iter_rows(values_only=True))[
-            "スナップショットのダイジェスト（SHA-256）"
+            "承認内容のハッシュ値（SHA-256）"
         ]
         == digest
     )
