@@ -82,9 +82,15 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["UME_MEDIA_ROOT"] = str(tmp / "media")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ume.settings.test")
 
+    import gc
+
     import django
 
     django.setup()
+    # As ume/wsgi.py does for a served process: what is loaded at start is frozen out of the
+    # collector's generations.
+    gc.collect()
+    gc.freeze()
     from django.conf import settings
     from django.db import OperationalError, connection
 

@@ -1,5 +1,6 @@
 """Runs, percentiles, the printed result table and query plans of the slowest queries."""
 
+import gc
 import math
 import time
 import unicodedata
@@ -34,7 +35,14 @@ class Result:
 def measure(name: str, fn: Callable[[], int | None], *, runs: int, warmups: int = 0) -> Result:
     """Call ``fn`` ``warmups`` times untimed, then ``runs`` times timed. ``fn`` returns the number
     of rows it produced (that of the last run is reported). Queries are those of the last run;
-    the slowest of them is kept for ``--explain``."""
+    the slowest of them is kept for ``--explain``.
+
+    What the bench has seeded and warmed up is frozen out of the garbage collector's
+    generations first, as a served process freezes what it loaded (ume/wsgi.py): a server does
+    not hold the bench's fixtures, and full collections walking them would be measured as the
+    page's time."""
+    gc.collect()
+    gc.freeze()
     for _ in range(warmups):
         fn()
     times: list[float] = []

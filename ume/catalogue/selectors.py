@@ -34,6 +34,12 @@ def without_guidance(prefix: str = "") -> list[str]:
     return [prefix + name for name in GUIDANCE_FIELDS]
 
 
+def control_titles() -> QuerySet[Control]:
+    """Controls with what a badge or a list shows (number and titles), for another app's
+    prefetch; the guidance stays in the database."""
+    return Control.objects.only("id", "ref", "sort_key", "theme", "title_ja", "title_en")
+
+
 def control_list(
     *,
     actor,

@@ -1,7 +1,8 @@
 """Reads of measures and evidence files, limited to what the actor may see."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
+from ume.catalogue.selectors import control_titles
 from ume.core.models import Organisation, Scope
 from ume.core.policies import can
 from ume.core.roles import visible_scope_ids
@@ -35,7 +36,7 @@ def measure_list(
     return (
         qs.select_related("owner", "scope")
         .only(*LIST_FIELDS)
-        .prefetch_related("controls")
+        .prefetch_related(Prefetch("controls", queryset=control_titles()))
         .order_by("title")
     )
 

@@ -151,9 +151,7 @@ def test_every_format_of_an_approved_version_carries_its_snapshot_digest(soa, wo
     assert len(digest) == 64
     wb, _ws = sheet_of(soa_xlsx(soa=soa, version=version))
     assert (
-        dict(wb[_("Information")].iter_rows(values_only=True))[
-            "承認内容のハッシュ値（SHA-256）"
-        ]
+        dict(wb[_("Information")].iter_rows(values_only=True))["承認内容のハッシュ値（SHA-256）"]
         == digest
     )
     doc = Document(io.BytesIO(soa_docx(soa=soa, version=version)))
