@@ -46,3 +46,16 @@ class FastSelect(forms.Select):
             _attrs(widget["attrs"]),
             SafeString("".join(options)),
         )
+
+
+class FastSelectsMixin:
+    """A form whose plain selects render as FastSelect (same markup, one pass)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                widget = FastSelect(attrs=field.widget.attrs)
+                widget.choices = field.widget.choices
+                widget.is_required = field.widget.is_required
+                field.widget = widget

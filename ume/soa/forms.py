@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ume.catalogue.choices import Level
 from ume.core.forms import VersionedModelForm
 from ume.core.validators import MULTI_LINE
+from ume.core.widgets import FastSelectsMixin
 from ume.measures.models import Measure
 
 from .choices import ImplementationStatus, InclusionReason
@@ -85,7 +86,7 @@ class SoARowForm(VersionedModelForm):
         return data
 
 
-class BulkEditForm(forms.Form):
+class BulkEditForm(FastSelectsMixin, forms.Form):
     """The same values for the rows ticked in the SoA table; empty fields are left alone."""
 
     applicable = forms.ChoiceField(
@@ -138,7 +139,7 @@ class ApproveForm(forms.Form):
     )
 
 
-class RowFilterForm(forms.Form):
+class RowFilterForm(FastSelectsMixin, forms.Form):
     from ume.catalogue.choices import Theme
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)

@@ -77,3 +77,19 @@ def test_table_rows_show_the_empty_text():
     table = _Table([], empty_text="まだありません")
     html = Template("{% load ume %}{% table_rows table %}").render(Context({"table": table}))
     assert html == '<tr><td colspan="3">まだありません</td></tr>'
+
+
+def test_fast_selects_mixin_swaps_plain_selects_only():
+    from ume.core.widgets import FastSelectsMixin
+
+    class Plain(forms.Form):
+        pick = forms.ChoiceField(choices=CHOICES, required=False)
+        many = forms.MultipleChoiceField(choices=[("a", "A")], required=False)
+
+    class Fast(FastSelectsMixin, Plain):
+        pass
+
+    fast, plain = Fast(initial={"pick": "osaka"}), Plain(initial={"pick": "osaka"})
+    assert isinstance(fast.fields["pick"].widget, FastSelect)
+    assert not isinstance(fast.fields["many"].widget, FastSelect)
+    assert _compact(str(fast["pick"])) == _compact(str(plain["pick"]))
