@@ -174,7 +174,7 @@ def test_suggestions_answer_people_typing_at_the_same_time(page, live_server, wo
     assert statuses == [200] * 6, statuses
 
 
-def test_typing_while_a_suggestion_request_runs_aborts_nothing(page, live_server, world):
+def test_typing_while_a_suggestion_request_runs_aborts_nothing(page, live_server, world, catalogue):
     """A pause in typing sends the text for suggestions; typing on while that request still
     runs queues the newer text instead of aborting the running request (which htmx reports
     as an ``htmx:sendAbort`` error in the console)."""
