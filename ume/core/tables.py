@@ -3,6 +3,8 @@
 import datetime as dt
 
 import django_tables2 as tables
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,21 @@ from .models import AuditEntry, Department, Scope, User
 
 # django-tables2 ships no Japanese catalogue: the words of its pagination, in Ume's.
 PAGINATION_WORDS = (gettext_noop("previous"), gettext_noop("next"))
+
+
+class TemplateColumn(tables.TemplateColumn):
+    """A cell from a template file, rendered with the page's context (already processed: it
+    holds ``csrf_token`` and the context processors' values). django-tables2 passes the request
+    instead, which runs every context processor again for every cell (half of the audit
+    trail's time)."""
+
+    def render(self, record, table, value, bound_column, **kwargs):
+        parent = getattr(table, "context", None) or Context()
+        cell = self.get_context_data(
+            record=record, table=table, value=value, bound_column=bound_column, **kwargs
+        )
+        with parent.update(cell):
+            return get_template(self.template_name).render(parent.flatten())
 
 
 class DateTimeColumn(tables.Column):
@@ -110,7 +127,7 @@ class AuditEntryTable(tables.Table):
     action = tables.Column(verbose_name=_("operation"))
     model_label = tables.Column(verbose_name=_("record type"))
     object_repr = tables.Column(verbose_name=_("record"))
-    changes = tables.TemplateColumn(
+    changes = TemplateColumn(
         template_name="core/partials/audit_changes.html", verbose_name=_("changes"), orderable=False
     )
 
@@ -158,7 +175,7 @@ class ApiTokenTable(tables.Table):
     expires_at = DateTimeColumn(verbose_name=_("expires at"), format="%Y/%m/%d %H:%M")
     last_used_at = DateTimeColumn(verbose_name=_("last used"), format="%Y/%m/%d %H:%M")
     status = tables.Column(empty_values=(), orderable=False, verbose_name=_("status"))
-    actions = tables.TemplateColumn(
+    actions = TemplateColumn(
         template_name="core/partials/api_token_revoke.html", verbose_name="", orderable=False
     )
 

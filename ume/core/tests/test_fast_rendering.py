@@ -93,3 +93,52 @@ def test_fast_selects_mixin_swaps_plain_selects_only():
     assert isinstance(fast.fields["pick"].widget, FastSelect)
     assert not isinstance(fast.fields["many"].widget, FastSelect)
     assert _compact(str(fast["pick"])) == _compact(str(plain["pick"]))
+
+
+CALLS = {"n": 0}
+
+
+def counting_processor(request):
+    CALLS["n"] += 1
+    return {}
+
+
+@pytest.mark.django_db
+def test_template_cells_reuse_the_page_context(admin_client, world, settings):
+    """A cell rendered from a template file (the audit trail's changes, the token's revoke
+    form) does not run the context processors again: they ran once for the page."""
+    from django.urls import reverse
+
+    from ume.core.choices import Role
+    from ume.core.models import ApiToken
+
+    templates = [dict(t) for t in settings.TEMPLATES]
+    templates[0]["OPTIONS"] = {
+        **templates[0]["OPTIONS"],
+        "context_processors": [
+            *templates[0]["OPTIONS"]["context_processors"],
+            f"{__name__}.counting_processor",
+        ],
+    }
+    settings.TEMPLATES = templates
+    world.hq.name = "本社（東京）"
+    world.hq.save()  # entries for the trail's rows
+    CALLS["n"] = 0
+    page = admin_client.get(reverse("core:audit_list")).content.decode()
+    # once for the page, once for the table template: not once per row
+    assert page.count("<tr") > 5 and CALLS["n"] <= 2
+    # the revoke form in a template cell still carries the page's CSRF token
+    ApiToken.objects.create(
+        user=world[Role.ADMIN],
+        organisation=world.org,
+        name="CI",
+        key_prefix="ume_x",
+        key_digest="x" * 64,
+        expires_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC),
+    )
+    tokens = admin_client.get(reverse("core:api_token_list")).content.decode()
+    assert re.search(
+        r'data-confirm="[^"]*CI[^"]*"><input type="hidden" name="csrfmiddlewaretoken" value="\w+">',
+        tokens,
+    )
+    assert 'name="next" value="/organisation/api-tokens/"' in tokens
