@@ -259,3 +259,16 @@ def test_an_export_is_recorded_with_its_record_details_and_actor(world, other_wo
             actor=admin, organisation=world.org, name="soa_export", obj=other_world.hq
         )
     assert refused.value.messages == ["The record belongs to another organization."]
+
+
+def test_an_object_of_no_organisation_is_denied_not_an_error(world):
+    """Default deny: a permission checked against something that belongs to no organisation
+    (no ``organisation_id``) is refused, whatever the user's roles."""
+    from ume.core.permissions import CHANGE_SCOPE
+    from ume.core.policies import target_of
+
+    class Stray:
+        scope_id = None
+
+    assert target_of(Stray()) == (None, None)
+    assert can(world[Role.ADMIN], CHANGE_SCOPE, Stray()) is False
