@@ -8,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 
 from ume.core.api.views import OrgViewSet
 
-from .. import selectors
+from .. import ranking, selectors
 from ..models import Control
 from ..permissions import VIEW_CONTROL
 from .serializers import ControlDetailSerializer, ControlSerializer
@@ -29,7 +29,12 @@ def _text(params, name: str) -> str:
     list=extend_schema(
         parameters=[
             OpenApiParameter(
-                "q", str, description="Search (Japanese variants and inflections match)"
+                "q",
+                str,
+                description=(
+                    "Search (Japanese variants and inflections match); the results come most "
+                    "relevant first, as on the catalogue page"
+                ),
             ),
             OpenApiParameter("theme", str),
             OpenApiParameter("new_in_2022", bool),
@@ -52,13 +57,16 @@ class ControlViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSe
     def select(self):
         params = self.request.query_params
         new = params.get("new_in_2022")
-        return selectors.control_list(
+        query = _text(params, "q")[:200]
+        controls = selectors.control_list(
             actor=self.request.user,
             organisation=self.organisation,
-            query=_text(params, "q")[:200],
+            query=query,
             theme=_text(params, "theme"),
             new_in_2022=None if new is None else new.lower() in ("1", "true"),
         )
+        # At most the 93 controls: ranked in memory, then paginated as a list.
+        return ranking.rank(controls, query) if query.strip() else controls
 
     def get_object(self):
         control = selectors.control_get(

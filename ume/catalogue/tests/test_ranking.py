@@ -116,3 +116,10 @@ def test_missing_or_unknown_keywords_are_reported():
     assert "8.5: keywords.ja missing or empty" in errors
     assert "9.9: keywords for an unknown control" in errors
     assert "5.1: keywords.ja missing or empty" in errors
+
+
+def test_api_search_is_ranked_like_the_page(admin_client, catalogue):
+    listing = admin_client.get("/api/v1/controls/", {"q": "クラウド"}).json()
+    assert listing["count"] > 10 and listing["results"][0]["ref"] == "5.23"
+    plain = admin_client.get("/api/v1/controls/", {"theme": "people"}).json()
+    assert [c["ref"] for c in plain["results"]][:2] == ["6.1", "6.2"]  # number order
