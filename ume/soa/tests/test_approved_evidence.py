@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from docx import Document
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from ume.core.choices import Role
 from ume.soa import services
 from ume.soa.domain import COMPARED, row_differences, snapshot_of
-from ume.soa.exports import soa_docx, soa_pdf
+from ume.soa.exports import soa_docx, soa_pdf, soa_xlsx
 from ume.soa.tests.helpers import give_reasons
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +174,22 @@ def test_approval_is_refused_while_an_included_control_has_no_reason(
     edit(world, soa, "5.3", reasons=["business"])
     edit(world, soa, "8.12", reasons=["legal", "contract"])
     assert approve(world, soa).number == 1
+
+
+def test_every_format_of_an_approved_version_carries_its_snapshot_digest(soa, world, japanese):
+    give_reasons(soa)
+    version = services.soa_approve(actor=world[Role.ADMIN], soa=soa, comment="")
+    digest = version.snapshot_sha256
+    assert len(digest) == 64
+    wb = load_workbook(io.BytesIO(soa_xlsx(soa=soa, version=version)))
+    assert (
+        dict(wb[_("Information")].iter_rows(values_only=True))["承認内容のハッシュ値（SHA-256）"]
+        == digest
+    )
+    doc = Document(io.BytesIO(soa_docx(soa=soa, version=version)))
+    assert digest in [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    reader = PdfReader(io.BytesIO(soa_pdf(soa=soa, version=version)))
+    assert digest in "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+    # a draft has no digest to show: it is not a fixed record
+    draft = Document(io.BytesIO(soa_docx(soa=soa)))
+    assert digest not in [c.text for t in draft.tables for r in t.rows for c in r.cells]
