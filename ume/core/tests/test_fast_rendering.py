@@ -142,3 +142,10 @@ def test_template_cells_reuse_the_page_context(admin_client, world, settings):
         tokens,
     )
     assert 'name="next" value="/organisation/api-tokens/"' in tokens
+
+
+def test_spreadsheet_times_are_japan_time():
+    from ume.core.exports.sheets import xlsx_value
+
+    aware = dt.datetime(2026, 1, 1, 15, 30, tzinfo=dt.UTC)
+    assert xlsx_value(aware) == dt.datetime(2026, 1, 2, 0, 30)

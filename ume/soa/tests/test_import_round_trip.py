@@ -91,3 +91,38 @@ def test_text_that_looks_like_a_formula_comes_back_unchanged(soa, world):
     assert preview.errors == [] and preview.changes == {}
     preview = preview_2022(soa=soa, uploaded=edited(soa, {"8.9": {"備考": "-5 件を確認"}}))
     assert preview.changes == {"8.9": {"notes": "-5 件を確認"}}
+
+
+def test_a_new_level_with_its_own_example_keeps_that_example(soa, world):
+    # 8.9 is at 梅 with example 梅1; the file moves it to 松 and names the example 松1: the
+    # example is the file's, not dropped because the old one belonged to another level.
+    row = soa.rows.select_related("control").get(control__ref="8.9")
+    ume1 = row.control.variants.get(key="ume1")
+    services.soa_row_update(
+        actor=world[Role.ADMIN],
+        row=row,
+        version=row.version,
+        data={"current_level": "ume", "current_variant": ume1},
+    )
+    upload = edited(soa, {"8.9": {"現在レベル": "松", "実装概要（事例）": "松1"}})
+    preview = preview_2022(soa=soa, uploaded=upload)
+    assert preview.errors == []
+    assert preview.changes["8.9"] == {"current_level": "matsu", "current_variant": "matsu1"}
+
+
+def test_problems_of_the_whole_file_come_before_those_of_rows():
+    from ume.soa.importers.common import ImportPreview
+
+    preview = ImportPreview(format="2022", soa_id=1)
+    preview.error(5, "5.3", "row five")
+    preview.error(None, "", "the file")
+    preview.error(2, "5.1", "row two")
+    preview.warn(7, "", "later")
+    preview.warn(None, "", "file-wide")
+    assert [e.message for e in preview.errors] == ["the file", "row two", "row five"]
+    assert [w.message for w in preview.warnings] == ["file-wide", "later"]
+
+
+def test_a_formula_error_names_no_control(soa, japanese):
+    preview = preview_2022(soa=soa, uploaded=edited(soa, {"5.2": {"備考": "=A3&B3"}}))
+    assert [(e.row_number, e.ref) for e in preview.errors] == [(3, "")]
