@@ -149,3 +149,22 @@ def test_spreadsheet_times_are_japan_time():
 
     aware = dt.datetime(2026, 1, 1, 15, 30, tzinfo=dt.UTC)
     assert xlsx_value(aware) == dt.datetime(2026, 1, 2, 0, 30)
+
+
+@pytest.mark.django_db
+def test_table_pagination_is_labelled_in_the_users_language(admin_client, world, japanese):
+    from django.urls import reverse
+
+    from ume.core.audit import record_event
+    from ume.core.choices import Role
+
+    for _ in range(55):  # more than one page
+        record_event(
+            organisation_id=world.org.pk,
+            name="audit_exported",
+            details={"format": "csv"},
+            actor=world[Role.ADMIN],
+        )
+    page = admin_client.get(reverse("core:audit_list"), {"exports": "on"}).content.decode()
+    assert 'aria-label="表のページ"' in page and "Table navigation" not in page
+    assert "前へ" in page or "次へ" in page
