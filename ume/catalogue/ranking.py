@@ -16,7 +16,6 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
 
 from django.db.models import Count, Q
 from django.utils.html import escape, format_html, format_html_join
@@ -40,7 +39,7 @@ def rank(controls: Iterable[Control], query: str) -> list[Control]:
         return controls
     idf = _idf(lang, terms)
     for control in controls:
-        head, body = _head(control, lang), _body(control, lang)
+        head, body = search.head(control, lang), _body(control, lang)
         score = 0.0
         for term in terms:
             found = body.count(term)
@@ -66,20 +65,8 @@ def _idf(lang: str, terms: list[str]) -> dict[str, float]:
     return {t: math.log((total + 1) / (counts[f"t{i}"] + 0.5)) for i, t in enumerate(terms)}
 
 
-def _head(control: Control, lang: str) -> str:
-    if lang == "ja":
-        return _normalised("\n".join([control.title_ja, *control.aliases_ja, *control.keywords_ja]))
-    return "\n".join([control.title_en, *control.keywords_en]).casefold()
-
-
 def _body(control: Control, lang: str) -> str:
     return control.search_ja if lang == "ja" else control.search_en
-
-
-@lru_cache(maxsize=512)
-def _normalised(text: str) -> str:
-    # Reference data through a pure function: the memo holds no state that could go stale.
-    return search.normalise(text)
 
 
 def _texts(control: Control, lang: str) -> list[str]:
@@ -131,8 +118,7 @@ def snippet(control: Control, lang: str, terms: list[str]) -> SafeString:
 def _keywords(control: Control, lang: str, terms: list[str]) -> SafeString:
     """The search keywords that matched, when no guidance sentence did."""
     words = control.keywords_ja if lang == "ja" else control.keywords_en
-    fold = _normalised if lang == "ja" else str.casefold
-    found = [w for w in words if any(t in fold(w) for t in terms)]
+    found = [w for w in words if any(t in search.fold(w, lang) for t in terms)]
     if not found:
         return mark_safe("")
     marked = format_html_join(

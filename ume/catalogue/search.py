@@ -7,7 +7,7 @@ match their dictionary form (「削除する」)."""
 import re
 import threading
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 # Parts of speech that carry meaning; particles, auxiliaries and symbols are dropped from terms.
 CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞"}
@@ -54,6 +54,28 @@ def normalise(text: str) -> str:
     if not text.strip():
         return ""
     return "".join(m.normalized_form() for m in _tokenizer().tokenize(text, _mode())).casefold()
+
+
+def head(control, lang: str) -> str:
+    """What a control is known by (title, aliases, search keywords) in the form of its indexed
+    text. A word found here weighs more than one found only in the guidance, in suggestions
+    and in search alike."""
+    if lang == "ja":
+        return fold("\n".join([control.title_ja, *control.aliases_ja, *control.keywords_ja]), lang)
+    return fold("\n".join([control.title_en, *control.keywords_en]), lang)
+
+
+def fold(text: str, lang: str) -> str:
+    """Reference text in the form of the index: normalised for Japanese, case-folded for
+    English."""
+    return _normalised(text) if lang == "ja" else text.casefold()
+
+
+@lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    # Reference data (titles, keywords) through a pure function: the memo holds no state that
+    # could go stale (DESIGN.md "Beyond one machine").
+    return normalise(text)
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:

@@ -138,16 +138,11 @@ def suggest_controls(text: str, *, limit: int = 5) -> list[Suggestion]:
     )
     controls = list(Control.objects.only(*fields).order_by("sort_key"))
     if japanese:
-        docs = [
-            _Doc(c.search_ja, _normalised_title(_head_ja(c)), frozenset(c.terms)) for c in controls
-        ]
+        docs = [_Doc(c.search_ja, search.head(c, "ja"), frozenset(c.terms)) for c in controls]
         matcher: _Matcher = _contains_japanese
         terms = _expand(words, docs)
     else:
-        docs = [
-            _Doc(c.search_en, "\n".join([c.title_en, *c.keywords_en]).casefold(), frozenset())
-            for c in controls
-        ]
+        docs = [_Doc(c.search_en, search.head(c, "en"), frozenset()) for c in controls]
         matcher = _contains_english
         terms = [_Term(w, (w,), 1.0) for w in words]
     scored = _score(controls, docs, terms, matcher, _Shown(text))
@@ -291,14 +286,3 @@ def _english_pattern(stem: str) -> re.Pattern[str]:
 def _contains_english(needle: str, text: str, words: frozenset[str]) -> bool:
     """An English stem at the start of a word (「log」 must not match 「catalogue」)."""
     return _english_pattern(needle).search(text) is not None
-
-
-def _head_ja(control: Control) -> str:
-    return "\n".join([control.title_ja, *control.aliases_ja, *control.keywords_ja])
-
-
-@lru_cache(maxsize=512)
-def _normalised_title(title: str) -> str:
-    # Titles are reference data and ``normalise`` is a pure function of its input: the memo
-    # holds no mutable state (DESIGN.md "Beyond one machine").
-    return search.normalise(title)
