@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -89,24 +89,27 @@ def _check_text(values: dict[str, Any], errors: dict[str, str]) -> None:
             )
 
 
+def loaded_rows(soa: StatementOfApplicability) -> QuerySet[SoARow]:
+    """The SoA's rows in control order with what a row shows and a snapshot holds: the control
+    (without its guidance), the implementation example, measures and evidence."""
+    return (
+        SoARow.objects.filter(soa=soa)
+        .select_related("control", "current_variant")
+        .defer(*without_guidance("control__"))
+        .prefetch_related(
+            Prefetch("measures", queryset=measure_summaries()),
+            Prefetch("evidence_files", queryset=evidence_summaries()),
+        )
+        .order_by("control__sort_key")
+    )
+
+
 def snapshot_of(soa: StatementOfApplicability, rows=None) -> dict:
     """Every row as approved: control, decisions, levels, measures and evidence hashes.
 
-    ``rows``: all of the SoA's rows, already loaded in control order with their control,
-    variant, measures and evidence (the SoA page has them); read from the database if None."""
-    rows = (
-        rows
-        if rows is not None
-        else (
-            soa.rows.select_related("control", "current_variant")
-            .defer(*without_guidance("control__"))
-            .prefetch_related(
-                Prefetch("measures", queryset=measure_summaries()),
-                Prefetch("evidence_files", queryset=evidence_summaries()),
-            )
-            .order_by("control__sort_key")
-        )
-    )
+    ``rows``: all of the SoA's rows as ``loaded_rows`` gives them, when the caller has them
+    already (the SoA page); read from the database if None."""
+    rows = loaded_rows(soa) if rows is None else rows
     out = []
     for r in rows:
         out.append(
@@ -133,6 +136,12 @@ def snapshot_of(soa: StatementOfApplicability, rows=None) -> dict:
             }
         )
     return {"scope": soa.scope.name, "organisation": soa.organisation.name, "rows": out}
+
+
+def changes_since(version, soa: StatementOfApplicability, rows=None) -> dict[str, list[str]]:
+    """The rows of the draft that differ from approved ``version``: ref → changed fields
+    (``rows`` as for ``snapshot_of``)."""
+    return row_differences(version.snapshot["rows"], snapshot_of(soa, rows)["rows"])
 
 
 def snapshot_digest(snapshot: dict) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from ume.core.next_steps import Step
 from ume.core.policies import can
 
-from .domain import row_differences, snapshot_of
+from .domain import changes_since
 from .models import StatementOfApplicability
 from .permissions import APPROVE_SOA, CHANGE_SOA
 
@@ -58,7 +58,7 @@ def _steps(scope, soa, edits: bool, approves: bool) -> list[Step]:
             steps.append(Step(_("Approve the first version."), approve, scope.name))
         return steps
     latest = soa.versions.get(number=soa.approved)
-    changed = len(row_differences(latest.snapshot["rows"], snapshot_of(soa)["rows"]))
+    changed = len(changes_since(latest, soa))
     if changed:
         steps.append(
             Step(

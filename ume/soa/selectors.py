@@ -3,14 +3,14 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from ume.catalogue.choices import LEVEL_RANK, Theme
-from ume.catalogue.selectors import without_guidance
 from ume.core.models import Scope
 from ume.core.policies import can
-from ume.measures.selectors import evidence_summaries, measure_summaries
+from ume.measures.selectors import evidence_summaries
 
+from .domain import loaded_rows
 from .models import SoARow, SoAVersion, StatementOfApplicability
 from .permissions import VIEW_SOA
 
@@ -28,17 +28,7 @@ def soa_get(*, actor, scope: Scope) -> StatementOfApplicability | None:
 def soa_row_list(*, actor, soa: StatementOfApplicability) -> QuerySet[SoARow]:
     if not can(actor, VIEW_SOA, soa.scope):
         return SoARow.objects.none()
-    return (
-        SoARow.objects.filter(soa=soa)
-        .select_related("control", "current_variant")
-        .defer(*without_guidance("control__"))
-        .prefetch_related(
-            Prefetch("measures", queryset=measure_summaries()),
-            Prefetch("evidence_files", queryset=evidence_summaries()),
-        )
-        .annotate(measure_count=Count("measures", distinct=True))
-        .order_by("control__sort_key")
-    )
+    return loaded_rows(soa).annotate(measure_count=Count("measures", distinct=True))
 
 
 def filter_rows(

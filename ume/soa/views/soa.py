@@ -14,7 +14,7 @@ from ume.core.views.base import PageView, PolicyMixin, ServiceFormView
 from ume.measures import selectors as measure_selectors
 
 from .. import selectors, services
-from ..domain import field_labels, level_gap, row_differences, snapshot_of
+from ..domain import changes_since, field_labels, level_gap
 from ..forms import ApproveForm, BulkEditForm, RowFilterForm, SoARowForm
 from ..models import SoARow
 from ..permissions import APPROVE_SOA, CHANGE_SOA, VIEW_SOA
@@ -89,10 +89,10 @@ class SoADetailView(ScopeMixin, PageView):
             return ctx
         form = RowFilterForm(self.request.GET or None)
         data = form.cleaned_data if form.is_valid() else {}
+        filters = {k: data.get(k, "") for k in ("theme", "status", "applicable", "gap", "q")}
         rows = list(
             selectors.filter_rows(
-                selectors.soa_row_list(actor=self.request.user, soa=soa),
-                **{k: data.get(k, "") for k in ("theme", "status", "applicable", "gap", "q")},
+                selectors.soa_row_list(actor=self.request.user, soa=soa), **filters
             )
         )
         for row in rows:
@@ -101,13 +101,8 @@ class SoADetailView(ScopeMixin, PageView):
         latest = versions[0] if versions else None
         # Every change to a row since the newest approval, whatever it was: the approved
         # version is the evidence, so the page says how far the draft has moved from it.
-        filtered = any(data.get(k) for k in ("theme", "status", "applicable", "gap", "q"))
         changes = (
-            row_differences(
-                latest.snapshot["rows"], snapshot_of(soa, None if filtered else rows)["rows"]
-            )
-            if latest
-            else {}
+            changes_since(latest, soa, None if any(filters.values()) else rows) if latest else {}
         )
         for row in rows:
             row.changed_fields = field_labels(changes.get(row.control.ref, ()))
