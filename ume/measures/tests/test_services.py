@@ -51,6 +51,19 @@ def messages_of(refused) -> dict[str, list[str]] | list[str]:
     return error.message_dict if hasattr(error, "error_dict") else error.messages
 
 
+def refused_upload(world, name: str, content: bytes) -> dict[str, list[str]] | list[str]:
+    """The messages (in English) of an administrator's upload of ``name`` to 本社, which must
+    be refused."""
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        services.evidence_upload(
+            actor=world[Role.ADMIN],
+            organisation=world.org,
+            scope=world.hq,
+            uploaded=upload(name, content),
+        )
+    return messages_of(refused)
+
+
 def test_a_role_in_both_scopes_moves_a_measure_between_them(world):
     head = head_of(world, world.hq, world.dev)
     measure = services.measure_create(
@@ -95,14 +108,7 @@ def test_a_scoped_head_uploads_evidence_in_its_scope(world):
 )
 @override_settings(UME_EVIDENCE_MAX_BYTES=2 * MB)
 def test_refused_uploads_say_why_on_the_file_field_and_store_nothing(world, name, content, message):
-    with pytest.raises(ValidationError) as refused, translation.override("en"):
-        services.evidence_upload(
-            actor=world[Role.ADMIN],
-            organisation=world.org,
-            scope=world.hq,
-            uploaded=upload(name, content),
-        )
-    errors = messages_of(refused)
+    errors = refused_upload(world, name, content)
     assert list(errors) == ["file"]
     assert errors["file"][0].startswith(message)
     assert not EvidenceFile.objects.exists()
@@ -182,14 +188,7 @@ def test_files_whose_content_matches_their_extension_are_kept(world, name, conte
 def test_files_whose_content_does_not_match_their_extension_are_refused(
     world, name, content, found
 ):
-    with pytest.raises(ValidationError) as refused, translation.override("en"):
-        services.evidence_upload(
-            actor=world[Role.ADMIN],
-            organisation=world.org,
-            scope=world.hq,
-            uploaded=upload(name, content),
-        )
-    message = messages_of(refused)["file"][0]
+    message = refused_upload(world, name, content)["file"][0]
     suffix = name[name.rindex(".") :]
     assert message.startswith(f"The content of the file does not match its extension {suffix}")
     assert found in message
