@@ -15,7 +15,7 @@ from urllib.parse import unquote_plus
 
 from django.db import models
 from django.utils import formats, timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .audit_labels import field_label, model_for
@@ -115,7 +115,7 @@ def _ids(value) -> list:
 
 
 def _separator() -> str:
-    return "、" if (get_language() or "").startswith("ja") else ", "
+    return gettext(", ")  # 「、」 in Japanese (the catalogue's translation, as in the templates)
 
 
 class _Names:

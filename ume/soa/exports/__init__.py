@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from ume.catalogue.choices import Level
 
@@ -98,12 +98,10 @@ LEVEL_MARKS = {
 APPLICABILITY_LABELS = {True: gettext_lazy("Included"), False: gettext_lazy("Excluded")}
 
 
-def _is_japanese() -> bool:
-    return not (get_language() or "ja").startswith("en")
-
-
 def list_separator() -> str:
-    return "、" if _is_japanese() else ", "
+    """「、」 in Japanese, ", " in English: the catalogue's translation of ", " (the templates'
+    ``join:_(", ")`` reads the same entry)."""
+    return gettext(", ")
 
 
 def applicability_label(applicable: bool) -> str:
