@@ -23,28 +23,28 @@ class BenchError(RuntimeError):
     """The fixture or a page is wrong (not a slow figure: those are never asserted)."""
 
 
-def _get(client: Client, url: str):
+def get_ok(client: Client, url: str):
     response = client.get(url)
     if response.status_code != 200:
         raise BenchError(f"GET {url} answered {response.status_code}, expected 200")
     return response
 
 
-def _table_rows(html: bytes) -> int:
+def table_rows(html: bytes) -> int:
     body = html.split(b"<tbody", 1)[-1].split(b"</tbody>", 1)[0]
     return body.count(b"<tr")
 
 
-def _page(client: Client, url: str, counter: Callable[[bytes], int]) -> Callable[[], int]:
+def fetch_page(client: Client, url: str, counter: Callable[[bytes], int]) -> Callable[[], int]:
     def run() -> int:
-        return counter(_get(client, url).content)
+        return counter(get_ok(client, url).content)
 
     return run
 
 
-def _api(client: Client, url: str) -> Callable[[], int]:
+def fetch_api(client: Client, url: str) -> Callable[[], int]:
     def run() -> int:
-        return len(_get(client, url).json()["results"])
+        return len(get_ok(client, url).json()["results"])
 
     return run
 
@@ -115,8 +115,8 @@ def run(
     client = Client()
     client.force_login(fx.admin, backend="django.contrib.auth.backends.ModelBackend")
 
-    def page(name: str, url: str, counter: Callable[[bytes], int] = _table_rows) -> None:
-        done(measure(name, _page(client, url, counter), runs=runs, warmups=3))
+    def page(name: str, url: str, counter: Callable[[bytes], int] = table_rows) -> None:
+        done(measure(name, fetch_page(client, url, counter), runs=runs, warmups=3))
 
     if "dashboard" in groups:
         log("dashboard …")
@@ -139,12 +139,12 @@ def run(
     if "api" in groups:
         log("API …")
         api = reverse("auditentry-list")
-        done(measure("API audit-entries, page 1", _api(client, api), runs=runs, warmups=3))
+        done(measure("API audit-entries, page 1", fetch_api(client, api), runs=runs, warmups=3))
         after = max(fx.entries - 100, 0)
         done(
             measure(
                 f"API audit-entries, after_seq={after}",
-                _api(client, f"{api}?after_seq={after}"),
+                fetch_api(client, f"{api}?after_seq={after}"),
                 runs=runs,
                 warmups=3,
             )
@@ -166,7 +166,7 @@ def run(
         )
 
         def export() -> int:
-            response = _get(client, url)
+            response = get_ok(client, url)
             if not response["Content-Type"].startswith("text/csv"):
                 raise BenchError(
                     f"the export answered {response['Content-Type']}, not CSV "

@@ -20,6 +20,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from .cases import fetch_api, fetch_page, table_rows
 from .timing import Result, measure
 
 MEASURES = 20_000
@@ -71,25 +72,6 @@ def seed(fx, *, count: int, log: Callable[[str], None]) -> None:
     log(f"  {count:,} measures seeded in {time.perf_counter() - started:.1f} s")
 
 
-def _get(client: Client, url: str, count: Callable) -> Callable[[], int]:
-    def run() -> int:
-        response = client.get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
-        return count(response)
-
-    return run
-
-
-def _rows(response) -> int:
-    body = response.content.split(b"<tbody", 1)[-1].split(b"</tbody>", 1)[0]
-    return body.count(b"<tr")
-
-
-def _results(response) -> int:
-    return len(response.json()["results"])
-
-
 def run(fx, *, runs: int, log: Callable[[str], None], done: Callable[[Result], None]) -> None:
     seed(fx, count=MEASURES, log=log)
     client = Client()
@@ -97,16 +79,19 @@ def run(fx, *, runs: int, log: Callable[[str], None], done: Callable[[Result], N
     html, api = reverse("measures:measure_list"), reverse("measure-list")
     deep = MEASURES // PER_PAGE - 10
     pages = [
-        ("measures list, page 1", html, _rows),
-        (f"measures list, page {deep}", f"{html}?page={deep}", _rows),
-        ("measures list, q=バックアップ", f"{html}?{urlencode({'q': 'バックアップ'})}", _rows),
-        ("measures list, sort=-owner", f"{html}?sort=-owner", _rows),
-        ("API measures, page 1", api, _results),
-        (f"API measures, page {deep}", f"{api}?page={deep}", _results),
+        ("measures list, page 1", fetch_page(client, html, table_rows)),
+        (f"measures list, page {deep}", fetch_page(client, f"{html}?page={deep}", table_rows)),
+        (
+            "measures list, q=バックアップ",
+            fetch_page(client, f"{html}?{urlencode({'q': 'バックアップ'})}", table_rows),
+        ),
+        ("measures list, sort=-owner", fetch_page(client, f"{html}?sort=-owner", table_rows)),
+        ("API measures, page 1", fetch_api(client, api)),
+        (f"API measures, page {deep}", fetch_api(client, f"{api}?page={deep}")),
     ]
     log("measures list pages …")
-    for name, url, count in pages:
-        done(measure(name, _get(client, url, count), runs=runs, warmups=3))
+    for name, fetch in pages:
+        done(measure(name, fetch, runs=runs, warmups=3))
     done(concurrency(fx, client, [html, f"{html}?page={deep}", api], log=log))
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.test import Client
 from django.urls import reverse
 
+from .cases import fetch_page
 from .timing import Result, measure
 
 SEARCHES = [
@@ -71,16 +72,6 @@ def seed(fx, *, scopes: int = 10, per_row: int = 5, log: Callable[[str], None]) 
     return all_scopes
 
 
-def _get(client: Client, url: str, count: Callable[[bytes], int]) -> Callable[[], int]:
-    def run() -> int:
-        response = client.get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
-        return count(response.content)
-
-    return run
-
-
 def run(fx, *, runs: int, log: Callable[[str], None], done: Callable[[Result], None]) -> None:
     scopes = seed(fx, log=log)
     client = Client()
@@ -91,7 +82,7 @@ def run(fx, *, runs: int, log: Callable[[str], None], done: Callable[[Result], N
     done(
         measure(
             "SoA page (93 rows, 5 measures each)",
-            _get(client, reverse("soa:detail", args=[scope.pk]), rows),
+            fetch_page(client, reverse("soa:detail", args=[scope.pk]), rows),
             runs=runs,
             warmups=3,
         )
@@ -99,7 +90,7 @@ def run(fx, *, runs: int, log: Callable[[str], None], done: Callable[[Result], N
     done(
         measure(
             "SoA page, filtered (gap=level)",
-            _get(client, reverse("soa:detail", args=[scope.pk]) + "?gap=level", rows),
+            fetch_page(client, reverse("soa:detail", args=[scope.pk]) + "?gap=level", rows),
             runs=runs,
             warmups=3,
         )
@@ -107,7 +98,7 @@ def run(fx, *, runs: int, log: Callable[[str], None], done: Callable[[Result], N
     done(
         measure(
             "SoA gap page",
-            _get(client, reverse("soa:gap", args=[scope.pk]), len),
+            fetch_page(client, reverse("soa:gap", args=[scope.pk]), len),
             runs=runs,
             warmups=3,
         )
@@ -115,7 +106,7 @@ def run(fx, *, runs: int, log: Callable[[str], None], done: Callable[[Result], N
     done(
         measure(
             "API soa-rows (one scope)",
-            _get(client, reverse("soa-row-list") + f"?scope={scope.pk}", len),
+            fetch_page(client, reverse("soa-row-list") + f"?scope={scope.pk}", len),
             runs=runs,
             warmups=3,
         )
@@ -126,7 +117,7 @@ def run(fx, *, runs: int, log: Callable[[str], None], done: Callable[[Result], N
         done(
             measure(
                 f"SoA export {kind}",
-                _get(client, f"{export}?format={kind}", len),
+                fetch_page(client, f"{export}?format={kind}", len),
                 runs=max(3, runs // 6),
                 warmups=1,
             )
