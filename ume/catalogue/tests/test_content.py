@@ -9,7 +9,7 @@ from ume.catalogue import loader
 from ume.catalogue.choices import Level
 from ume.catalogue.models import Control, Control2013, LevelVariant, Proposal
 
-ANNEX = loader._read_json("annex-a-2022.json")["controls"]
+ANNEX = loader.read_annex()
 GUIDANCE = loader.read_guidance()
 PROPOSALS = loader.read_proposals()
 
