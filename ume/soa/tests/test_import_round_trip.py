@@ -79,7 +79,7 @@ def test_errors_are_listed_in_row_order_whichever_check_found_them(soa, japanese
     assert len(rows) == 3 and rows == sorted(rows), rows
 
 
-def test_text_that_looks_like_a_formula_comes_back_unchanged(soa, world):
+def test_text_that_looks_like_a_formula_comes_back_unchanged(soa, world, japanese):
     row = soa.rows.get(control__ref="8.9")
     services.soa_row_update(
         actor=world[Role.ADMIN],
@@ -93,7 +93,7 @@ def test_text_that_looks_like_a_formula_comes_back_unchanged(soa, world):
     assert preview.changes == {"8.9": {"notes": "-5 件を確認"}}
 
 
-def test_a_new_level_with_its_own_example_keeps_that_example(soa, world):
+def test_a_new_level_with_its_own_example_keeps_that_example(soa, world, japanese):
     # 8.9 is at 梅 with example 梅1; the file moves it to 松 and names the example 松1: the
     # example is the file's, not dropped because the old one belonged to another level.
     row = soa.rows.select_related("control").get(control__ref="8.9")
