@@ -8,6 +8,8 @@ from typing import Any, Protocol
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ume.core.models import Organisation, Scope, User
@@ -178,7 +180,16 @@ def _attach(target: EvidenceHolder, evidence: EvidenceFile) -> None:
     if target.organisation_id != evidence.organisation_id:
         raise ValidationError(_("The evidence belongs to another organization."))
     target.evidence_files.add(evidence)
-    target.save()  # a linked measure or row changed: approved SoA versions become stale
+    _touch(target)
+
+
+def _touch(target: EvidenceHolder) -> None:
+    """Mark the measure or row changed (approved SoA versions covering it become stale, and an
+    edit opened before is refused as stale) without saving the caller's copy of it, which may
+    be older than the stored record: saving it would undo someone else's change."""
+    type(target)._base_manager.filter(pk=target.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
 
 
 @service(perm=UPLOAD_EVIDENCE, on="target", refs=("evidence",))
@@ -192,4 +203,4 @@ def evidence_detach(*, actor: User, target: EvidenceHolder, evidence: EvidenceFi
     if not target.evidence_files.filter(pk=evidence.pk).exists():
         raise ValidationError(_("This evidence is not linked to this record."))
     target.evidence_files.remove(evidence)
-    target.save()
+    _touch(target)

@@ -273,6 +273,27 @@ def test_detach_removes_only_that_file_and_refuses_one_not_linked(world):
     assert messages_of(refused) == ["This evidence is not linked to this record."]
 
 
+def test_linking_evidence_through_an_older_copy_keeps_the_newer_edit(world):
+    """Attach and detach mark the record changed without saving the caller's copy: a copy read
+    before someone else's edit would otherwise write the old values back."""
+    admin = world[Role.ADMIN]
+    measure = services.measure_create(actor=admin, organisation=world.org, data={"title": "旧"})
+    services.measure_update(
+        actor=admin, measure=Measure.objects.get(pk=measure.pk), data={"title": "新"}, version=1
+    )
+    evidence = services.evidence_upload(
+        actor=admin, organisation=world.org, scope=None, uploaded=upload(), attach_to=measure
+    )
+    stored = Measure.objects.get(pk=measure.pk)
+    assert (stored.title, stored.version) == ("新", 3)
+    assert list(stored.evidence_files.all()) == [evidence]
+    services.evidence_detach(actor=admin, target=measure, evidence=evidence)
+    stored = Measure.objects.get(pk=measure.pk)
+    assert (stored.title, stored.version) == ("新", 4)
+    assert not stored.evidence_files.exists()
+    assert stored.updated_at > measure.updated_at
+
+
 def test_deletion_guards_are_registered_once_and_asked(world):
     def keep(measure):
         return "保存義務があります。" if measure.title == "保存" else None
