@@ -108,10 +108,21 @@ def _related(field) -> type[models.Model] | None:
     return None
 
 
+# Related records named per value: a list of hundreds (an SoA row's measures) is cut here, as
+# the page cuts its text; the export keeps every id.
+NAMED_IDS = 10
+
+
 def _ids(value) -> list:
     if isinstance(value, list):
         return [v for v in value if isinstance(v, int | str)]
     return [value] if isinstance(value, int | str) and value != "" else []
+
+
+def _named_ids(value) -> tuple[list, int]:
+    """The ids of ``value`` whose names are shown, and how many more there are."""
+    ids = _ids(value)
+    return ids[:NAMED_IDS], max(0, len(ids) - NAMED_IDS)
 
 
 def _separator() -> str:
@@ -127,7 +138,7 @@ class _Names:
 
     def want(self, model, value) -> None:
         if model is not None:
-            self.wanted[model].update(_ids(value))
+            self.wanted[model].update(_named_ids(value)[0])
 
     def load(self) -> None:
         for model, ids in self.wanted.items():
@@ -162,7 +173,9 @@ def _display(model, name: str, value, names: _Names) -> str:
     field = _field(model, name)
     related = _related(field)
     if related is not None:
-        return _separator().join(names.name(related, pk) for pk in _ids(value))
+        shown, more = _named_ids(value)
+        text = _separator().join(names.name(related, pk) for pk in shown)
+        return text + (gettext(" and %(n)s more") % {"n": more} if more else "")
     if isinstance(field, models.DateTimeField | models.DateField) and isinstance(value, str):
         return _when(field, value)
     choices = dict(field.flatchoices) if field is not None and field.choices else {}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from .audit_display import describe
 from .audit_labels import model_label_display
 from .models import AuditEntry, Department, Scope, User
+from .templatetags.ume import audit_changes
 
 # django-tables2 ships no Japanese catalogue: the words of its pagination, in Ume's.
 PAGINATION_WORDS = (gettext_noop("previous"), gettext_noop("next"))
@@ -127,8 +128,8 @@ class AuditEntryTable(tables.Table):
     action = tables.Column(verbose_name=_("operation"))
     model_label = tables.Column(verbose_name=_("record type"))
     object_repr = tables.Column(verbose_name=_("record"))
-    changes = TemplateColumn(
-        template_name="core/partials/audit_changes.html", verbose_name=_("changes"), orderable=False
+    changes = tables.Column(
+        empty_values=(), accessor="pk", verbose_name=_("changes"), orderable=False
     )
 
     class Meta:
@@ -140,6 +141,9 @@ class AuditEntryTable(tables.Table):
     def before_render(self, request):
         # Related records named in the changes are looked up once for the whole page.
         describe(row.record for row in self.page.object_list)
+
+    def render_changes(self, record):
+        return audit_changes(record)
 
     def render_model_label(self, value):
         return model_label_display(value)

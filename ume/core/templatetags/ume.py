@@ -1,10 +1,15 @@
 """Template helpers shared by every module: icons, permission checks, query strings."""
 
+from collections.abc import Callable
+from functools import partial
+
 from django import template
 from django.templatetags.static import static
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django_tables2.utils import signature
 
 from ..policies import can
 
@@ -41,15 +46,35 @@ def query(context, **changes) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
-@register.filter
-def audit_changes(entry) -> list:
-    """The readable changes of an audit entry (``audit_display.Change``): those of an entry
-    already described with its page, else described alone."""
+SHOWN_CHANGES = 8  # fields listed per entry; the export has them all
+
+
+@register.simple_tag
+def audit_changes(entry) -> str:
+    """The readable changes of an audit entry as a definition list: ``before → after`` per field
+    (``audit_display.Change``), from the entry as described with its page, else described
+    alone. Python, not a template: it is a cell of every row of the audit trail."""
     from ..audit_display import describe
 
     if not hasattr(entry, "display_changes"):
         describe([entry])
-    return entry.display_changes
+    changes = entry.display_changes
+    if not changes:
+        return ""
+    items = format_html_join(
+        "",
+        "<dt>{}</dt><dd>{}{}</dd>",
+        (
+            (
+                c.label,
+                format_html("<del>{}</del> → ", Truncator(c.before).chars(60)) if c.before else "",
+                Truncator(c.after or "—").chars(80),
+            )
+            for c in changes[:SHOWN_CHANGES]
+        ),
+    )
+    more = mark_safe('<dd class="text-secondary">…</dd>') if len(changes) > SHOWN_CHANGES else ""
+    return format_html('<dl class="ume-changes mb-0">{}{}</dl>', items, more)
 
 
 @register.filter
@@ -60,25 +85,51 @@ def described(entries) -> list:
     return describe(entries)
 
 
+def _cell_renderer(bound_column) -> Callable:
+    """The ``render_func`` django-tables2's ``BoundRow`` calls for a cell of this column, with
+    the render method's signature read once per column (the library reads it per cell)."""
+    fn, link = bound_column.render, bound_column.link
+    wanted, catch_all = signature(fn)
+
+    def render(row, _bound_column, value=None):
+        kwargs = {
+            "value": value,
+            "record": row.record,
+            "column": bound_column.column,
+            "bound_column": bound_column,
+            "bound_row": row,
+            "table": row.table,
+        }
+        if catch_all:
+            content = fn(**kwargs)
+        elif all(name in kwargs for name in wanted):
+            content = fn(**{name: kwargs[name] for name in wanted})
+        else:
+            content = None  # as the library does for a method it cannot call
+        return link(content, **kwargs) if link else content
+
+    return render
+
+
 @register.simple_tag
 def table_rows(table) -> str:
     """The rows of a django-tables2 table's page as HTML, built in one pass. The library's
-    template resolves every cell's attributes through the template engine, which took most of
-    a 50-row list page's time. Cell values still come from the table (``render_*`` methods,
-    accessors, linkify); ``td`` attributes are computed once per column."""
+    template resolves every cell's attributes through the template engine, and reads each
+    render method's signature for every cell; together most of a 50-row list page's time.
+    Cell values still come from the table (``render_*`` methods, accessors, choices, linkify);
+    ``td`` attributes are computed once per column."""
     columns = list(table.columns)
-    tds = [mark_safe(column.attrs["td"].as_html()) for column in columns]
-    rows = [
-        format_html(
-            "<tr>{}</tr>",
-            format_html_join(
-                "",
-                "<td {}>{}</td>",
-                ((td, localize(cell)) for td, (_, cell) in zip(tds, row.items(), strict=True)),
-            ),
-        )
-        for row in table.paginated_rows
+    plan = [
+        (column, mark_safe(column.attrs["td"].as_html()), _cell_renderer(column))
+        for column in columns
     ]
+    rows = []
+    for row in table.paginated_rows:
+        cells = (
+            (td, localize(row._get_and_render_with(column, partial(render, row), column.default)))
+            for column, td, render in plan
+        )
+        rows.append(format_html("<tr>{}</tr>", format_html_join("", "<td {}>{}</td>", cells)))
     if not rows and table.empty_text:
         rows = [format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), table.empty_text)]
     return mark_safe("".join(rows))

@@ -107,6 +107,22 @@ def test_the_audit_list_looks_up_related_records_once_per_page(world, soa, admin
     assert queries() == few  # 50 entries on the page, still one lookup per record type
 
 
+def test_a_long_list_of_records_names_the_first_ten_and_counts_the_rest(world, soa, japanese):
+    measures = [measure(world, f"対策{i:02d}") for i in range(25)]
+    row = soa.rows.get(control__ref="5.1")
+    soa_services.soa_row_update(
+        actor=world[Role.ADMIN], row=row, version=row.version, data={"measures": measures}
+    )
+    entry = AuditEntry.objects.filter(model_label="soa.soarow", object_id=str(row.pk)).latest("seq")
+    with CaptureQueriesContext(connection) as captured:
+        before, after = changes_of(entry)["対策"]
+    assert before == ""
+    assert after == "、".join(f"対策{i:02d}" for i in range(10)) + " ほか15件"
+    lookup = next(q["sql"] for q in captured.captured_queries if "measures_measure" in q["sql"])
+    looked_up = lookup.split(" IN (", 1)[1].split(")", 1)[0]
+    assert looked_up.count(",") == 9  # only the ten named measures are read
+
+
 def test_exports_are_listed_only_when_asked_for_and_read_as_events(
     world, soa, admin_client, japanese
 ):
@@ -146,3 +162,29 @@ def test_history_panel_and_pagination_speak_japanese(world, soa, admin_client, j
         )
     listing = text(admin_client.get(reverse("core:audit_list")).content)
     assert "次へ" in listing and "next" not in listing
+
+
+def test_the_changes_cell_strikes_the_old_value_escapes_and_cuts(world, soa, admin_client):
+    admin = world[Role.ADMIN]
+    row = soa.rows.get(control__ref="5.2")
+    soa_services.soa_rows_bulk_update(
+        actor=admin, soa=soa, versions={row.pk: row.version}, data={"notes": "<b>旧</b>"}
+    )
+    row.refresh_from_db()
+    soa_services.soa_rows_bulk_update(
+        actor=admin, soa=soa, versions={row.pk: row.version}, data={"notes": "新" * 100}
+    )
+    html = admin_client.get(reverse("core:audit_list")).content.decode()
+    cell = html.split('<dl class="ume-changes mb-0">', 1)[1].split("</dl>", 1)[0]
+    assert "<del>&lt;b&gt;旧&lt;/b&gt;</del> → " in cell
+    assert "新" * 79 + "…</dd>" in cell and "新" * 80 not in cell
+    # An entry with more fields than a cell shows: the rest is marked, not dropped silently.
+    from types import SimpleNamespace
+
+    from ume.core.audit_display import Change
+    from ume.core.templatetags.ume import audit_changes
+
+    many = SimpleNamespace(display_changes=[Change(f"項目{i}", "", "値") for i in range(10)])
+    assert audit_changes(many).count("<dt>") == 8
+    assert audit_changes(many).endswith('<dd class="text-secondary">…</dd></dl>')
+    assert audit_changes(SimpleNamespace(display_changes=[])) == ""

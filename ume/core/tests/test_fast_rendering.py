@@ -49,9 +49,18 @@ class _Table(tables.Table):
     name = tables.Column(attrs={"td": {"class": "text-nowrap"}})
     when = DateTimeColumn()
     extra = tables.Column(empty_values=(), orderable=False)
+    linked = tables.Column(accessor="name", linkify=lambda record: f"/r/{record.pk}")
+    both = tables.Column(accessor="pk")
+    unknown = tables.Column(accessor="pk")
 
     def render_extra(self, record):
         return f"#{record.pk} <raw>"
+
+    def render_both(self, value, record, **kwargs):
+        return f"{value}:{record.name}:{kwargs['bound_column'].name}"
+
+    def render_unknown(self, value, something_else):
+        return "never called"
 
 
 def test_table_rows_match_the_library_template():
@@ -71,12 +80,15 @@ def test_table_rows_match_the_library_template():
     assert re.findall(r"<td[^>]*>.*?</td>", ours) == re.findall(r"<td[^>]*>.*?</td>", library)
     assert "&lt;i&gt;本社&lt;/i&gt;" in ours and "#1 &lt;raw&gt;" in ours
     assert '<td class="text-nowrap">' in ours and "2026/05/01 09:00" in ours
+    assert '<a href="/r/1">&lt;i&gt;本社&lt;/i&gt;</a>' in ours
+    assert "1:&lt;i&gt;本社&lt;/i&gt;:both" in ours
+    assert "never called" not in ours
 
 
 def test_table_rows_show_the_empty_text():
     table = _Table([], empty_text="まだありません")
     html = Template("{% load ume %}{% table_rows table %}").render(Context({"table": table}))
-    assert html == '<tr><td colspan="3">まだありません</td></tr>'
+    assert html == '<tr><td colspan="6">まだありません</td></tr>'
 
 
 def test_fast_selects_mixin_swaps_plain_selects_only():
