@@ -52,6 +52,9 @@ class AttributeValue(Localised, models.Model):
 class Control(Localised, models.Model):
     """One Annex A control with Ume's guidance (seed 000 template)."""
 
+    # What __str__ reads: the audit trail names related records from these columns only.
+    audit_name_fields = ("ref", "title_ja", "title_en")
+
     ref = models.CharField(_("control"), max_length=8, unique=True)
     theme = models.CharField(_("theme"), max_length=16, choices=Theme.choices)
     sort_key = models.PositiveIntegerField(db_index=True)
@@ -104,6 +107,9 @@ class Control(Localised, models.Model):
 
 class LevelVariant(Localised, models.Model):
     """One 実装概要（事例） of a level, e.g. 5.7 梅1 / 梅2."""
+
+    # What __str__ reads: the audit trail names related records from these columns only.
+    audit_name_fields = ("control__ref", "level", "key")
 
     control = models.ForeignKey(Control, on_delete=models.CASCADE, related_name="variants")
     level = models.CharField(_("level"), max_length=8, choices=Level.choices)

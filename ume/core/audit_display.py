@@ -142,9 +142,13 @@ class _Names:
 
     def load(self) -> None:
         for model, ids in self.wanted.items():
-            parents = [f.name for f in model._meta.concrete_fields if f.many_to_one]
             found = model._base_manager.filter(pk__in=ids)
-            found = found.select_related(*parents) if parents else found
+            if only := getattr(model, "audit_name_fields", ()):  # the columns __str__ reads
+                found = found.only(*only)
+                if related := {name.rsplit("__", 1)[0] for name in only if "__" in name}:
+                    found = found.select_related(*related)
+            elif parents := [f.name for f in model._meta.concrete_fields if f.many_to_one]:
+                found = found.select_related(*parents)
             self.names[model] = {str(obj.pk): str(obj) for obj in found}
 
     def name(self, model, pk) -> str:

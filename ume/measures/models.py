@@ -15,6 +15,9 @@ from .choices import MeasureStatus
 class EvidenceFile(AuditedModel, TimeStampedModel):
     """A file kept as evidence (実施の証拠); its SHA-256 is stored to show it is unchanged."""
 
+    # What __str__ reads: the audit trail names related records from these columns only.
+    audit_name_fields = ("name",)
+
     audit_exclude = ("created_at", "updated_at")
     audit_scope_field = "scope_id"
     audit_former_labels = ("soa.evidencefile",)  # written before measures had their own app
@@ -59,6 +62,9 @@ class EvidenceFile(AuditedModel, TimeStampedModel):
 
 class Measure(AuditedModel, VersionedModel, TimeStampedModel):
     """A security measure the organisation practises (対策（実施事項）), mapped to controls."""
+
+    # What __str__ reads: the audit trail names related records from these columns only.
+    audit_name_fields = ("title",)
 
     audit_exclude = ("created_at", "updated_at")
     audit_scope_field = "scope_id"

@@ -18,6 +18,9 @@ from .choices import ImplementationStatus, InclusionReason
 class StatementOfApplicability(AuditedModel, TimeStampedModel):
     """The SoA of one ISMS scope: its rows are the working draft; approvals freeze versions."""
 
+    # What __str__ reads: the audit trail names related records from these columns only.
+    audit_name_fields = ("scope__name",)
+
     audit_exclude = ("created_at", "updated_at")
     audit_scope_field = "scope_id"
 
@@ -38,6 +41,9 @@ class StatementOfApplicability(AuditedModel, TimeStampedModel):
 
 class SoARow(AuditedModel, VersionedModel, TimeStampedModel):
     """One control in a scope's SoA (JIS Q 27001 6.1.3 d))."""
+
+    # What __str__ reads: the audit trail names related records from these columns only.
+    audit_name_fields = ("scope__name", "control__ref")
 
     audit_exclude = ("created_at", "updated_at")
     audit_scope_field = "scope_id"

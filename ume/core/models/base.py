@@ -45,6 +45,9 @@ class AuditedModel(models.Model):
     audit_organisation_field: str = "organisation_id"
     audit_scope_field: str | None = None
     audit_former_labels: tuple[str, ...] = ()
+    # The columns ``__str__`` reads (``parent__field`` for a parent's): the trail names related
+    # records by reading only these. Empty: the whole record and its parents.
+    audit_name_fields: tuple[str, ...] = ()
     # Labels of values a field without choices stores (e.g. the codes in a JSON list).
     audit_value_choices: dict[str, dict[str, Any]] = {}
 
@@ -54,8 +57,35 @@ class AuditedModel(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs):
         instance = super().from_db(db, field_names, values, *args, **kwargs)
-        instance._audit_loaded = instance.audit_snapshot()
+        # The values as loaded, turned into the trail's form only if the record is saved (most
+        # loaded records are only shown); lists and dicts are copied now, as they can be
+        # changed in place before the save.
+        instance._audit_read = (
+            field_names,
+            [json_value(v) if isinstance(v, list | dict) else v for v in values],
+        )
         return instance
+
+    @property
+    def _audit_loaded(self) -> dict[str, Any]:
+        """The field values of the record when it was read (or last saved), as in the trail."""
+        if "_audit_snapshot" not in self.__dict__:
+            read = self.__dict__.get("_audit_read")
+            if read is None:
+                return {}
+            loaded = dict(zip(*read, strict=True))
+            self._audit_snapshot = {
+                field.attname: json_value(loaded[field.attname])
+                for field in self._meta.concrete_fields
+                if field.attname in loaded
+                and field.name not in self.audit_exclude
+                and field.attname not in self.audit_exclude
+            }
+        return self._audit_snapshot
+
+    @_audit_loaded.setter
+    def _audit_loaded(self, snapshot: dict[str, Any]) -> None:
+        self._audit_snapshot = snapshot
 
     def audit_snapshot(self) -> dict[str, Any]:
         """Field values as recorded in the trail (foreign keys by id)."""

@@ -14,6 +14,9 @@ from .base import AuditedModel, TimeStampedModel, VersionedModel
 class Organisation(AuditedModel, VersionedModel, TimeStampedModel):
     """The organisation that runs the ISMS (JIS Q 27001 4.1)."""
 
+    # What __str__ reads: the audit trail names related records from these columns only.
+    audit_name_fields = ("name",)
+
     audit_organisation_field = "pk"
     audit_exclude = ("created_at", "updated_at")
 
@@ -79,6 +82,9 @@ class Organisation(AuditedModel, VersionedModel, TimeStampedModel):
 class Scope(AuditedModel, VersionedModel, TimeStampedModel):
     """An ISMS scope (適用範囲, JIS Q 27001 4.3); each has its own SoA, risks and audits."""
 
+    # What __str__ reads: the audit trail names related records from these columns only.
+    audit_name_fields = ("name",)
+
     audit_scope_field = "pk"
     audit_exclude = ("created_at", "updated_at")
 
@@ -131,6 +137,9 @@ class Scope(AuditedModel, VersionedModel, TimeStampedModel):
 
 class Department(AuditedModel, VersionedModel, TimeStampedModel):
     """An organisational unit; department heads own its assets and risks."""
+
+    # What __str__ reads: the audit trail names related records from these columns only.
+    audit_name_fields = ("name",)
 
     audit_exclude = ("created_at", "updated_at")
 

@@ -42,6 +42,9 @@ class UserManager(DjangoUserManager):
 class User(AbstractUser):
     """A person who logs in. Never deleted: memberships are deactivated instead (history stays)."""
 
+    # What __str__ reads: the audit trail names related records from these columns only.
+    audit_name_fields = ("full_name", "email")
+
     username = None
     first_name = None
     last_name = None

@@ -46,6 +46,12 @@ def query(context, **changes) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
+def cut(text: str, length: int) -> str:
+    """``text`` cut to ``length`` characters, the last one an ellipsis (as ``truncatechars``,
+    which takes the slow path even for text that fits)."""
+    return text if len(text) <= length else Truncator(text).chars(length)
+
+
 SHOWN_CHANGES = 8  # fields listed per entry; the export has them all
 
 
@@ -67,8 +73,8 @@ def audit_changes(entry) -> str:
         (
             (
                 c.label,
-                format_html("<del>{}</del> → ", Truncator(c.before).chars(60)) if c.before else "",
-                Truncator(c.after or "—").chars(80),
+                format_html("<del>{}</del> → ", cut(c.before, 60)) if c.before else "",
+                cut(c.after or "—", 80),
             )
             for c in changes[:SHOWN_CHANGES]
         ),

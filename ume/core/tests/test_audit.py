@@ -69,6 +69,25 @@ def test_unchanged_save_records_nothing(world):
     assert AuditEntry.objects.count() == before
 
 
+def test_a_list_changed_in_place_is_recorded_against_the_value_as_read(world, catalogue):
+    """The values read are kept for the diff: a list field changed in place before the save
+    (``row.reasons.append``) still shows its value before the change."""
+    from ume.soa import services as soa_services
+    from ume.soa.models import SoARow
+
+    soa = soa_services.soa_get_or_create(actor=world[Role.ADMIN], scope=world.hq)
+    row = SoARow.objects.get(soa=soa, control__ref="5.1")
+    assert row.reasons == []
+    row.reasons.append("legal")
+    with transaction.atomic():
+        row.save()
+    change = json.loads(AuditEntry.objects.latest("seq").changes)
+    assert change["reasons"] == [[], ["legal"]]
+    with transaction.atomic():
+        SoARow.objects.get(pk=row.pk).save()  # read again, nothing changed: nothing recorded
+    assert json.loads(AuditEntry.objects.latest("seq").changes) == change
+
+
 @pytest.mark.django_db(transaction=True)
 def test_write_outside_a_transaction_is_refused(world):
     scope = Scope.objects.get(pk=world.hq.pk)

@@ -188,3 +188,34 @@ def test_the_changes_cell_strikes_the_old_value_escapes_and_cuts(world, soa, adm
     assert audit_changes(many).count("<dt>") == 8
     assert audit_changes(many).endswith('<dd class="text-secondary">…</dd></dl>')
     assert audit_changes(SimpleNamespace(display_changes=[])) == ""
+
+
+def test_records_are_named_from_their_name_fields_alone(world, soa, japanese):
+    """Every model that says which columns its name reads is named from those alone: the same
+    name as the whole record gives, without another query."""
+    from django.apps import apps
+
+    from ume.core.audit_display import _Names
+
+    admin = world[Role.ADMIN]
+    measure(world, "入退室管理")
+    measure_services.evidence_upload(
+        actor=admin,
+        organisation=world.org,
+        scope=world.hq,
+        uploaded=SimpleUploadedFile("記録.txt", "記録".encode()),
+        attach_to=soa.rows.get(control__ref="5.1"),
+    )
+    models = [m for m in apps.get_models() if getattr(m, "audit_name_fields", ())]
+    assert len(models) >= 10
+    for model in models:
+        records = list(model._base_manager.order_by("pk")[:3])
+        assert records, f"no {model.__name__} to name"
+        names = _Names()
+        for record in records:
+            names.want(model, record.pk)
+        with CaptureQueriesContext(connection) as captured:
+            names.load()
+        assert len(captured) == 1, model.__name__
+        for record in records:
+            assert names.name(model, record.pk) == str(record), model.__name__

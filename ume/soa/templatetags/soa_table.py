@@ -5,16 +5,45 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext
 
+from ume.catalogue.choices import Level
 from ume.catalogue.templatetags.catalogue import level_badge
-from ume.core.templatetags.ume import icon
+from ume.core.templatetags.ume import cut, icon
+
+from ..choices import ImplementationStatus
 
 register = template.Library()
 
+_PK = 987654321  # stands for a row's id in the edit link, reversed once per page
 
-def _row(row, *, scope, may_change: bool, words: dict[str, str], evidence_icon: str) -> SafeString:
+
+class _Page:
+    """What every row shares, computed once: words, badges, labels and link patterns."""
+
+    def __init__(self, scope, may_change: bool) -> None:
+        self.may_change = may_change
+        self.words = {
+            "review": gettext("Needs review"),
+            "changed": gettext("Changed since approval"),
+            "included": gettext("Included"),
+            "excluded": gettext("Excluded"),
+            "below": gettext("Below the target level"),
+            "none": gettext("None"),
+            "edit": gettext("Edit"),
+            "separator": gettext(", "),
+        }
+        self.badges = {level: level_badge(level) for level in Level.values}
+        self.statuses = {value: str(label) for value, label in ImplementationStatus.choices}
+        self.evidence_icon = icon("file-text")
+        self.edit_url = reverse("soa:row_edit", args=[scope.pk, _PK])
+
+    def edit(self, pk: int) -> str:
+        return self.edit_url.replace(str(_PK), str(pk))
+
+
+def _row(row, page: _Page) -> SafeString:
+    words, may_change = page.words, page.may_change
     ref, pk = row.control.ref, row.pk
     tick = (
         format_html(
@@ -56,7 +85,7 @@ def _row(row, *, scope, may_change: bool, words: dict[str, str], evidence_icon: 
     reasons = (
         words["separator"].join(row.reason_labels())
         if row.applicable
-        else Truncator(row.exclusion_justification).chars(80)
+        else cut(row.exclusion_justification, 80)
     )
     current = mark_safe('<span class="text-secondary">—</span>')
     if row.current_level:
@@ -65,26 +94,24 @@ def _row(row, *, scope, may_change: bool, words: dict[str, str], evidence_icon: 
             if row.current_variant
             else ""
         )
-        current = format_html("{}{}", level_badge(row.current_level), variant)
+        current = format_html("{}{}", page.badges.get(row.current_level, ""), variant)
     if row.gap:
         current = format_html(
             '{}<div><span class="badge bg-orange-lt">{}</span></div>', current, words["below"]
         )
     measures = list(row.measures.all())
-    listed = format_html_join(
-        "", "<div>{}</div>", ((Truncator(m.title).chars(40),) for m in measures)
-    )
+    listed = format_html_join("", "<div>{}</div>", ((cut(m.title, 40),) for m in measures))
     if not measures and row.applicable:
         listed = format_html('<span class="text-warning">{}</span>', words["none"])
     evidence = list(row.evidence_files.all())
     if evidence:
         listed = format_html(
-            '{}<div class="text-secondary">{} {}</div>', listed, evidence_icon, len(evidence)
+            '{}<div class="text-secondary">{} {}</div>', listed, page.evidence_icon, len(evidence)
         )
     edit = (
         format_html(
             '<a href="{}" class="btn btn-sm btn-ghost-primary" data-testid="edit-{}">{}</a>',
-            reverse("soa:row_edit", args=[scope.pk, pk]),
+            page.edit(pk),
             ref,
             words["edit"],
         )
@@ -113,11 +140,11 @@ def _row(row, *, scope, may_change: bool, words: dict[str, str], evidence_icon: 
         mark_safe("".join(badges)),
         applicable,
         reasons,
-        row.get_status_display(),
-        level_badge(row.target_level),
+        page.statuses.get(row.status, row.status),
+        page.badges.get(row.target_level, ""),
         current,
         listed,
-        Truncator(row.procedure or "—").chars(30),
+        cut(row.procedure or "—", 30),
         edit,
     )
 
@@ -131,20 +158,5 @@ def soa_rows(rows, scope, may_change: bool) -> SafeString:
             '<tr><td colspan="10" class="text-secondary">{}</td></tr>',
             gettext("No control matches these conditions."),
         )
-    words = {
-        "review": gettext("Needs review"),
-        "changed": gettext("Changed since approval"),
-        "included": gettext("Included"),
-        "excluded": gettext("Excluded"),
-        "below": gettext("Below the target level"),
-        "none": gettext("None"),
-        "edit": gettext("Edit"),
-        "separator": gettext(", "),
-    }
-    evidence_icon = icon("file-text")
-    return mark_safe(
-        "".join(
-            _row(row, scope=scope, may_change=may_change, words=words, evidence_icon=evidence_icon)
-            for row in rows
-        )
-    )
+    page = _Page(scope, may_change)
+    return mark_safe("".join(_row(row, page) for row in rows))
