@@ -3,11 +3,11 @@
 from collections.abc import Callable
 from functools import partial
 
-from django import template
+from django import forms, template
 from django.templatetags.static import static
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django_tables2.utils import signature
 
@@ -50,6 +50,72 @@ def cut(text: str, length: int) -> str:
     """``text`` cut to ``length`` characters, the last one an ellipsis (as ``truncatechars``,
     which takes the slow path even for text that fits)."""
     return text if len(text) <= length else Truncator(text).chars(length)
+
+
+def _widget_class(widget) -> str:
+    """The classes crispy-forms' Bootstrap 5 pack gives a widget: its type, then Bootstrap's."""
+    if isinstance(widget, forms.CheckboxInput):
+        bootstrap = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        bootstrap = "form-select"
+    else:
+        bootstrap = "form-control"
+    own = widget.attrs.get("class", "")
+    return " ".join(c for c in (own, type(widget).__name__.lower(), bootstrap) if c)
+
+
+@register.simple_tag
+def filter_field(field) -> SafeString:
+    """A list page's filter field (text, select, date or checkbox) in the markup crispy-forms'
+    ``as_crispy_field`` gives it: label, widget, errors and help text, built in one pass (the
+    crispy templates took a tenth of a list page's time)."""
+    css = _widget_class(field.field.widget)
+    if field.errors:
+        css += " is-invalid"
+    widget = field.as_widget(attrs={"class": css})
+    errors = (
+        format_html(
+            '<div id="{}_error" class="invalid-feedback">{}</div>',
+            field.auto_id,
+            format_html_join(
+                "",
+                '<p id="error_{}_{}"><strong>{}</strong></p>',
+                ((i, field.auto_id, e) for i, e in enumerate(field.errors, start=1)),
+            ),
+        )
+        if field.errors
+        else ""
+    )
+    help_text = (
+        # Written by Ume, not by users: HTML, as Django's own form templates treat it.
+        format_html(
+            '<div id="{}_helptext" class="form-text">{}</div>',
+            field.auto_id,
+            mark_safe(field.help_text),
+        )
+        if field.help_text
+        else ""
+    )
+    if isinstance(field.field.widget, forms.CheckboxInput):
+        return format_html(
+            '<div class="mb-3"><div id="div_{}" class="form-check">{}'
+            '<label for="{}" class="form-check-label">{}</label>{}{}</div></div>',
+            field.auto_id,
+            widget,
+            field.id_for_label,
+            field.label,
+            errors,
+            help_text,
+        )
+    return format_html(
+        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}{}</div>',
+        field.auto_id,
+        field.id_for_label,
+        field.label,
+        widget,
+        errors,
+        help_text,
+    )
 
 
 SHOWN_CHANGES = 8  # fields listed per entry; the export has them all

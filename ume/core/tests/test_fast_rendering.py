@@ -3,6 +3,7 @@
 
 import datetime as dt
 import re
+from html.parser import HTMLParser
 
 import django_tables2 as tables
 import pytest
@@ -11,7 +12,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from ume.core.tables import DateTimeColumn
-from ume.core.widgets import FastSelect
+from ume.core.widgets import FastSelect, FastSelectsMixin
 
 CHOICES = [
     ("", "すべて"),
@@ -180,3 +181,59 @@ def test_table_pagination_is_labelled_in_the_users_language(admin_client, world,
     page = admin_client.get(reverse("core:audit_list"), {"exports": "on"}).content.decode()
     assert 'aria-label="表のページ"' in page and "Table navigation" not in page
     assert "前へ" in page or "次へ" in page
+
+
+class _DomParser(HTMLParser):
+    """Tags with their attributes (in any order) and text, as a browser reads the markup."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[tuple] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.items.append(("start", tag, tuple(sorted(attrs, key=lambda a: a[0]))))
+
+    def handle_endtag(self, tag):
+        self.items.append(("end", tag))
+
+    def handle_data(self, data):
+        if data.strip():
+            self.items.append(("text", data.strip()))
+
+
+def _dom(html: str) -> list[tuple]:
+    parser = _DomParser()
+    parser.feed(html)
+    return parser.items
+
+
+class _Filters(FastSelectsMixin, forms.Form):
+    q = forms.CharField(label="検索 <i>", required=False, help_text="題名と説明 <b>")
+    kind = forms.ChoiceField(label="種類", required=False, choices=CHOICES)
+    since = forms.DateField(
+        label="開始日", required=False, widget=forms.DateInput({"type": "date"})
+    )
+    everything = forms.BooleanField(label="書き出しも表示", required=False)
+    count = forms.IntegerField(label="件数", required=False, min_value=1)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"q": "<script>", "kind": "osaka", "since": "2026-01-01", "everything": "on"},
+        {"since": "bad", "count": "0", "everything": "on"},
+    ],
+)
+def test_filter_fields_render_what_crispy_renders(data):
+    form, other = _Filters(data), _Filters(data)  # crispy adds its classes to the widget
+    form.is_valid(), other.is_valid()
+    crispy = Template("{% load crispy_forms_tags %}{{ f|as_crispy_field }}")
+    ours = Template("{% load ume %}{% filter_field f %}")
+    for field in form:
+        expected = crispy.render(Context({"f": other[field.name]}))
+        assert _dom(ours.render(Context({"f": field}))) == _dom(expected), field.name
+    if data and data.get("since") == "bad":
+        assert "is-invalid" in Template("{% load ume %}{% filter_field f %}").render(
+            Context({"f": form["since"]})
+        )
