@@ -41,6 +41,15 @@ def measure_list(
     )
 
 
+def with_control_lists(measures: QuerySet[Measure]) -> QuerySet[Measure]:
+    """``measure_list``'s measures with their controls as a plain list (``control_list``)
+    instead of the prefetched manager: a table of 50 rows reads them without building a
+    related manager per row (a tenth of the list page's time)."""
+    return measures.prefetch_related(None).prefetch_related(
+        Prefetch("controls", queryset=control_titles(), to_attr="control_list")
+    )
+
+
 def measure_summaries() -> QuerySet[Measure]:
     """Measures with only what a list of linked measures shows (for another app's prefetch,
     after it has limited the records that link them)."""

@@ -3,6 +3,7 @@ controls, the unmapped filter, evidence uploads, permissions, query counts and t
 
 import hashlib
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -311,6 +312,10 @@ def test_list_query_count_does_not_grow_with_measures(admin_client, world, catal
     many = count_list_queries(admin_client)
     assert few <= 15 and many <= 15, (few, many)
     assert many == few
+    listing = admin_client.get(reverse("measures:measure_list"), {"q": "対策3"}).content.decode()
+    row = re.search(r"<tr>(?:(?!</tr>).)*>対策3</a>.*?</tr>", listing, re.S).group(0)
+    badges = re.findall(r'<span class="badge bg-blue-lt" title="[^"]+">([\d.]+)</span>', row)
+    assert sorted(badges) == sorted(refs[:4])  # 対策3's controls, from the prefetched list
 
 
 def test_list_and_api_queries_select_no_password_and_group_nothing(admin_client, world, catalogue):

@@ -57,7 +57,7 @@ class MeasureListView(ListView):
     create_permission = CHANGE_MEASURE
 
     def get_queryset(self):
-        return measures_of(self.request)
+        return selectors.with_control_lists(measures_of(self.request))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
