@@ -157,10 +157,12 @@ def _environment() -> list[str]:
 def _bench(args: argparse.Namespace, started: float, log) -> int:
     from . import cases
     from .seed import seed
-    from .timing import explain, format_table
+    from .timing import calibrate, explain, format_table
 
     for line in _environment():
         log(line)
+    before = calibrate()
+    log(f"machine  : fixed workload {before:.1f} ms (compare runs in proportion to it)")
     log(f"Seeding one organisation with {args.entries:,} audit entries …")
     fx = seed(args.entries, log=log)
     log(
@@ -195,6 +197,10 @@ def _bench(args: argparse.Namespace, started: float, log) -> int:
         f"{' / '.join(line.split(': ', 1)[1] for line in _environment()[:3])}"
     )
     log(format_table(results))
+    log(
+        f"machine speed: fixed workload {before:.1f} ms at the start, {calibrate():.1f} ms at "
+        "the end (lower is faster; figures of two runs compare in proportion to it)"
+    )
     for result in results:
         for note in result.notes:
             log(note)

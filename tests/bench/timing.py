@@ -32,6 +32,28 @@ class Result:
         return max(self.times) * 1000
 
 
+def calibrate() -> float:
+    """Milliseconds of a fixed pure-Python workload (string formatting, dict and list work, like
+    a page's rendering), best of five. Printed at the start and the end of a run: on a shared
+    machine the same code runs up to twice as slow from one minute to the next, so figures of
+    two runs compare only in proportion to their calibration."""
+    best = math.inf
+    for _ in range(5):
+        started = time.perf_counter()
+        rows = [
+            {"id": i, "title": f"対策 {i:05d}", "tags": [str(i % 7), str(i % 11)]}
+            for i in range(20_000)
+        ]
+        html = "".join(
+            f"<tr><td>{r['id']}</td><td>{r['title']}</td><td>{','.join(r['tags'])}</td></tr>"
+            for r in rows
+        )
+        sorted(rows, key=lambda r: (r["tags"][1], -r["id"]))
+        best = min(best, time.perf_counter() - started)
+        assert len(html) > 0
+    return best * 1000
+
+
 def measure(name: str, fn: Callable[[], int | None], *, runs: int, warmups: int = 0) -> Result:
     """Call ``fn`` ``warmups`` times untimed, then ``runs`` times timed. ``fn`` returns the number
     of rows it produced (that of the last run is reported). Queries are those of the last run;
