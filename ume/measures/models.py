@@ -43,7 +43,7 @@ class EvidenceFile(AuditedModel, TimeStampedModel):
     )
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    content_type = models.CharField(max_length=100, blank=True)
+    content_type = models.CharField(_("file type (MIME)"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -94,6 +94,27 @@ def test_key_strings_translate(msgid, expected):
         assert translation.gettext(msgid) == msgid
 
 
+def test_every_field_the_audit_trail_shows_has_a_japanese_label():
+    """The trail labels each changed field by its verbose name: none may fall back to the
+    column's English name (as ``content type`` did)."""
+    from django.apps import apps
+
+    from ume.core.models.base import AuditedModel
+
+    untranslated = []
+    with translation.override("ja"):
+        for model in apps.get_models():
+            if not issubclass(model, AuditedModel):
+                continue
+            for field in model._meta.concrete_fields:
+                hidden = {"id", "version", *model.audit_exclude}
+                if field.name in hidden or field.attname in hidden:
+                    continue
+                if str(field.verbose_name).isascii() and field.verbose_name != "SHA-256":
+                    untranslated.append(f"{model._meta.label}.{field.name}")
+    assert untranslated == []
+
+
 def test_plural_and_placeholders_render():
     # msgids via variables, so that makemessages does not extract this test file.
     failed = ("%(n)s failed login attempt since then", "%(n)s failed login attempts since then")
