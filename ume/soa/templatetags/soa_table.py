@@ -15,6 +15,7 @@ from ..choices import ImplementationStatus
 
 register = template.Library()
 
+SHOWN_MEASURES = 10  # per row; a control many measures implement keeps its row short
 _PK = 987654321  # stands for a row's id in the edit link, reversed once per page
 
 
@@ -100,7 +101,15 @@ def _row(row, page: _Page) -> SafeString:
             '{}<div><span class="badge bg-orange-lt">{}</span></div>', current, words["below"]
         )
     measures = list(row.measures.all())
-    listed = format_html_join("", "<div>{}</div>", ((cut(m.title, 40),) for m in measures))
+    listed = format_html_join(
+        "", "<div>{}</div>", ((cut(m.title, 40),) for m in measures[:SHOWN_MEASURES])
+    )
+    if len(measures) > SHOWN_MEASURES:  # the row's page lists them all
+        listed = format_html(
+            '{}<div class="text-secondary">{}</div>',
+            listed,
+            gettext("and %(n)s more") % {"n": len(measures) - SHOWN_MEASURES},
+        )
     if not measures and row.applicable:
         listed = format_html('<span class="text-warning">{}</span>', words["none"])
     evidence = list(row.evidence_files.all())

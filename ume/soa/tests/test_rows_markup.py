@@ -79,3 +79,18 @@ def test_excluded_rows_show_their_justification_and_staff_get_no_tick_boxes(
     assert 'class="text-secondary"' in html and ">除外</span>" in html
     assert "&lt;i&gt;監視カメラ&lt;/i&gt;" in html and "不要" * 50 not in html
     assert 'type="checkbox"' not in html and 'data-testid="edit-7.4"' not in html
+
+
+def test_a_row_lists_ten_measures_and_counts_the_rest(world, soa, admin_client, japanese):
+    admin = world[Role.ADMIN]
+    measures = [
+        measure_services.measure_create(
+            actor=admin, organisation=world.org, data={"title": f"対策{i:02d}", "scope": world.hq}
+        )
+        for i in range(12)
+    ]
+    row = soa.rows.get(control__ref="8.13")
+    services.soa_row_update(actor=admin, row=row, version=row.version, data={"measures": measures})
+    html = row_html(admin_client, world.hq, "8.13")
+    assert re.findall(r"<div>(対策\d\d)</div>", html) == [f"対策{i:02d}" for i in range(10)]
+    assert '<div class="text-secondary">ほか2件</div>' in html
