@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 from .audit_display import describe
 from .audit_labels import model_label_display
 from .models import AuditEntry, Department, Scope, User
-from .templatetags.ume import audit_changes
+from .templatetags.ume import audit_changes, cut
 
 # django-tables2 ships no Japanese catalogue: the words of its pagination, in Ume's.
 PAGINATION_WORDS = (gettext_noop("previous"), gettext_noop("next"))
@@ -117,6 +117,9 @@ class MemberTable(tables.Table):
         return format_html('<span class="badge bg-secondary-lt">{}</span>', _("Inactive"))
 
 
+RECORD_NAME_SHOWN = 80  # characters of a record's name in the list; the export has it whole
+
+
 class AuditEntryTable(tables.Table):
     seq = tables.Column(verbose_name="#")
     at = DateTimeColumn(
@@ -149,7 +152,10 @@ class AuditEntryTable(tables.Table):
         return model_label_display(value)
 
     def render_object_repr(self, record):
-        return getattr(record, "display_repr", record.object_repr)
+        name = getattr(record, "display_repr", record.object_repr)
+        if len(name) <= RECORD_NAME_SHOWN:
+            return name
+        return format_html('<span title="{}">{}</span>', name, cut(name, RECORD_NAME_SHOWN))
 
     def render_action(self, record):
         colour = {"create": "green", "update": "blue", "delete": "red"}.get(record.action, "purple")

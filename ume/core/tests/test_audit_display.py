@@ -219,3 +219,12 @@ def test_records_are_named_from_their_name_fields_alone(world, soa, japanese):
         assert len(captured) == 1, model.__name__
         for record in records:
             assert names.name(model, record.pk) == str(record), model.__name__
+
+
+def test_a_long_record_name_is_cut_in_the_list_and_whole_on_hover(world, admin_client):
+    title = "<b>長い</b>" + "対策" * 60
+    measure(world, title)
+    html = admin_client.get(reverse("core:audit_list"), {"q": "長い"}).content.decode()
+    escaped = "&lt;b&gt;長い&lt;/b&gt;" + "対策" * 60
+    assert f'<span title="{escaped}">' in html
+    assert "&lt;b&gt;長い&lt;/b&gt;" + "対策" * 35 + "…</span>" in html
