@@ -38,6 +38,7 @@ internals):
 from __future__ import annotations
 
 import argparse
+import ast
 import functools
 import os
 import shutil
@@ -203,14 +204,35 @@ def _test_source(path: str) -> str:
         return ""
 
 
+@functools.cache
+def _public_names(module: str) -> tuple[str, ...]:
+    """The public functions and classes ``module`` defines (what a test calls to reach its
+    private helpers)."""
+    path = ROOT / (module.replace(".", "/") + ".py")
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return ()
+    return tuple(
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_")
+    )
+
+
 def tests_it(function: str, test: str) -> bool:
     """Whether ``test`` checks ``function`` (a mangled name such as
-    ``ume.core.services.organisation.x_department_create``) rather than only running it."""
+    ``ume.core.services.organisation.x_department_create``) rather than only running it: a
+    walker, a test of its module, or a test naming it or a public function of its module
+    (``evidence_upload`` for the private ``_content_kind``)."""
     module, mangled = function.rsplit(".", 1)
     bare = mangled.split("ǁ")[-1].removeprefix("x_").lstrip("_")
     path = test.split("::", 1)[0]
     leaf = module.rsplit(".", 1)[-1]
-    return path in WALKERS or leaf in Path(path).stem or bare in _test_source(path)
+    if path in WALKERS or leaf in Path(path).stem:
+        return True
+    source = _test_source(path)
+    return bare in source or any(name in source for name in _public_names(module))
 
 
 def likely_killer_rank(mutant_name: str, test: str) -> tuple[int, str]:
