@@ -15,12 +15,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import translation
 
+from ume.catalogue.models import Control
 from ume.core.choices import Role
 from ume.core.models import AuditEntry, Membership
 from ume.core.tests.factories import make_user
 from ume.measures import services
 from ume.measures.models import EvidenceFile, Measure
-from ume.measures.services.measures import DELETE_GUARDS, register_delete_guard
+from ume.measures.services.measures import (
+    DELETE_GUARDS,
+    MAPPING_HOOKS,
+    register_delete_guard,
+    register_mapping_hook,
+)
 
 MB = 1024 * 1024
 
@@ -313,6 +319,30 @@ def test_deletion_guards_are_registered_once_and_asked(world):
         assert list(Measure.objects.values_list("title", flat=True)) == ["保存"]
     finally:
         DELETE_GUARDS[:] = before
+
+
+def test_mapping_hooks_are_registered_once_and_told_what_changed(world, catalogue):
+    calls = []
+
+    def hook(measure, added, removed):
+        calls.append((measure.title, sorted(added), sorted(removed)))
+
+    before = list(MAPPING_HOOKS)
+    try:
+        assert register_mapping_hook(hook) is hook
+        register_mapping_hook(hook)
+        assert [*before, hook] == MAPPING_HOOKS
+        admin = world[Role.ADMIN]
+        first, second = Control.objects.filter(ref__in=["5.1", "5.2"]).order_by("ref")
+        made = services.measure_create(
+            actor=admin, organisation=world.org, data={"title": "方針", "controls": [first]}
+        )
+        services.measure_update(
+            actor=admin, measure=made, data={"controls": [second]}, version=made.version
+        )
+        assert calls == [("方針", [first.pk], []), ("方針", [second.pk], [first.pk])]
+    finally:
+        MAPPING_HOOKS[:] = before
 
 
 def test_the_stored_file_is_the_uploaded_one_with_bounded_names(world):
