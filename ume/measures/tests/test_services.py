@@ -293,11 +293,12 @@ def test_linking_evidence_through_an_older_copy_keeps_the_newer_edit(world):
     stored = Measure.objects.get(pk=measure.pk)
     assert (stored.title, stored.version) == ("新", 3)
     assert list(stored.evidence_files.all()) == [evidence]
+    attached_at = stored.updated_at
     services.evidence_detach(actor=admin, target=measure, evidence=evidence)
     stored = Measure.objects.get(pk=measure.pk)
     assert (stored.title, stored.version) == ("新", 4)
     assert not stored.evidence_files.exists()
-    assert stored.updated_at > measure.updated_at
+    assert stored.updated_at > attached_at  # approved versions citing it become stale
 
 
 def test_deletion_guards_are_registered_once_and_asked(world):
