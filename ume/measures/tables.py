@@ -1,11 +1,11 @@
 """The measure list table (django-tables2: sorting and pagination)."""
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from ume.core.tables import DateTimeColumn
+from ume.core.templatetags.ume import link_pattern
 
 from .choices import MeasureStatus
 from .models import Measure
@@ -18,7 +18,6 @@ STATUS_COLOURS = {
 
 
 STATUS_LABELS = dict(MeasureStatus.choices)
-_PK = 987654321  # stands for a measure's id in its edit link
 
 
 class MeasureTable(tables.Table):
@@ -40,12 +39,11 @@ class MeasureTable(tables.Table):
         )
 
     def render_title(self, record: Measure):
-        # The edit link's pattern is reversed once per page, not once per row.
         if not hasattr(self, "_edit_url"):
-            self._edit_url = reverse("measures:measure_edit", args=[_PK])
+            self._edit_url = link_pattern("measures:measure_edit")
         return format_html(
             '<a data-testid="measure-link" href="{}">{}</a>',
-            self._edit_url.replace(str(_PK), str(record.pk)),
+            self._edit_url(record.pk),
             record.title,
         )
 

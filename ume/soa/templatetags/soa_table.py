@@ -2,21 +2,19 @@
 the page's time. The markup is the one the row tests and the browser flows read."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from ume.catalogue.choices import Level
 from ume.catalogue.templatetags.catalogue import level_badge
-from ume.core.templatetags.ume import cut, icon
+from ume.core.templatetags.ume import cut, icon, link_pattern
 
 from ..choices import ImplementationStatus
 
 register = template.Library()
 
 SHOWN_MEASURES = 10  # per row; a control many measures implement keeps its row short
-_PK = 987654321  # stands for a row's id in the edit link, reversed once per page
 
 
 class _Page:
@@ -37,10 +35,7 @@ class _Page:
         self.badges = {level: level_badge(level) for level in Level.values}
         self.statuses = {value: str(label) for value, label in ImplementationStatus.choices}
         self.evidence_icon = icon("file-text")
-        self.edit_url = reverse("soa:row_edit", args=[scope.pk, _PK])
-
-    def edit(self, pk: int) -> str:
-        return self.edit_url.replace(str(_PK), str(pk))
+        self.edit = link_pattern("soa:row_edit", scope.pk)
 
 
 def _row(row, page: _Page) -> SafeString:
