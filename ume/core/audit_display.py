@@ -179,7 +179,7 @@ def _display(model, name: str, value, names: _Names) -> str:
     if related is not None:
         shown, more = _named_ids(value)
         text = _separator().join(names.name(related, pk) for pk in shown)
-        return text + (gettext(" and %(n)s more") % {"n": more} if more else "")
+        return text + " " + gettext("and %(n)s more") % {"n": more} if more else text
     if isinstance(field, models.DateTimeField | models.DateField) and isinstance(value, str):
         return _when(field, value)
     choices = dict(field.flatchoices) if field is not None and field.choices else {}

@@ -76,10 +76,8 @@ class AuditedModel(models.Model):
             loaded = dict(zip(*read, strict=True))
             self._audit_snapshot = {
                 field.attname: json_value(loaded[field.attname])
-                for field in self._meta.concrete_fields
+                for field in self._audited_fields()
                 if field.attname in loaded
-                and field.name not in self.audit_exclude
-                and field.attname not in self.audit_exclude
             }
         return self._audit_snapshot
 
@@ -87,12 +85,19 @@ class AuditedModel(models.Model):
     def _audit_loaded(self, snapshot: dict[str, Any]) -> None:
         self._audit_snapshot = snapshot
 
+    def _audited_fields(self):
+        """The concrete fields the trail records (those not in ``audit_exclude``)."""
+        excluded = self.audit_exclude
+        return [
+            f
+            for f in self._meta.concrete_fields
+            if f.name not in excluded and f.attname not in excluded
+        ]
+
     def audit_snapshot(self) -> dict[str, Any]:
         """Field values as recorded in the trail (foreign keys by id)."""
         snap: dict[str, Any] = {}
-        for field in self._meta.concrete_fields:
-            if field.name in self.audit_exclude or field.attname in self.audit_exclude:
-                continue
+        for field in self._audited_fields():
             if field.attname not in self.__dict__:
                 continue  # deferred
             snap[field.attname] = json_value(field.value_from_object(self))
