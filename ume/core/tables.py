@@ -6,12 +6,12 @@ import django_tables2 as tables
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from .audit_display import describe
 from .audit_labels import model_label_display
+from .html import html, html_join
 from .models import AuditEntry, Department, Scope, User
 from .templatetags.ume import audit_changes, cut
 
@@ -98,7 +98,7 @@ class MemberTable(tables.Table):
         empty_text = _("No users match. Invite a user by e-mail.")
 
     def render_roles(self, record):
-        return format_html_join(
+        return html_join(
             " ",
             '<span class="badge {}">{}{}</span>',
             (
@@ -113,8 +113,8 @@ class MemberTable(tables.Table):
 
     def render_status(self, record):
         if record.active_roles:
-            return format_html('<span class="badge bg-green-lt">{}</span>', _("Active"))
-        return format_html('<span class="badge bg-secondary-lt">{}</span>', _("Inactive"))
+            return html('<span class="badge bg-green-lt">{}</span>', _("Active"))
+        return html('<span class="badge bg-secondary-lt">{}</span>', _("Inactive"))
 
 
 RECORD_NAME_SHOWN = 80  # characters of a record's name in the list; the export has it whole
@@ -155,12 +155,12 @@ class AuditEntryTable(tables.Table):
         name = getattr(record, "display_repr", record.object_repr)
         if len(name) <= RECORD_NAME_SHOWN:
             return name
-        return format_html('<span title="{}">{}</span>', name, cut(name, RECORD_NAME_SHOWN))
+        return html('<span title="{}">{}</span>', name, cut(name, RECORD_NAME_SHOWN))
 
     def render_action(self, record):
         colour = {"create": "green", "update": "blue", "delete": "red"}.get(record.action, "purple")
         label = getattr(record, "display_event", "") or record.get_action_display()
-        return format_html('<span class="badge bg-{}-lt">{}</span>', colour, label)
+        return html('<span class="badge bg-{}-lt">{}</span>', colour, label)
 
 
 def token_status(token, suspended: set[int]) -> tuple[str, str]:
@@ -209,15 +209,15 @@ class ApiTokenTable(tables.Table):
         self.suspended = suspended or set()
 
     def render_user(self, record):
-        return format_html(
+        return html(
             '{}<div class="small text-secondary">{}</div>',
             record.user.full_name or record.user.email,
             record.user.email,
         )
 
     def render_key_prefix(self, value):
-        return format_html("<code>{}…</code>", value)
+        return html("<code>{}…</code>", value)
 
     def render_status(self, record):
         colour, label = token_status(record, self.suspended)
-        return format_html('<span class="badge bg-{}-lt">{}</span>', colour, label)
+        return html('<span class="badge bg-{}-lt">{}</span>', colour, label)

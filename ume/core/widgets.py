@@ -5,17 +5,18 @@ selects with every control (93) and every member, and rendering them took a larg
 list page's time. These widgets produce the same markup in one pass."""
 
 from django import forms
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from .html import html, html_join
 
 
 def _attrs(attrs: dict) -> SafeString:
     """Attributes as Django's widgets/attrs.html writes them, in the same order."""
-    return format_html_join(
+    return html_join(
         "",
         "{}",
         (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            (html(" {}", name) if value is True else html(' {}="{}"', name, value),)
             for name, value in attrs.items()
             if value is not False
         ),
@@ -30,17 +31,17 @@ class FastSelect(forms.Select):
         widget = self.get_context(name, value, attrs)["widget"]
         options = []
         for group_name, group, _index in widget["optgroups"]:
-            items = format_html_join(
+            items = html_join(
                 "",
                 '<option value="{}"{}>{}</option>',
                 ((o["value"], _attrs(o["attrs"]), o["label"]) for o in group),
             )
             options.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group_name, items)
+                html('<optgroup label="{}">{}</optgroup>', group_name, items)
                 if group_name
                 else items
             )
-        return format_html(
+        return html(
             '<select name="{}"{}>{}</select>',
             widget["name"],
             _attrs(widget["attrs"]),

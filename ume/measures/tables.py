@@ -1,9 +1,9 @@
 """The measure list table (django-tables2: sorting and pagination)."""
 
 import django_tables2 as tables
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from ume.core.html import html, html_join
 from ume.core.tables import DateTimeColumn
 from ume.core.templatetags.ume import link_pattern
 
@@ -41,7 +41,7 @@ class MeasureTable(tables.Table):
     def render_title(self, record: Measure):
         if not hasattr(self, "_edit_url"):
             self._edit_url = link_pattern("measures:measure_edit")
-        return format_html(
+        return html(
             '<a data-testid="measure-link" href="{}">{}</a>',
             self._edit_url(record.pk),
             record.title,
@@ -50,15 +50,15 @@ class MeasureTable(tables.Table):
     def render_controls(self, record: Measure):
         controls = record.control_list  # selectors.with_control_lists: no query per row
         if not controls:
-            return format_html('<span class="badge bg-orange-lt">{}</span>', _("No control"))
-        return format_html_join(
+            return html('<span class="badge bg-orange-lt">{}</span>', _("No control"))
+        return html_join(
             " ",
             '<span class="badge bg-blue-lt" title="{}">{}</span>',
             ((c.tr("title"), c.ref) for c in controls),
         )
 
     def render_status(self, record: Measure):
-        return format_html(
+        return html(
             '<span class="badge {}">{}</span>',
             STATUS_COLOURS.get(record.status, "bg-secondary-lt"),
             STATUS_LABELS.get(record.status, record.status),
@@ -66,5 +66,5 @@ class MeasureTable(tables.Table):
 
     def render_scope(self, record: Measure):
         if record.scope_id is None:
-            return format_html('<span class="text-secondary">{}</span>', _("All ISMS scopes"))
+            return html('<span class="text-secondary">{}</span>', _("All ISMS scopes"))
         return record.scope.name

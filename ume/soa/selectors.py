@@ -3,7 +3,8 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from ume.catalogue.choices import LEVEL_RANK, Theme
 from ume.core.models import Scope
@@ -28,7 +29,21 @@ def soa_get(*, actor, scope: Scope) -> StatementOfApplicability | None:
 def soa_row_list(*, actor, soa: StatementOfApplicability) -> QuerySet[SoARow]:
     if not can(actor, VIEW_SOA, soa.scope):
         return SoARow.objects.none()
-    return loaded_rows(soa).annotate(measure_count=Count("measures", distinct=True))
+    return loaded_rows(soa).annotate(measure_count=measure_count())
+
+
+def measure_count() -> Coalesce:
+    """The number of measures linked to a row, as a subquery: a join with GROUP BY over every
+    column of the row and its control cost a third of a second once rows had hundreds of
+    measures."""
+    links = (
+        SoARow.measures.through.objects.filter(soarow=OuterRef("pk"))
+        .order_by()
+        .values("soarow")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(links), 0)
 
 
 def filter_rows(

@@ -1,7 +1,8 @@
 """Template helpers of the catalogue: localised data pairs, provenance and level badges."""
 
 from django import template
-from django.utils.html import format_html
+
+from ume.core.html import html
 
 from .. import provenance as marks
 from ..choices import Level
@@ -20,7 +21,7 @@ def tr(pair) -> str:
 def provenance(prov, proposals=None) -> str:
     """The mark saying where one guidance item comes from; the full note in its title."""
     proposal = (proposals or {}).get((prov or {}).get("proposal"))
-    return format_html(
+    return html(
         '<span class="ume-provenance ume-provenance-{}" title="{}">{}</span>',
         marks.kind(prov),
         marks.describe(prov, proposal),
@@ -40,7 +41,7 @@ LEVEL_MARKS = {Level.UME: "梅", Level.TAKE: "竹", Level.MATSU: "松"}
 def level_badge(level: str) -> str:
     if not level:
         return ""
-    return format_html(
+    return html(
         '<span class="badge {}" title="{}">{}</span>',
         LEVEL_CLASSES[level],
         Level(level).label,

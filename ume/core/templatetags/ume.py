@@ -7,11 +7,11 @@ from django import forms, template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django_tables2.utils import signature
 
+from ..html import html, html_join
 from ..policies import can
 
 register = template.Library()
@@ -20,7 +20,7 @@ register = template.Library()
 @register.simple_tag
 def icon(name: str, css: str = "") -> str:
     """An icon from the vendored Tabler sprite (no web font, no CDN)."""
-    return format_html(
+    return html(
         '<svg class="icon {}" aria-hidden="true"><use href="{}#ti-{}"></use></svg>',
         css,
         static("vendor/tabler-icons/sprite.svg"),
@@ -85,10 +85,10 @@ def filter_field(field) -> SafeString:
         css += " is-invalid"
     widget = field.as_widget(attrs={"class": css})
     errors = (
-        format_html(
+        html(
             '<div id="{}_error" class="invalid-feedback">{}</div>',
             field.auto_id,
-            format_html_join(
+            html_join(
                 "",
                 '<p id="error_{}_{}"><strong>{}</strong></p>',
                 ((i, field.auto_id, e) for i, e in enumerate(field.errors, start=1)),
@@ -99,7 +99,7 @@ def filter_field(field) -> SafeString:
     )
     help_text = (
         # Written by Ume, not by users: HTML, as Django's own form templates treat it.
-        format_html(
+        html(
             '<div id="{}_helptext" class="form-text">{}</div>',
             field.auto_id,
             mark_safe(field.help_text),
@@ -108,7 +108,7 @@ def filter_field(field) -> SafeString:
         else ""
     )
     if isinstance(field.field.widget, forms.CheckboxInput):
-        return format_html(
+        return html(
             '<div class="mb-3"><div id="div_{}" class="form-check">{}'
             '<label for="{}" class="form-check-label">{}</label>{}{}</div></div>',
             field.auto_id,
@@ -118,7 +118,7 @@ def filter_field(field) -> SafeString:
             errors,
             help_text,
         )
-    return format_html(
+    return html(
         '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}{}</div>',
         field.auto_id,
         field.id_for_label,
@@ -144,20 +144,20 @@ def audit_changes(entry) -> str:
     changes = entry.display_changes
     if not changes:
         return ""
-    items = format_html_join(
+    items = html_join(
         "",
         "<dt>{}</dt><dd>{}{}</dd>",
         (
             (
                 c.label,
-                format_html("<del>{}</del> → ", cut(c.before, 60)) if c.before else "",
+                html("<del>{}</del> → ", cut(c.before, 60)) if c.before else "",
                 cut(c.after or "—", 80),
             )
             for c in changes[:SHOWN_CHANGES]
         ),
     )
     more = mark_safe('<dd class="text-secondary">…</dd>') if len(changes) > SHOWN_CHANGES else ""
-    return format_html('<dl class="ume-changes mb-0">{}{}</dl>', items, more)
+    return html('<dl class="ume-changes mb-0">{}{}</dl>', items, more)
 
 
 @register.filter
@@ -212,7 +212,7 @@ def table_rows(table) -> str:
             (td, localize(row._get_and_render_with(column, partial(render, row), column.default)))
             for column, td, render in plan
         )
-        rows.append(format_html("<tr>{}</tr>", format_html_join("", "<td {}>{}</td>", cells)))
+        rows.append(html("<tr>{}</tr>", html_join("", "<td {}>{}</td>", cells)))
     if not rows and table.empty_text:
-        rows = [format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), table.empty_text)]
+        rows = [html('<tr><td colspan="{}">{}</td></tr>', len(columns), table.empty_text)]
     return mark_safe("".join(rows))

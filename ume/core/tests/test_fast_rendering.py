@@ -10,7 +10,13 @@ import pytest
 from django import forms
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
+from hypothesis import given
+from hypothesis import strategies as st
 
+from ume.core import html as ume_html
 from ume.core.tables import DateTimeColumn
 from ume.core.widgets import FastSelect, FastSelectsMixin
 
@@ -237,3 +243,26 @@ def test_filter_fields_render_what_crispy_renders(data):
         assert "is-invalid" in Template("{% load ume %}{% filter_field f %}").render(
             Context({"f": form["since"]})
         )
+
+
+_values = st.one_of(
+    st.text(),
+    st.integers(),
+    st.none(),
+    st.text().map(mark_safe),
+    st.sampled_from([gettext_lazy("status"), gettext_lazy('<owner> & "scope"')]),
+)
+
+
+@given(
+    args=st.lists(_values, min_size=1, max_size=4),
+    sep=st.sampled_from(["", " ", "<br>", mark_safe("<br>")]),
+)
+def test_fast_format_html_matches_djangos(args, sep):
+    """``ume.core.html`` escapes exactly as Django does: plain text, safe text, lazy text and
+    numbers, as one call and joined."""
+    fmt = "".join(f'<i title="{{}}">{i}</i>' for i in range(len(args)))
+    assert ume_html.html(fmt, *args) == format_html(fmt, *args)
+    assert isinstance(ume_html.html(fmt, *args), SafeString)
+    rows = [tuple(args), tuple(reversed(args))]
+    assert ume_html.html_join(sep, fmt, rows) == format_html_join(sep, fmt, rows)

@@ -2,12 +2,12 @@
 the page's time. The markup is the one the row tests and the browser flows read."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from ume.catalogue.choices import Level
 from ume.catalogue.templatetags.catalogue import level_badge
+from ume.core.html import html, html_join
 from ume.core.templatetags.ume import cut, icon, link_pattern
 
 from ..choices import ImplementationStatus
@@ -42,7 +42,7 @@ def _row(row, page: _Page) -> SafeString:
     words, may_change = page.words, page.may_change
     ref, pk = row.control.ref, row.pk
     tick = (
-        format_html(
+        html(
             '<td><input type="checkbox" class="form-check-input" name="rows" value="{}" '
             'aria-label="{}"><input type="hidden" name="v_{}" value="{}"></td>',
             pk,
@@ -56,7 +56,7 @@ def _row(row, page: _Page) -> SafeString:
     badges = []
     if row.review_note:
         badges.append(
-            format_html(
+            html(
                 ' <span class="badge bg-yellow-lt" title="{}" '
                 'data-testid="needs-review-{}">{}</span>',
                 row.review_note,
@@ -66,7 +66,7 @@ def _row(row, page: _Page) -> SafeString:
         )
     if row.changed_fields:
         badges.append(
-            format_html(
+            html(
                 ' <span class="badge bg-azure-lt" title="{}" data-testid="changed-{}">{}</span>',
                 ", ".join(row.changed_fields),
                 ref,
@@ -74,9 +74,9 @@ def _row(row, page: _Page) -> SafeString:
             )
         )
     applicable = (
-        format_html('<span class="badge bg-green-lt">{}</span>', words["included"])
+        html('<span class="badge bg-green-lt">{}</span>', words["included"])
         if row.applicable
-        else format_html('<span class="badge bg-secondary-lt">{}</span>', words["excluded"])
+        else html('<span class="badge bg-secondary-lt">{}</span>', words["excluded"])
     )
     reasons = (
         words["separator"].join(row.reason_labels())
@@ -86,34 +86,34 @@ def _row(row, page: _Page) -> SafeString:
     current = mark_safe('<span class="text-secondary">—</span>')
     if row.current_level:
         variant = (
-            format_html('<div class="small text-secondary">{}</div>', row.current_variant.label)
+            html('<div class="small text-secondary">{}</div>', row.current_variant.label)
             if row.current_variant
             else ""
         )
-        current = format_html("{}{}", page.badges.get(row.current_level, ""), variant)
+        current = html("{}{}", page.badges.get(row.current_level, ""), variant)
     if row.gap:
-        current = format_html(
+        current = html(
             '{}<div><span class="badge bg-orange-lt">{}</span></div>', current, words["below"]
         )
     measures = list(row.measures.all())
-    listed = format_html_join(
+    listed = html_join(
         "", "<div>{}</div>", ((cut(m.title, 40),) for m in measures[:SHOWN_MEASURES])
     )
     if len(measures) > SHOWN_MEASURES:  # the row's page lists them all
-        listed = format_html(
+        listed = html(
             '{}<div class="text-secondary">{}</div>',
             listed,
             gettext("and %(n)s more") % {"n": len(measures) - SHOWN_MEASURES},
         )
     if not measures and row.applicable:
-        listed = format_html('<span class="text-warning">{}</span>', words["none"])
+        listed = html('<span class="text-warning">{}</span>', words["none"])
     evidence = list(row.evidence_files.all())
     if evidence:
-        listed = format_html(
+        listed = html(
             '{}<div class="text-secondary">{} {}</div>', listed, page.evidence_icon, len(evidence)
         )
     edit = (
-        format_html(
+        html(
             '<a href="{}" class="btn btn-sm btn-ghost-primary" data-testid="edit-{}">{}</a>',
             page.edit(pk),
             ref,
@@ -122,7 +122,7 @@ def _row(row, page: _Page) -> SafeString:
         if may_change
         else ""
     )
-    return format_html(
+    return html(
         '<tr id="row-{}" data-ref="{}" class="{}">{}'
         '<td><span class="text-secondary me-1">{}</span>'
         '<a href="{}" class="text-reset">{}</a>{}</td>'
@@ -158,7 +158,7 @@ def soa_rows(rows, scope, may_change: bool) -> SafeString:
     """The ``<tr>`` of every row (``rows`` as the SoA view prepares them: with ``gap`` and
     ``changed_fields``), or one row saying no control matches."""
     if not rows:
-        return format_html(
+        return html(
             '<tr><td colspan="10" class="text-secondary">{}</td></tr>',
             gettext("No control matches these conditions."),
         )
