@@ -25,7 +25,8 @@ file-text settings logout login language world plus edit trash check x
 alert-triangle info-circle chevron-right chevron-down search filter api book
 certificate calendar mail refresh arrows-sort eye clock device-mobile
 fingerprint password link circle-check circle-x menu-2 player-pause
-player-play checklist clipboard-list arrows-exchange
+player-play checklist clipboard-list arrows-exchange bell bell-ringing checks
+webhook calendar-event
 """.split()
 
 # Presentation attributes copied from each icon's root <svg> to its <symbol>.

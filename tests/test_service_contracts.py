@@ -65,6 +65,7 @@ class Stage:
     other_row: Any
     other_soa: Any
     empty_department: Any
+    notification: Any = None
 
 
 def _upload(name: str = "記録.txt") -> SimpleUploadedFile:
@@ -133,8 +134,28 @@ def stage(world, other_world, catalogue) -> Stage:
         other_evidence=theirs["evidence"],
         other_row=theirs["row"],
         other_soa=theirs["soa"],
+        notification=_notification(world),
         **mine,
     )
+
+
+def _notification(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ume.notifications import kinds
+    from ume.notifications.builtin import MEMBERSHIP_EXPIRY
+    from ume.notifications.services import notify
+
+    return notify(
+        kind=kinds.get(MEMBERSHIP_EXPIRY),
+        organisation=world.org,
+        record=Membership.objects.get(organisation=world.org, role=Role.EXTERNAL_AUDITOR),
+        recipients=[world[Role.ADMIN]],
+        due=timezone.localdate() + dt.timedelta(days=7),
+        stage=-7,
+    )[0]
 
 
 def _fresh(obj):
@@ -152,6 +173,8 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
         "accept_url_base": "http://testserver/",
     },
     "invitation_revoke": lambda s: {"invitation": s.invitation},
+    "notification_mark_read": lambda s: {"notification": s.notification},
+    "notifications_mark_all_read": lambda s: {"organisation": s.w.org},
     "membership_add": lambda s: {
         "organisation": s.w.org,
         "user": s.w[Role.STAFF],
@@ -289,7 +312,7 @@ def test_read_only_roles_are_refused(name, stage):
     if REGISTRY[name].contract.members_may:
         # Every member acts for themselves (an API token, an export they may take), never on
         # another user's records.
-        if "token" in kwargs:
+        if "token" in kwargs or "notification" in kwargs:  # the administrator's own
             assert_refused(name, stage.w[Role.EXTERNAL_AUDITOR], kwargs)
         else:
             call(name, stage.w[Role.EXTERNAL_AUDITOR], kwargs)

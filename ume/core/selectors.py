@@ -194,3 +194,40 @@ def administrator_list(*, organisation: Organisation) -> list[User]:
         .order_by("pk")
     )
     return list(dict.fromkeys(m.user for m in memberships))
+
+
+def role_holders(*, organisation: Organisation, roles: tuple[str, ...], today=None) -> list[User]:
+    """Users holding one of ``roles`` organisation-wide, with an effective membership. A trusted
+    read for the reminder scheduler (who is the 事務局); pages use ``member_list``."""
+    memberships = (
+        Membership.objects.effective(today)
+        .filter(organisation=organisation, role__in=roles, scope__isnull=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    return list(dict.fromkeys(m.user for m in memberships))
+
+
+def departments_of_members(*, organisation: Organisation) -> dict[int, Department]:
+    """Each member's department (the first membership naming one), with its head loaded: whose
+    部門責任者 a reminder also goes to. A trusted read for the reminder scheduler."""
+    found: dict[int, Department] = {}
+    for m in (
+        Membership.objects.effective()
+        .filter(organisation=organisation, department__isnull=False)
+        .select_related("department__head")
+        .order_by("pk")
+    ):
+        found.setdefault(m.user_id, m.department)
+    return found
+
+
+def expiring_memberships(*, organisation: Organisation, until, today=None) -> QuerySet[Membership]:
+    """Effective memberships with an end date on or before ``until`` (external auditors' access
+    ends on a set date): what the expiry reminder reads."""
+    return (
+        Membership.objects.effective(today)
+        .filter(organisation=organisation, valid_until__lte=until)
+        .select_related("user", "organisation")
+        .order_by("valid_until", "pk")
+    )

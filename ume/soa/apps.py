@@ -18,8 +18,10 @@ class SoaConfig(UmeAppConfig):
         from .domain import measure_in_approved_version
         from .mapping import follow_measure_mapping
         from .next_steps import soa_steps
+        from .reminders import register as register_reminders
 
         register_delete_guard(measure_in_approved_version)
         register_mapping_hook(follow_measure_mapping)
         register_event("soa_exported", _("Statement of Applicability exported"), export=True)
         next_steps.register(soa_steps)
+        register_reminders()

@@ -58,6 +58,15 @@ def seed_demo(*, organisation, scopes, users) -> None:
         )
     _give_reasons(admin, soa)
     services.soa_approve(actor=users["shacho"], soa=soa, comment="初版として承認する。")
+    # Since the approval the 事務局 has updated one procedure: the SoA shows the change, and
+    # the 改訂推奨 reminder asks for a new version.
+    row = soa.rows.get(control__ref="8.7")
+    services.soa_row_update(
+        actor=admin,
+        row=row,
+        version=row.version,
+        data={"procedure": "マルウェア対策手順（EDR 導入に合わせて改訂中）"},
+    )
 
 
 def _give_reasons(admin, soa) -> None:

@@ -117,7 +117,7 @@ class Command(BaseCommand):
                     scope=scopes[scope] if scope else None,
                     department=departments[dept] if dept else None,
                     valid_until=(
-                        timezone.localdate() + dt.timedelta(days=30)
+                        timezone.localdate() + dt.timedelta(days=12)  # until the 審査 ends
                         if role == Role.EXTERNAL_AUDITOR
                         else None
                     ),

@@ -1,0 +1,108 @@
+"""Writes of notifications: ``notify`` (the one call every module's reminders go through) and
+the recipient's own marking of what they have read."""
+
+from datetime import date
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from ume.core.models import Organisation, User
+from ume.core.policies import can
+from ume.core.services import service
+
+from . import kinds
+from .models import Notification
+from .permissions import READ_NOTIFICATION, VIEW_INBOX
+
+
+def notify(
+    *,
+    kind: kinds.ReminderKind,
+    organisation: Organisation,
+    record: Any,
+    recipients: list[User],
+    due: date,
+    stage: int = 0,
+    title: str = "",
+) -> list[Notification]:
+    """Raise ``kind``'s notification about ``record`` for each recipient who may see it, once:
+    one already raised for the same recipient, record, kind, due date and stage is left as it
+    is. A system write, not a user's: no actor, no audit entry. Returns the new ones."""
+    target = kind.permission_object(record)
+    key = {
+        "kind": kind.code,
+        "content_type": ContentType.objects.get_for_model(record),
+        "object_id": record.pk,
+        "due": due,
+        "stage": stage,
+    }
+    new = store(
+        [
+            Notification(
+                organisation=organisation, recipient=user, title=(title or str(record))[:300], **key
+            )
+            for user in {u.pk: u for u in recipients}.values()
+            if can(user, kind.permission, target)
+        ]
+    )
+    if not new:
+        return []
+    # Read back: an insert that skips conflicts does not return the new rows' ids.
+    return list(
+        Notification.objects.filter(recipient__in=[n.recipient_id for n in new], **key).order_by(
+            "pk"
+        )
+    )
+
+
+def store(notifications: list[Notification]) -> list[Notification]:
+    """Save the notifications not raised before (by their unique key); returns those (without
+    their ids). The unique key also holds against a concurrent worker that saved the same ones
+    since the read: the insert skips them."""
+    if not notifications:
+        return []
+    key = ("recipient_id", "kind", "content_type_id", "object_id", "due", "stage")
+
+    def key_of(n) -> tuple:
+        return tuple(getattr(n, f) for f in key)
+
+    with transaction.atomic():
+        existing: set[tuple] = set()
+        for chunk in _chunks(notifications, 500):
+            existing.update(
+                Notification.objects.filter(
+                    recipient_id__in={n.recipient_id for n in chunk},
+                    kind__in={n.kind for n in chunk},
+                    object_id__in={n.object_id for n in chunk},
+                    due__in={n.due for n in chunk},
+                ).values_list(*key)
+            )
+        new = list({key_of(n): n for n in notifications if key_of(n) not in existing}.values())
+        Notification.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    return new
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@service(perm=READ_NOTIFICATION, on="notification", members_may=True)
+def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@service(perm=VIEW_INBOX, on="organisation", members_may=True)
+def notifications_mark_all_read(*, actor: User, organisation: Organisation, kind: str = "") -> int:
+    """Mark the actor's unread notifications in ``organisation`` read (of one kind, if given)."""
+    unread = Notification.objects.filter(
+        recipient=actor, organisation=organisation, read_at__isnull=True
+    )
+    if kind:
+        unread = unread.filter(kind=kind)
+    return unread.update(read_at=timezone.now())
