@@ -30,14 +30,20 @@ setup: deps
 	$(PY) manage.py load_reference
 	$(PY) manage.py seed_demo
 
-# The server and the task worker that sends its mail (invitations), both stopped by one Ctrl-C.
+# The server, the task worker that sends its mail (invitations) and the daily reminders, all
+# stopped by one Ctrl-C.
+REMINDERS_AT ?= 07:00
 run: setup
-	@echo "Ume: http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the task worker; mail is printed here and kept in var/mail/)"
+	@echo "Ume: http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the workers; mail is printed here and kept in var/mail/)"
 	@$(PY) manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py send_reminders --daily $(REMINDERS_AT) & reminders=$$!; \
+	trap 'kill $$worker $$reminders 2>/dev/null; wait $$worker $$reminders 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# In production: the task worker and the daily reminders (REMINDERS_AT, local time).
 worker: deps
+	@$(PY) manage.py send_reminders --daily $(REMINDERS_AT) & reminders=$$!; \
+	trap 'kill $$reminders 2>/dev/null; wait $$reminders 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py db_worker
 
 # The whole suite: lint, translations, unit/integration tests, then end-to-end flows in Chromium.

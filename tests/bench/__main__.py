@@ -26,6 +26,7 @@ GROUPS = (
     "soa",
     "measures",
     "suggest",
+    "notifications",
 )  # in run order
 
 

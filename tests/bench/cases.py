@@ -196,4 +196,9 @@ def run(
 
         suggest.run(fx, runs=runs, log=log, done=done)
 
+    if "notifications" in groups:
+        from . import notifications
+
+        notifications.run(fx, runs=runs, log=log, done=done)
+
     return results

@@ -19,7 +19,7 @@ from ume.core.policies import can
 from . import kinds
 from .models import Notification
 from .recipients import Recipients
-from .services import store
+from .services import store_new
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,17 @@ class Planned:
     recipient: User
     new: bool
 
-    def notification(self) -> Notification:
-        return Notification(
-            organisation=self.organisation,
-            recipient=self.recipient,
-            kind=self.kind.code,
-            content_type=ContentType.objects.get_for_model(self.item.record),
-            object_id=self.item.record.pk,
-            title=self.item.title[:300],
-            due=self.item.due,
-            stage=self.stage,
+    def row(self) -> tuple:
+        """The notification's columns, as ``services.store_new`` takes them."""
+        return (
+            self.organisation.pk,
+            self.recipient.pk,
+            self.kind.code,
+            ContentType.objects.get_for_model(self.item.record).pk,
+            self.item.record.pk,
+            self.item.title[:300],
+            self.item.due,
+            self.stage,
         )
 
 
@@ -85,5 +86,5 @@ def _plan_kind(kind, organisation, people: Recipients, today: date) -> Iterator[
 def compute_reminders(*, today: date, organisations=None, codes=()) -> Counter:
     """Raise every reminder due ``today``; returns how many were new per kind code."""
     new = [p for p in plan(today=today, organisations=organisations, codes=codes) if p.new]
-    store([p.notification() for p in new])
+    store_new([p.row() for p in new])
     return Counter(p.kind.code for p in new)

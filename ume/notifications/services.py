@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ume.core.models import Organisation, User
@@ -82,6 +82,39 @@ def store(notifications: list[Notification]) -> list[Notification]:
         new = list({key_of(n): n for n in notifications if key_of(n) not in existing}.values())
         Notification.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
     return new
+
+
+# The columns of ``store_new``'s rows, in order (``created_at`` is added).
+INSERTED = (
+    "organisation_id",
+    "recipient_id",
+    "kind",
+    "content_type_id",
+    "object_id",
+    "title",
+    "due",
+    "stage",
+)
+
+
+def store_new(rows: list[tuple]) -> None:
+    """Save rows (``INSERTED`` columns) the caller has just found new, as the scheduler's plan
+    does: one ``INSERT … ON CONFLICT DO NOTHING`` per thousand, SQLite and PostgreSQL alike
+    (a row a concurrent worker saved since is skipped). Building and saving a model instance
+    per row took most of a run that raises tens of thousands."""
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    due = INSERTED.index("due")
+    table = ops.quote_name(Notification._meta.db_table)
+    columns = ", ".join(ops.quote_name(c) for c in (*INSERTED, "created_at"))
+    placeholders = ", ".join(["%s"] * (len(INSERTED) + 1))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING"
+    with transaction.atomic(), connection.cursor() as cursor:
+        for chunk in _chunks(rows, 1000):
+            cursor.executemany(
+                sql,
+                [(*r[:due], ops.adapt_datefield_value(r[due]), *r[due + 1 :], now) for r in chunk],
+            )
 
 
 def _chunks(items: list, size: int):

@@ -214,3 +214,18 @@ def test_the_command_refuses_bad_arguments(world, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("send_reminders", *args)
     assert not Notification.objects.exists()
+
+
+def test_the_worker_runs_again_at_the_next_time_of_day():
+    from zoneinfo import ZoneInfo
+
+    from ume.notifications.management.commands.send_reminders import next_run
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    at = dt.time(7, 0)
+    early = dt.datetime(2026, 12, 7, 6, 59, tzinfo=tokyo)
+    late = dt.datetime(2026, 12, 7, 7, 0, tzinfo=tokyo)
+    assert next_run(early, at) == dt.datetime(2026, 12, 7, 7, 0, tzinfo=tokyo)
+    assert next_run(late, at) == dt.datetime(2026, 12, 8, 7, 0, tzinfo=tokyo)
+    with pytest.raises(CommandError, match="HH:MM"):
+        call_command("send_reminders", "--daily", "25:00")

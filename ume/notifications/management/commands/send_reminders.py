@@ -1,6 +1,7 @@
 """Raise the reminders due today (run daily by the worker; safe to run again)."""
 
 import datetime as dt
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
@@ -17,9 +18,25 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="act as if today were this date (YYYY-MM-DD)")
         parser.add_argument("--organisation", type=int, help="only this organisation (id)")
         parser.add_argument("--kind", action="append", default=[], help="only this kind (code)")
+        parser.add_argument(
+            "--daily",
+            metavar="HH:MM",
+            help="keep running: raise now, then every day at this local time (the worker)",
+        )
 
     def handle(self, *args, **options) -> None:
-        today = timezone.localdate()
+        if options["daily"]:
+            at = _time_of_day(options["daily"])
+            while True:  # a restart loses nothing: a reminder already raised is not raised again
+                try:
+                    self._once(options, timezone.localdate())
+                except Exception as exc:  # e.g. the database was away: try again tomorrow
+                    self.stderr.write(f"send_reminders failed: {exc!r}")
+                pause = (next_run(timezone.localtime(), at) - timezone.localtime()).total_seconds()
+                time.sleep(max(pause, 1.0))
+        self._once(options, timezone.localdate())
+
+    def _once(self, options, today: dt.date) -> None:
         if options["date"]:
             try:
                 today = dt.date.fromisoformat(options["date"])
@@ -57,3 +74,16 @@ class Command(BaseCommand):
                 f"\tstage {p.stage:+d}\t{p.recipient.email}\t{state}"
             )
         self.stdout.write(f"dry run ({today:%Y-%m-%d}): {new} would be raised, nothing changed")
+
+
+def _time_of_day(value: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--daily: not a time of day (HH:MM): {value}") from exc
+
+
+def next_run(now: dt.datetime, at: dt.time) -> dt.datetime:
+    """The next moment after ``now`` (aware, local) at the local time of day ``at``."""
+    candidate = now.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    return candidate if candidate > now else candidate + dt.timedelta(days=1)
