@@ -63,7 +63,7 @@ def register() -> None:
     kinds.register(
         kinds.ReminderKind(
             code=REVISION,
-            label=_("SoA revision recommended"),
+            label=_("Revision recommended"),
             module=_("Statement of Applicability"),
             help_text=_(
                 "The Statement of Applicability changed after its newest approved version: "
