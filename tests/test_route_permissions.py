@@ -109,6 +109,7 @@ def sample_kwargs(route: Route, world) -> dict:
         "core:api_token_revoke": {"pk": world.token.pk},
         "notifications:open": {"pk": world.notification.pk},
         "notifications:read": {"pk": world.notification.pk},
+        "notifications:unsubscribe": {"token": "invalid"},
     }
     if route.kwargs == ("scope_pk",):
         return {"scope_pk": world.hq.pk}

@@ -175,6 +175,11 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
     "invitation_revoke": lambda s: {"invitation": s.invitation},
     "notification_mark_read": lambda s: {"notification": s.notification},
     "notifications_mark_all_read": lambda s: {"organisation": s.w.org},
+    "preference_update": lambda s: {
+        "organisation": s.w.org,
+        "data": {"email": "off", "muted_kinds": ["core.membership_expiry"]},
+        "version": 1,
+    },
     "membership_add": lambda s: {
         "organisation": s.w.org,
         "user": s.w[Role.STAFF],

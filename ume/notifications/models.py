@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ume.core.models import Organisation, User
+from ume.core.models import Organisation, TimeStampedModel, User, VersionedModel
 
 
 class Notification(models.Model):
@@ -56,3 +56,97 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class EmailMode(models.TextChoices):
+    OFF = "off", _("No e-mail")
+    IMMEDIATE = "immediate", _("Each notification as it comes")
+    DAILY = "daily", _("One digest a day")
+
+
+class Preference(VersionedModel, TimeStampedModel):
+    """How one user wants their notifications of one organisation by e-mail. Without a row,
+    the defaults apply: a daily digest of every kind."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    email = models.CharField(
+        _("e-mail"), max_length=16, choices=EmailMode.choices, default=EmailMode.DAILY
+    )
+    muted_kinds = models.JSONField(_("kinds not sent by e-mail"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="preference_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.organisation}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will retry")
+    GAVE_UP = "gave_up", _("Gave up")
+
+
+class Delivery(models.Model):
+    """One e-mail to one user: a notification sent as it came, or a day's digest. The unique
+    keys mean a second worker never sends the same one twice; failures are retried with a
+    growing wait, and the reason is kept."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("notification"),
+    )
+    digest_day = models.DateField(_("digest of"), null=True, blank=True)
+    notifications = models.ManyToManyField(
+        Notification, blank=True, related_name="+", verbose_name=_("notifications")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.CharField(_("reason"), max_length=500, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification"],
+                condition=models.Q(notification__isnull=False),
+                name="delivery_once_per_notification",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "organisation", "digest_day"],
+                condition=models.Q(digest_day__isnull=False),
+                name="delivery_one_digest_a_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.subject} ({self.status})"

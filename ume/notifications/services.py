@@ -5,15 +5,18 @@ from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ume.core.models import Organisation, User
 from ume.core.policies import can
-from ume.core.services import service
+from ume.core.services import service, update_fields
 
 from . import kinds
-from .models import Notification
+from .models import Notification, Preference
 from .permissions import READ_NOTIFICATION, VIEW_INBOX
 
 
@@ -139,3 +142,28 @@ def notifications_mark_all_read(*, actor: User, organisation: Organisation, kind
     if kind:
         unread = unread.filter(kind=kind)
     return unread.update(read_at=timezone.now())
+
+
+@service(perm=VIEW_INBOX, on="organisation", members_may=True, versioned="version")
+def preference_update(
+    *, actor: User, organisation: Organisation, data: dict[str, Any], version: int | None = None
+) -> Preference:
+    """The actor's own e-mail settings in ``organisation`` (created on first save)."""
+    known = {k.code for k in kinds.all_kinds()}
+    muted = data.get("muted_kinds")
+    if muted is not None and not set(muted) <= known:
+        raise ValidationError({"muted_kinds": _("Choose kinds from the list.")})
+    pref, _created = Preference.objects.get_or_create(user=actor, organisation=organisation)
+    return update_fields(pref, data, version=version)
+
+
+def unsubscribe(*, user: User, organisation: Organisation, kind: str) -> Preference:
+    """Stop e-mail of one kind, from the signed link in a mail (no login: the signature is the
+    proof). Not a ``@service``: the link's holder acts, not a logged-in actor."""
+    pref, _created = Preference.objects.get_or_create(user=user, organisation=organisation)
+    if kind not in pref.muted_kinds:
+        Preference.objects.filter(pk=pref.pk).update(
+            muted_kinds=[*pref.muted_kinds, kind], version=F("version") + 1
+        )
+        pref.refresh_from_db()
+    return pref

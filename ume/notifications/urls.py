@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.InboxView.as_view(), name="inbox"),
     path("badge/", views.BadgeView.as_view(), name="badge"),
     path("read-all/", views.MarkAllReadView.as_view(), name="read_all"),
+    path("settings/", views.PreferenceView.as_view(), name="settings"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("<int:pk>/", views.OpenView.as_view(), name="open"),
     path("<int:pk>/read/", views.MarkReadView.as_view(), name="read"),
 ]

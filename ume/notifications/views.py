@@ -3,18 +3,19 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from ume.core.views.base import PageView, PolicyMixin
+from ume.core.models import Organisation, User
+from ume.core.views.base import PageView, PolicyMixin, ServiceFormView, public_view
 
-from . import selectors, services
-from .forms import READ, UNREAD, InboxFilterForm
+from . import delivery, kinds, selectors, services
+from .forms import READ, UNREAD, InboxFilterForm, PreferenceForm
 from .permissions import VIEW_INBOX
 
 PER_PAGE = 50
@@ -119,3 +120,48 @@ def _back(request) -> str:
     ):
         return target
     return reverse("notifications:inbox")
+
+
+class PreferenceView(ServiceFormView):
+    """The user's own e-mail settings in the current organisation."""
+
+    permission_required = VIEW_INBOX
+    template_name = "core/form.html"
+    form_class = PreferenceForm
+    page_title = gettext_lazy("Notification settings")
+    success_url = reverse_lazy("notifications:settings")
+    success_message = gettext_lazy("Your notification settings were saved.")
+
+    def get_breadcrumbs(self):
+        return [(_("Notifications"), reverse("notifications:inbox")), (_("Settings"), None)]
+
+    def get_form_kwargs(self):
+        pref = delivery.preference_of(self.request.user, self.organisation)
+        return {**super().get_form_kwargs(), "instance": pref}
+
+    def perform(self, form):
+        return services.preference_update(
+            actor=self.request.user,
+            organisation=self.organisation,
+            data=form.changed_data_dict(),
+            version=form.cleaned_data.get("version"),
+        )
+
+
+@public_view
+def unsubscribe(request, token: str):
+    """Stop one kind of e-mail from the link in a mail: the signed token names the user, the
+    organisation and the kind, so no login is needed. A GET only asks; the POST acts (mail
+    scanners that follow links change nothing)."""
+    data = delivery.read_unsubscribe_token(token)
+    kind = kinds.get(data["k"]) if data else None
+    user = User.objects.filter(pk=data["u"], is_active=True).first() if data else None
+    organisation = Organisation.objects.filter(pk=data["o"]).first() if data else None
+    if kind is None or user is None or organisation is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
+    done = False
+    if request.method == "POST":
+        services.unsubscribe(user=user, organisation=organisation, kind=kind.code)
+        done = True
+    context = {"kind": kind, "organisation": organisation, "done": done}
+    return render(request, "notifications/unsubscribe.html", context)

@@ -167,6 +167,9 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("UME_TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("UME_CLIENT_IP_HEADER") or None
 
+# The address users open Ume at: links in mail the worker sends (no request to take it from).
+UME_SITE_URL = os.environ.get("UME_SITE_URL", "http://127.0.0.1:8000/")
+
 # --- Cache -------------------------------------------------------------------------------------
 # Django's database cache needs no other server and is shared by all workers (the table is
 # created by the migrations). UME_CACHE_URL=redis://host:6379/0 uses Redis instead.

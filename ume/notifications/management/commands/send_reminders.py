@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
 from ume.core.models import Organisation
-from ume.notifications import kinds, scheduler
+from ume.notifications import delivery, kinds, scheduler
+
+MAIL_EVERY = 300  # seconds between rounds of sending mail (new and retried)
 
 
 class Command(BaseCommand):
@@ -19,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", type=int, help="only this organisation (id)")
         parser.add_argument("--kind", action="append", default=[], help="only this kind (code)")
         parser.add_argument(
+            "--no-mail", action="store_true", help="raise reminders, send no e-mail this time"
+        )
+        parser.add_argument(
             "--daily",
             metavar="HH:MM",
             help="keep running: raise now, then every day at this local time (the worker)",
@@ -26,15 +31,32 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if options["daily"]:
-            at = _time_of_day(options["daily"])
-            while True:  # a restart loses nothing: a reminder already raised is not raised again
-                try:
-                    self._once(options, timezone.localdate())
-                except Exception as exc:  # e.g. the database was away: try again tomorrow
-                    self.stderr.write(f"send_reminders failed: {exc!r}")
-                pause = (next_run(timezone.localtime(), at) - timezone.localtime()).total_seconds()
-                time.sleep(max(pause, 1.0))
+            self._loop(options, _time_of_day(options["daily"]))
         self._once(options, timezone.localdate())
+
+    def _loop(self, options, at: dt.time) -> None:
+        """Reminders now and then daily at ``at``; mail owed (new, or a failure to retry) is
+        sent every few minutes. A restart loses nothing: what was raised or sent is not again."""
+        reminders_at = timezone.localtime()
+        while True:
+            try:
+                if timezone.localtime() >= reminders_at:
+                    self._once(options, timezone.localdate())
+                    reminders_at = next_run(timezone.localtime(), at)
+                else:
+                    self._mail()
+            except Exception as exc:  # e.g. the database was away: the next round tries again
+                self.stderr.write(f"send_reminders failed: {exc!r}")
+            time.sleep(MAIL_EVERY)
+
+    def _mail(self) -> None:
+        queued = delivery.queue_email()
+        sent = delivery.send_due()
+        if queued or any(sent.values()):
+            self.stdout.write(
+                f"mail: {queued} queued, {sent['sent']} sent, {sent['failed']} to retry, "
+                f"{sent['gave_up']} given up"
+            )
 
     def _once(self, options, today: dt.date) -> None:
         if options["date"]:
@@ -63,6 +85,8 @@ class Command(BaseCommand):
         for code, count in sorted(raised.items()):
             self.stdout.write(f"{code}: {count}")
         self.stdout.write(self.style.SUCCESS(f"{total} new reminders ({today:%Y-%m-%d})"))
+        if not options["no_mail"]:
+            self._mail()
 
     def _list(self, today, organisations, codes) -> None:
         new = 0
