@@ -2,9 +2,10 @@
 
 import rules
 
-from ume.core.policies import is_member
+from ume.core.choices import Role
+from ume.core.policies import has_role, is_member
 
-from .permissions import READ_NOTIFICATION, VIEW_INBOX
+from .permissions import READ_NOTIFICATION, VIEW_DELIVERY_LOG, VIEW_INBOX
 
 
 @rules.predicate
@@ -19,3 +20,5 @@ def is_recipient(user, notification=None) -> bool:
 
 rules.add_perm(VIEW_INBOX, is_member)
 rules.add_perm(READ_NOTIFICATION, is_recipient)
+# The 事務局 and administrators read (and export) what was mailed to whom, and why not.
+rules.add_perm(VIEW_DELIVERY_LOG, has_role(Role.ADMIN, Role.SECRETARIAT, org_wide=True))

@@ -13,8 +13,8 @@ from ume.core.models import Organisation, User
 from ume.core.policies import can
 
 from . import kinds
-from .models import Notification
-from .permissions import VIEW_INBOX
+from .models import Delivery, Notification
+from .permissions import VIEW_DELIVERY_LOG, VIEW_INBOX
 
 BADGE_LIMIT = 99  # the bell shows "99+" past this
 
@@ -23,6 +23,17 @@ def notification_list(*, actor: User, organisation: Organisation) -> QuerySet[No
     if not can(actor, VIEW_INBOX, organisation):
         return Notification.objects.none()
     return Notification.objects.filter(recipient=actor, organisation=organisation)
+
+
+def delivery_list(*, actor: User, organisation: Organisation) -> QuerySet[Delivery]:
+    """The organisation's e-mail deliveries, newest first (the delivery log)."""
+    if not can(actor, VIEW_DELIVERY_LOG, organisation):
+        return Delivery.objects.none()
+    return (
+        Delivery.objects.filter(organisation=organisation)
+        .select_related("recipient", "notification")
+        .order_by("-created_at", "-pk")
+    )
 
 
 @dataclass

@@ -182,3 +182,39 @@ def test_a_stale_version_is_refused_by_the_service(world):
         preference_update(
             actor=world[Role.ADMIN], organisation=world.org, data={"email": "daily"}, version=1
         )
+
+
+def test_the_delivery_log_shows_what_failed_and_why_and_exports(expiring, settings, login):
+    import io
+
+    import openpyxl
+
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
+    delivery.queue_email()
+    delivery.send_due()
+    client = login(expiring[Role.SECRETARIAT])
+    url = reverse("notifications:deliveries")
+    body = client.get(url).content.decode()
+    assert body.count('bg-yellow-lt">失敗（再送予定）') == 2 and "SMTPRecipientsRefused" in body
+    assert expiring[Role.ADMIN].email in body
+    assert client.get(url, {"status": "sent"}).context["table"].rows.__len__() == 0
+    found = client.get(url, {"q": expiring[Role.ADMIN].email}).context["table"]
+    assert len(found.rows) == 1
+    export = client.get(reverse("notifications:delivery_export"), {"status": "failed"})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[-1]
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert values[0][:4] == ["作成日時", "受信者", "件名", "状態"]
+    assert len(values) == 3 and all(v[3] == "失敗（再送予定）" for v in values[1:])
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.DEPARTMENT_HEAD, Role.EXTERNAL_AUDITOR])
+def test_only_the_secretariat_and_administrators_read_the_delivery_log(expiring, login, role):
+    client = login(expiring[role])
+    assert client.get(reverse("notifications:deliveries")).status_code == 403
+    assert client.get(reverse("notifications:delivery_export")).status_code == 403
+
+
+def test_another_organisations_deliveries_are_not_listed(expiring, other_world, login):
+    delivery.queue_email()
+    client = login(other_world[Role.ADMIN])
+    assert len(client.get(reverse("notifications:deliveries")).context["table"].rows) == 0
