@@ -449,9 +449,14 @@ def test_every_edit_form_requires_the_version_it_was_based_on(stage):
     from ume.core.forms import VersionedModelForm as Base
     from ume.measures.forms import MeasureForm
     from ume.measures.models import Measure
+    from ume.notifications.delivery import preference_of
+    from ume.notifications.forms import PreferenceForm
+    from ume.notifications.services import preference_update
     from ume.soa.forms import SoARowForm
 
     org = stage.w.org
+    admin = stage.w[Role.ADMIN]
+    preference = preference_update(actor=admin, organisation=org, data={}, version=1)
     edits = {
         OrganisationForm: (org, {}),
         ScopeForm: (stage.w.hq, {}),
@@ -459,6 +464,7 @@ def test_every_edit_form_requires_the_version_it_was_based_on(stage):
         MembershipForm: (stage.staff_membership, {"organisation": org}),
         SoARowForm: (stage.row, {"measures": Measure.objects.filter(organisation=org)}),
         MeasureForm: (stage.measure, {"organisation": org}),
+        PreferenceForm: (preference, {}),
     }
     assert set(edits) == _all_subclasses(Base), "add the new edit form here"
     for form_class, (record, extra) in edits.items():
@@ -472,3 +478,6 @@ def test_every_edit_form_requires_the_version_it_was_based_on(stage):
         form = form_class(data={**data, "version": record.version}, instance=record, **extra)
         assert "version" not in form.errors, form_class.__name__
     assert ScopeForm(data={"name": "新しい適用範囲"}).is_valid()  # a new record has no version
+    # Settings not saved yet show the defaults as version 1, and a save must still carry it.
+    unsaved = preference_of(stage.w[Role.STAFF], org)
+    assert not PreferenceForm(data={"email": "off"}, instance=unsaved).is_valid()
