@@ -110,6 +110,7 @@ def sample_kwargs(route: Route, world) -> dict:
         "notifications:open": {"pk": world.notification.pk},
         "notifications:read": {"pk": world.notification.pk},
         "notifications:unsubscribe": {"token": "invalid"},
+        "notifications:calendar_feed": {"token": "invalid"},
     }
     if route.kwargs == ("scope_pk",):
         return {"scope_pk": world.hq.pk}

@@ -175,6 +175,8 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
     "invitation_revoke": lambda s: {"invitation": s.invitation},
     "notification_mark_read": lambda s: {"notification": s.notification},
     "notifications_mark_all_read": lambda s: {"organisation": s.w.org},
+    "calendar_feed_issue": lambda s: {"organisation": s.w.org},
+    "calendar_feed_revoke": lambda s: {"organisation": s.w.org},
     "preference_update": lambda s: {
         "organisation": s.w.org,
         "data": {"email": "off", "muted_kinds": ["core.membership_expiry"]},

@@ -150,3 +150,29 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.subject} ({self.status})"
+
+
+class CalendarFeed(models.Model):
+    """A user's secret calendar address (iCal) for one organisation. Only the SHA-256 of its
+    token is kept: the address is shown once when issued; issuing again replaces it, and
+    deleting the row revokes it."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="calendar_feed_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.organisation}"

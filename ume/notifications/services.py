@@ -15,8 +15,8 @@ from ume.core.models import Organisation, User
 from ume.core.policies import can
 from ume.core.services import service, update_fields
 
-from . import kinds
-from .models import Notification, Preference
+from . import ical, kinds
+from .models import CalendarFeed, Notification, Preference
 from .permissions import READ_NOTIFICATION, VIEW_INBOX
 
 
@@ -167,3 +167,23 @@ def unsubscribe(*, user: User, organisation: Organisation, kind: str) -> Prefere
         )
         pref.refresh_from_db()
     return pref
+
+
+@service(perm=VIEW_INBOX, on="organisation", members_may=True)
+def calendar_feed_issue(*, actor: User, organisation: Organisation) -> tuple[CalendarFeed, str]:
+    """Issue the actor's calendar address in ``organisation`` (replacing any earlier one, which
+    stops working). Returns the feed and its token, which is not kept and shown only now."""
+    token = ical.new_token()
+    feed, _created = CalendarFeed.objects.update_or_create(
+        user=actor,
+        organisation=organisation,
+        defaults={"token_sha256": ical.token_hash(token), "last_used_at": None},
+    )
+    return feed, token
+
+
+@service(perm=VIEW_INBOX, on="organisation", members_may=True)
+def calendar_feed_revoke(*, actor: User, organisation: Organisation) -> int:
+    """Stop the actor's calendar address in ``organisation`` from working."""
+    deleted, _detail = CalendarFeed.objects.filter(user=actor, organisation=organisation).delete()
+    return deleted

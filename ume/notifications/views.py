@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -22,12 +22,13 @@ from ume.core.exports import (
     write_xlsx,
 )
 from ume.core.models import Organisation, User
+from ume.core.policies import is_member
 from ume.core.views.base import ListView, PageView, PolicyMixin, ServiceFormView, public_view
 
-from . import delivery, kinds, selectors, services
+from . import delivery, ical, kinds, selectors, services
 from .filters import DeliveryFilter
 from .forms import READ, UNREAD, InboxFilterForm, PreferenceForm
-from .models import DeliveryStatus
+from .models import CalendarFeed, DeliveryStatus
 from .permissions import VIEW_DELIVERY_LOG, VIEW_INBOX
 from .tables import DeliveryTable
 
@@ -139,7 +140,6 @@ class PreferenceView(ServiceFormView):
     """The user's own e-mail settings in the current organisation."""
 
     permission_required = VIEW_INBOX
-    template_name = "core/form.html"
     form_class = PreferenceForm
     page_title = gettext_lazy("Notification settings")
     success_url = reverse_lazy("notifications:settings")
@@ -147,6 +147,15 @@ class PreferenceView(ServiceFormView):
 
     def get_breadcrumbs(self):
         return [(_("Notifications"), reverse("notifications:inbox")), (_("Settings"), None)]
+
+    template_name = "notifications/settings.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["calendar_feed"] = CalendarFeed.objects.filter(
+            user=self.request.user, organisation=self.organisation
+        ).first()
+        return ctx
 
     def get_form_kwargs(self):
         pref = delivery.preference_of(self.request.user, self.organisation)
@@ -252,3 +261,50 @@ class DeliveryExportView(PolicyMixin, View):
 
 def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y/%m/%d %H:%M")
+
+
+class CalendarIssueView(PolicyMixin, View):
+    """Issue (or reissue) the user's calendar address and show it, once."""
+
+    permission_required = VIEW_INBOX
+    http_method_names = ["post"]
+
+    def post(self, request):
+        _feed, token = services.calendar_feed_issue(
+            actor=request.user, organisation=request.organisation
+        )
+        url = delivery.site_url(reverse("notifications:calendar_feed", args=[token]))
+        context = {
+            "page_title": _("Calendar address"),
+            "breadcrumbs": [
+                (_("Notifications"), reverse("notifications:inbox")),
+                (_("Settings"), reverse("notifications:settings")),
+                (_("Calendar address"), None),
+            ],
+            "calendar_url": url,
+        }
+        return render(request, "notifications/calendar_issued.html", context)
+
+
+class CalendarRevokeView(PolicyMixin, View):
+    permission_required = VIEW_INBOX
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if services.calendar_feed_revoke(actor=request.user, organisation=request.organisation):
+            messages.success(request, _("The calendar address no longer works."))
+        return HttpResponseRedirect(reverse("notifications:settings"))
+
+
+@public_view
+def calendar_feed(request, token: str):
+    """The calendar itself, for calendar applications (no login: the secret address is the
+    proof). A revoked address, or one of a user who left, is not found."""
+    feed = ical.feed_for(token)
+    if feed is None or not (feed.user.is_active and is_member(feed.user, feed.organisation)):
+        raise Http404
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
+    response = HttpResponse(ical.ics(feed), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = 'inline; filename="ume.ics"'
+    return response
