@@ -111,6 +111,7 @@ def sample_kwargs(route: Route, world) -> dict:
         "notifications:read": {"pk": world.notification.pk},
         "notifications:unsubscribe": {"token": "invalid"},
         "notifications:calendar_feed": {"token": "invalid"},
+        "notifications:rule_edit": {"code": "core.membership_expiry"},
     }
     if route.kwargs == ("scope_pk",):
         return {"scope_pk": world.hq.pk}

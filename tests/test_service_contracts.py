@@ -176,6 +176,12 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
     "notification_mark_read": lambda s: {"notification": s.notification},
     "notifications_mark_all_read": lambda s: {"organisation": s.w.org},
     "calendar_feed_issue": lambda s: {"organisation": s.w.org},
+    "kind_setting_update": lambda s: {
+        "organisation": s.w.org,
+        "kind": "core.membership_expiry",
+        "data": {"lead_days": [10], "mandatory": True},
+        "version": 1,
+    },
     "calendar_feed_revoke": lambda s: {"organisation": s.w.org},
     "preference_update": lambda s: {
         "organisation": s.w.org,
@@ -452,13 +458,16 @@ def test_every_edit_form_requires_the_version_it_was_based_on(stage):
     from ume.measures.forms import MeasureForm
     from ume.measures.models import Measure
     from ume.notifications.delivery import preference_of
-    from ume.notifications.forms import PreferenceForm
-    from ume.notifications.services import preference_update
+    from ume.notifications.forms import KindSettingForm, PreferenceForm
+    from ume.notifications.services import kind_setting_update, preference_update
     from ume.soa.forms import SoARowForm
 
     org = stage.w.org
     admin = stage.w[Role.ADMIN]
     preference = preference_update(actor=admin, organisation=org, data={}, version=1)
+    rule = kind_setting_update(
+        actor=admin, organisation=org, kind="core.membership_expiry", data={}, version=1
+    )
     edits = {
         OrganisationForm: (org, {}),
         ScopeForm: (stage.w.hq, {}),
@@ -467,6 +476,7 @@ def test_every_edit_form_requires_the_version_it_was_based_on(stage):
         SoARowForm: (stage.row, {"measures": Measure.objects.filter(organisation=org)}),
         MeasureForm: (stage.measure, {"organisation": org}),
         PreferenceForm: (preference, {}),
+        KindSettingForm: (rule, {}),
     }
     assert set(edits) == _all_subclasses(Base), "add the new edit form here"
     for form_class, (record, extra) in edits.items():

@@ -222,12 +222,12 @@ def departments_of_members(*, organisation: Organisation) -> dict[int, Departmen
     return found
 
 
-def expiring_memberships(*, organisation: Organisation, until, today=None) -> QuerySet[Membership]:
-    """Effective memberships with an end date on or before ``until`` (external auditors' access
-    ends on a set date): what the expiry reminder reads."""
+def expiring_memberships(*, organisation: Organisation, today=None) -> QuerySet[Membership]:
+    """Effective memberships with an end date (external auditors' access ends on a set date):
+    what the expiry reminder reads."""
     return (
         Membership.objects.effective(today)
-        .filter(organisation=organisation, valid_until__lte=until)
+        .filter(organisation=organisation, valid_until__isnull=False)
         .select_related("user", "organisation")
         .order_by("valid_until", "pk")
     )

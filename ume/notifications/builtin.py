@@ -1,7 +1,7 @@
 """The platform's own reminder kinds: a membership that ends on a set date (an external
 auditor's read-only access, issue: notifications)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,10 +17,8 @@ EXPIRY_LEAD_DAYS = (14, 7, 1)
 
 
 def _expiring(organisation, today: date):
-    until = today + timedelta(days=max(EXPIRY_LEAD_DAYS))
-    for membership in core_selectors.expiring_memberships(
-        organisation=organisation, until=until, today=today
-    ):
+    # Every access with an end date still to come (the organisation may lengthen lead times).
+    for membership in core_selectors.expiring_memberships(organisation=organisation, today=today):
         yield kinds.DueItem(
             record=membership,
             due=membership.valid_until,

@@ -21,8 +21,15 @@ from django.utils import timezone, translation
 
 from ume.core.policies import is_member
 
-from .models import Delivery, DeliveryStatus, EmailMode, Notification, Preference
-from .selectors import visible
+from .models import (
+    Delivery,
+    DeliveryStatus,
+    EmailMode,
+    KindSetting,
+    Notification,
+    Preference,
+)
+from .selectors import mandatory_kinds, visible
 
 RETRY_AFTER = (dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2))
 RETRY_AFTER += (dt.timedelta(hours=12),)
@@ -54,11 +61,21 @@ def queue_email(*, now: dt.datetime | None = None) -> int:
     pending: dict[tuple[int, int], list[Notification]] = {}
     for n in _unmailed(now).select_related("recipient", "organisation").order_by("pk"):
         pending.setdefault((n.recipient_id, n.organisation_id), []).append(n)
+    mandatory = set(
+        KindSetting.objects.filter(mandatory=True).values_list("organisation_id", "kind")
+    )
     for notes in pending.values():
         user, organisation = notes[0].recipient, notes[0].organisation
         pref = preference_of(user, organisation)
-        notes = [n for n in notes if n.kind not in pref.muted_kinds]
-        if pref.email == EmailMode.OFF or not notes:
+        # Kinds the organisation made mandatory are mailed whatever the user chose (by the
+        # daily digest when they chose none).
+        notes = [
+            n
+            for n in notes
+            if (organisation.pk, n.kind) in mandatory
+            or (pref.email != EmailMode.OFF and n.kind not in pref.muted_kinds)
+        ]
+        if not notes:
             continue
         with transaction.atomic():
             if pref.email == EmailMode.IMMEDIATE:
@@ -162,7 +179,8 @@ def _open_url(notification: Notification) -> str:
 
 def _message(delivery: Delivery, shown: list) -> EmailMultiAlternatives:
     user, organisation = delivery.recipient, delivery.organisation
-    kinds_shown = list({s.kind.code: s.kind for s in shown}.values())
+    required = mandatory_kinds(organisation)  # no link to stop these
+    stoppable = [k for k in {s.kind.code: s.kind for s in shown}.values() if k.code not in required]
     with translation.override(user.language or "ja"):
         context = {
             "user": user,
@@ -188,7 +206,7 @@ def _message(delivery: Delivery, shown: list) -> EmailMultiAlternatives:
                         )
                     ),
                 )
-                for k in kinds_shown
+                for k in stoppable
             ],
         }
         subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())

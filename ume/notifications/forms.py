@@ -1,4 +1,7 @@
-"""The inbox filter."""
+"""The forms of notifications: the inbox filter, a user's settings, an organisation's rules."""
+
+import re
+import unicodedata
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +10,8 @@ from ume.core.forms import VersionedModelForm
 from ume.core.widgets import FastSelectsMixin
 
 from . import kinds
-from .models import Preference
+from .models import KindSetting, Preference
+from .selectors import mandatory_kinds
 
 UNREAD, READ = "unread", "read"
 
@@ -45,9 +49,48 @@ class PreferenceForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        required = mandatory_kinds(self.instance.organisation_id)
         self.fields["muted_kinds"].choices = [
-            (k.code, f"{k.module}: {k.label}") for k in kinds.all_kinds()
+            (k.code, f"{k.module}: {k.label}") for k in kinds.all_kinds() if k.code not in required
         ]
+        if required:
+            self.fields["muted_kinds"].help_text = _(
+                "They still appear under the bell. Kinds your organization made mandatory are "
+                "always sent."
+            )
         self.fields["version"].required = True
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class LeadDaysField(forms.CharField):
+    """Days before the due date, typed as 「30, 7, 1」 (full-width digits and 、 accepted)."""
+
+    def to_python(self, value) -> list[int]:
+        text = unicodedata.normalize("NFKC", super().to_python(value) or "")
+        parts = [p for p in re.split(r"[,\s、]+", text) if p]
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(_("Write whole numbers of days separated by commas."))
+        return sorted({int(p) for p in parts}, reverse=True)
+
+    def prepare_value(self, value):
+        return ", ".join(str(d) for d in value) if isinstance(value, list) else value
+
+
+class KindSettingForm(VersionedModelForm):
+    lead_days = LeadDaysField(
+        label=_("Days before the due date"),
+        required=False,
+        help_text=_("For example 30, 7, 1. Leave empty for no reminder before the day."),
+    )
+
+    class Meta(VersionedModelForm.Meta):
+        model = KindSetting
+        fields = ["lead_days", "overdue_every", "business_days", "mandatory"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = True
+        self.fields["overdue_every"].widget.attrs.update(min=1, max=365)
         if not self.is_bound:
             self.initial["version"] = self.instance.version

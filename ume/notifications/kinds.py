@@ -6,10 +6,11 @@ newest reminder stage that has come: one of the lead times before the due date, 
 itself, then every ``overdue_every`` days while the item stays open."""
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Any
 
+import jpholiday
 from django.utils.functional import Promise
 
 # Who receives a kind's reminders (resolved in ``recipients.py``).
@@ -48,14 +49,27 @@ class ReminderKind:
     overdue_every: int | None = 7
     recipients: tuple[str, ...] = (OWNER, DEPARTMENT_HEAD, SECRETARIAT)
     help_text: str | Promise = field(default="", compare=False)
+    business_days: bool = False  # lead times count weekdays that are not public holidays
 
     def stage(self, due: date, today: date) -> int | None:
-        """The newest stage that has come by ``today`` (days from ``due``), or None."""
+        """The newest stage that has come by ``today`` (days from ``due``), or None. With
+        ``business_days``, the reminder ``d`` days before comes ``d`` business days before
+        (its stage is still −d)."""
         offset = (today - due).days
         if offset >= 0:
             return offset - offset % self.overdue_every if self.overdue_every else 0
-        passed = [-d for d in self.lead_days if -d <= offset]
+        passed = [-d for d in self.lead_days if self._lead_date(due, d) <= today]
         return max(passed) if passed else None
+
+    def _lead_date(self, due: date, days: int) -> date:
+        if not self.business_days:
+            return due - timedelta(days=days)
+        day = due
+        while days:
+            day -= timedelta(days=1)
+            if day.weekday() < 5 and not jpholiday.is_holiday(day):
+                days -= 1
+        return day
 
 
 _KINDS: dict[str, ReminderKind] = {}
@@ -73,6 +87,18 @@ def register(kind: ReminderKind) -> ReminderKind:
 
 def get(code: str) -> ReminderKind | None:
     return _KINDS.get(code)
+
+
+def for_organisation(kind: ReminderKind, setting) -> ReminderKind:
+    """``kind`` with an organisation's own lead times (a ``KindSetting``, or None)."""
+    if setting is None:
+        return kind
+    return replace(
+        kind,
+        lead_days=tuple(setting.lead_days),
+        overdue_every=setting.overdue_every,
+        business_days=setting.business_days,
+    )
 
 
 def all_kinds() -> list[ReminderKind]:

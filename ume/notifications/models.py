@@ -2,6 +2,7 @@
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -176,3 +177,41 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} / {self.organisation}"
+
+
+class KindSetting(VersionedModel, TimeStampedModel):
+    """An organisation's own lead times for one reminder kind, and whether its e-mail is
+    mandatory (members cannot switch it off). Without a row, the kind's defaults apply."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    lead_days = models.JSONField(_("days before the due date"), default=list, blank=True)
+    overdue_every = models.PositiveSmallIntegerField(
+        _("repeat every n days while overdue"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Leave empty for one reminder on the day only."),
+    )
+    business_days = models.BooleanField(
+        _("count the days before as business days"),
+        default=False,
+        help_text=_("Weekends and Japanese public holidays are not counted."),
+    )
+    mandatory = models.BooleanField(
+        _("mandatory e-mail"),
+        default=False,
+        help_text=_("Members cannot switch off e-mail of this kind."),
+    )
+
+    class Meta:
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="kind_setting_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} / {self.kind}"

@@ -5,7 +5,12 @@ import rules
 from ume.core.choices import Role
 from ume.core.policies import has_role, is_member
 
-from .permissions import READ_NOTIFICATION, VIEW_DELIVERY_LOG, VIEW_INBOX
+from .permissions import (
+    CHANGE_REMINDER_RULES,
+    READ_NOTIFICATION,
+    VIEW_DELIVERY_LOG,
+    VIEW_INBOX,
+)
 
 
 @rules.predicate
@@ -22,3 +27,5 @@ rules.add_perm(VIEW_INBOX, is_member)
 rules.add_perm(READ_NOTIFICATION, is_recipient)
 # The 事務局 and administrators read (and export) what was mailed to whom, and why not.
 rules.add_perm(VIEW_DELIVERY_LOG, has_role(Role.ADMIN, Role.SECRETARIAT, org_wide=True))
+# The 事務局 and administrators set the organisation's lead times and mandatory e-mail.
+rules.add_perm(CHANGE_REMINDER_RULES, has_role(Role.ADMIN, Role.SECRETARIAT, org_wide=True))

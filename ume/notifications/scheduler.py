@@ -17,7 +17,7 @@ from ume.core.models import Organisation, User
 from ume.core.policies import can
 
 from . import kinds
-from .models import Notification
+from .models import KindSetting, Notification
 from .recipients import Recipients
 from .services import store_new
 
@@ -53,8 +53,10 @@ def plan(*, today: date, organisations=None, codes=()) -> Iterator[Planned]:
     chosen = [k for k in kinds.all_kinds() if not codes or k.code in codes]
     for organisation in organisations.order_by("pk"):
         people = Recipients(organisation, today)
+        own = {s.kind: s for s in KindSetting.objects.filter(organisation=organisation)}
         for kind in chosen:
-            yield from _plan_kind(kind, organisation, people, today)
+            effective = kinds.for_organisation(kind, own.get(kind.code))
+            yield from _plan_kind(effective, organisation, people, today)
 
 
 def _plan_kind(kind, organisation, people: Recipients, today: date) -> Iterator[Planned]:

@@ -13,7 +13,7 @@ from ume.core.models import Organisation, User
 from ume.core.policies import can
 
 from . import kinds
-from .models import Delivery, Notification
+from .models import Delivery, KindSetting, Notification
 from .permissions import VIEW_DELIVERY_LOG, VIEW_INBOX
 
 BADGE_LIMIT = 99  # the bell shows "99+" past this
@@ -23,6 +23,15 @@ def notification_list(*, actor: User, organisation: Organisation) -> QuerySet[No
     if not can(actor, VIEW_INBOX, organisation):
         return Notification.objects.none()
     return Notification.objects.filter(recipient=actor, organisation=organisation)
+
+
+def mandatory_kinds(organisation) -> set[str]:
+    """Kinds whose e-mail the organisation made mandatory (members cannot switch them off)."""
+    return set(
+        KindSetting.objects.filter(organisation=organisation, mandatory=True).values_list(
+            "kind", flat=True
+        )
+    )
 
 
 def delivery_list(*, actor: User, organisation: Organisation) -> QuerySet[Delivery]:

@@ -15,9 +15,9 @@ from ume.core.models import Organisation, User
 from ume.core.policies import can
 from ume.core.services import service, update_fields
 
-from . import ical, kinds
-from .models import CalendarFeed, Notification, Preference
-from .permissions import READ_NOTIFICATION, VIEW_INBOX
+from . import ical, kinds, selectors
+from .models import CalendarFeed, KindSetting, Notification, Preference
+from .permissions import CHANGE_REMINDER_RULES, READ_NOTIFICATION, VIEW_INBOX
 
 
 def notify(
@@ -120,6 +120,9 @@ def store_new(rows: list[tuple]) -> None:
             )
 
 
+MAX_LEAD_TIMES, MAX_LEAD_DAYS = 6, 365
+
+
 def _chunks(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -149,7 +152,7 @@ def preference_update(
     *, actor: User, organisation: Organisation, data: dict[str, Any], version: int | None = None
 ) -> Preference:
     """The actor's own e-mail settings in ``organisation`` (created on first save)."""
-    known = {k.code for k in kinds.all_kinds()}
+    known = {k.code for k in kinds.all_kinds()} - selectors.mandatory_kinds(organisation)
     muted = data.get("muted_kinds")
     if muted is not None and not set(muted) <= known:
         raise ValidationError({"muted_kinds": _("Choose kinds from the list.")})
@@ -159,7 +162,12 @@ def preference_update(
 
 def unsubscribe(*, user: User, organisation: Organisation, kind: str) -> Preference:
     """Stop e-mail of one kind, from the signed link in a mail (no login: the signature is the
-    proof). Not a ``@service``: the link's holder acts, not a logged-in actor."""
+    proof). Not a ``@service``: the link's holder acts, not a logged-in actor. A kind the
+    organisation made mandatory cannot be stopped."""
+    if kind in selectors.mandatory_kinds(organisation):
+        raise ValidationError(
+            _("Your organization made this e-mail mandatory: it cannot be stopped.")
+        )
     pref, _created = Preference.objects.get_or_create(user=user, organisation=organisation)
     if kind not in pref.muted_kinds:
         Preference.objects.filter(pk=pref.pk).update(
@@ -187,3 +195,32 @@ def calendar_feed_revoke(*, actor: User, organisation: Organisation) -> int:
     """Stop the actor's calendar address in ``organisation`` from working."""
     deleted, _detail = CalendarFeed.objects.filter(user=actor, organisation=organisation).delete()
     return deleted
+
+
+@service(perm=CHANGE_REMINDER_RULES, on="organisation", versioned="version")
+def kind_setting_update(
+    *,
+    actor: User,
+    organisation: Organisation,
+    kind: str,
+    data: dict[str, Any],
+    version: int | None = None,
+) -> KindSetting:
+    """The organisation's own lead times and mandatory e-mail for one kind (created on first
+    save, from the kind's defaults)."""
+    declared = kinds.get(kind)
+    if declared is None:
+        raise ValidationError(_("Unknown reminder kind."))
+    lead = data.get("lead_days")
+    if lead is not None and (
+        len(lead) > MAX_LEAD_TIMES or any(not 1 <= d <= MAX_LEAD_DAYS for d in lead)
+    ):
+        raise ValidationError(
+            {"lead_days": _("Give up to six whole numbers of days from 1 to 365.")}
+        )
+    setting, _created = KindSetting.objects.get_or_create(
+        organisation=organisation,
+        kind=kind,
+        defaults={"lead_days": list(declared.lead_days), "overdue_every": declared.overdue_every},
+    )
+    return update_fields(setting, data, version=version)

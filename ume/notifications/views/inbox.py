@@ -25,12 +25,12 @@ from ume.core.models import Organisation, User
 from ume.core.policies import is_member
 from ume.core.views.base import ListView, PageView, PolicyMixin, ServiceFormView, public_view
 
-from . import delivery, ical, kinds, selectors, services
-from .filters import DeliveryFilter
-from .forms import READ, UNREAD, InboxFilterForm, PreferenceForm
-from .models import CalendarFeed, DeliveryStatus
-from .permissions import VIEW_DELIVERY_LOG, VIEW_INBOX
-from .tables import DeliveryTable
+from .. import delivery, ical, kinds, selectors, services
+from ..filters import DeliveryFilter
+from ..forms import READ, UNREAD, InboxFilterForm, PreferenceForm
+from ..models import CalendarFeed, DeliveryStatus
+from ..permissions import VIEW_DELIVERY_LOG, VIEW_INBOX
+from ..tables import DeliveryTable
 
 PER_PAGE = 50
 
@@ -181,11 +181,13 @@ def unsubscribe(request, token: str):
     organisation = Organisation.objects.filter(pk=data["o"]).first() if data else None
     if kind is None or user is None or organisation is None:
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
-    done = False
-    if request.method == "POST":
+    done, error = False, ""
+    if kind.code in selectors.mandatory_kinds(organisation):
+        error = _("Your organization made this e-mail mandatory: it cannot be stopped.")
+    elif request.method == "POST":
         services.unsubscribe(user=user, organisation=organisation, kind=kind.code)
         done = True
-    context = {"kind": kind, "organisation": organisation, "done": done}
+    context = {"kind": kind, "organisation": organisation, "done": done, "error": error}
     return render(request, "notifications/unsubscribe.html", context)
 
 
