@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from ume.core.choices import Role
 from ume.core.models import Membership, Organisation
 from ume.core.tests.factories import PASSWORD
-from ume.notifications.models import Notification
+from ume.notifications.models import Notification, Preference
 from ume.notifications.scheduler import compute_reminders
 
 from .conftest import login
@@ -54,3 +54,23 @@ def test_the_bell_counts_reminders_and_the_inbox_opens_and_clears_them(page, liv
     expect(page.get_by_text("条件に合う通知はありません")).to_be_visible()
     expect(page.get_by_test_id("bell-count")).to_have_count(0)
     assert not Notification.objects.filter(recipient=admin, read_at__isnull=True).exists()
+
+
+def test_a_user_changes_how_notifications_reach_them_by_email(page, live_server, world):
+    staff = world[Role.STAFF]
+    login(page, live_server, staff.email, PASSWORD)
+    page.get_by_test_id("bell").click()
+    expect(page.get_by_text("通知はありません")).to_be_visible()  # the empty state explains
+    with page.expect_navigation():
+        page.get_by_test_id("notification-settings").click()
+    daily = page.get_by_label("1日1回のまとめで受け取る")
+    expect(daily).to_be_checked()  # the default
+    page.get_by_label("通知のたびに受け取る").check()
+    page.get_by_label("適用宣言書: 改訂推奨").check()
+    with page.expect_navigation():
+        page.get_by_test_id("save").click()
+    expect(page.locator(".alert")).to_contain_text("通知の設定を保存しました。")
+    expect(page.get_by_label("通知のたびに受け取る")).to_be_checked()
+    expect(page.get_by_label("適用宣言書: 改訂推奨")).to_be_checked()
+    pref = Preference.objects.get(user=staff, organisation=world.org)
+    assert (pref.email, pref.muted_kinds) == ("immediate", ["soa.revision_recommended"])
