@@ -1,21 +1,16 @@
 """Pages of notifications: the inbox and the bell, a user's settings and calendar address, the
 delivery log, and the organisation's reminder rules."""
 
-from .inbox import (
-    BadgeView,
+from .deliveries import DeliveryExportView, DeliveryLogView
+from .inbox import BadgeView, InboxView, MarkAllReadView, MarkReadView, OpenView
+from .rules import RuleEditView, RuleListView
+from .settings import (
     CalendarIssueView,
     CalendarRevokeView,
-    DeliveryExportView,
-    DeliveryLogView,
-    InboxView,
-    MarkAllReadView,
-    MarkReadView,
-    OpenView,
     PreferenceView,
     calendar_feed,
     unsubscribe,
 )
-from .rules import RuleEditView, RuleListView
 
 __all__ = [
     "BadgeView",
