@@ -112,6 +112,9 @@ def sample_kwargs(route: Route, world) -> dict:
         "notifications:unsubscribe": {"token": "invalid"},
         "notifications:calendar_feed": {"token": "invalid"},
         "notifications:rule_edit": {"code": "core.membership_expiry"},
+        "notifications:webhook_edit": {"pk": world.webhook.pk},
+        "notifications:webhook_delete": {"pk": world.webhook.pk},
+        "notifications:webhook_test": {"pk": world.webhook.pk},
     }
     if route.kwargs == ("scope_pk",):
         return {"scope_pk": world.hq.pk}
@@ -147,6 +150,11 @@ def invited(world, catalogue):
     soa_services.soa_approve(actor=admin, soa=soa, comment="")
     world.token, _ = services.api_token_create(actor=admin, organisation=world.org, name="連携")
     world.notification = _notification(world)
+    from ume.notifications.models import Webhook
+
+    world.webhook = Webhook.objects.create(
+        organisation=world.org, name="Slack #isms", url="https://127.0.0.1:9/hook", preset="slack"
+    )
     return services.invitation_create(
         actor=admin,
         organisation=world.org,

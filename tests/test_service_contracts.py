@@ -66,6 +66,7 @@ class Stage:
     other_soa: Any
     empty_department: Any
     notification: Any = None
+    webhook: Any = None
 
 
 def _upload(name: str = "記録.txt") -> SimpleUploadedFile:
@@ -135,7 +136,16 @@ def stage(world, other_world, catalogue) -> Stage:
         other_row=theirs["row"],
         other_soa=theirs["soa"],
         notification=_notification(world),
+        webhook=_webhook(world),
         **mine,
+    )
+
+
+def _webhook(world):
+    from ume.notifications.models import Webhook
+
+    return Webhook.objects.create(
+        organisation=world.org, name="Slack #isms", url="https://127.0.0.1:9/hook", preset="slack"
     )
 
 
@@ -176,6 +186,16 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
     "notification_mark_read": lambda s: {"notification": s.notification},
     "notifications_mark_all_read": lambda s: {"organisation": s.w.org},
     "calendar_feed_issue": lambda s: {"organisation": s.w.org},
+    "webhook_create": lambda s: {
+        "organisation": s.w.org,
+        "data": {"name": "Teams", "url": "https://127.0.0.1:9/teams", "preset": "teams"},
+    },
+    "webhook_update": lambda s: {
+        "webhook": s.webhook,
+        "data": {"name": "Slack #security", "kinds": ["core.membership_expiry"]},
+        "version": _fresh(s.webhook).version,
+    },
+    "webhook_delete": lambda s: {"webhook": s.webhook},
     "kind_setting_update": lambda s: {
         "organisation": s.w.org,
         "kind": "core.membership_expiry",
@@ -458,7 +478,7 @@ def test_every_edit_form_requires_the_version_it_was_based_on(stage):
     from ume.measures.forms import MeasureForm
     from ume.measures.models import Measure
     from ume.notifications.delivery import preference_of
-    from ume.notifications.forms import KindSettingForm, PreferenceForm
+    from ume.notifications.forms import KindSettingForm, PreferenceForm, WebhookForm
     from ume.notifications.services import kind_setting_update, preference_update
     from ume.soa.forms import SoARowForm
 
@@ -477,6 +497,7 @@ def test_every_edit_form_requires_the_version_it_was_based_on(stage):
         MeasureForm: (stage.measure, {"organisation": org}),
         PreferenceForm: (preference, {}),
         KindSettingForm: (rule, {}),
+        WebhookForm: (stage.webhook, {}),
     }
     assert set(edits) == _all_subclasses(Base), "add the new edit form here"
     for form_class, (record, extra) in edits.items():

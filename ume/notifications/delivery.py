@@ -106,22 +106,25 @@ def send_due(*, now: dt.datetime | None = None) -> dict[str, int]:
         Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.FAILED, next_attempt_at__lte=now)
     ).order_by("pk")
     for delivery in due.select_related("recipient", "organisation", "notification"):
-        if not _claim(delivery, now):
+        if not claim(delivery, now):
             continue  # another worker has it
         outcome[_send(delivery, now)] += 1
     return outcome
 
 
-def _claim(delivery: Delivery, now) -> bool:
-    """Take the delivery for this worker: its attempt count moves on only if no one else's
-    did. Until this attempt ends it waits as if it had failed (a crash is retried later)."""
+def claim(delivery, now) -> bool:
+    """Take a delivery (an e-mail or a webhook post) for this worker: its attempt count moves
+    on only if no one else's did. Until this attempt ends it waits as if it had failed (a crash
+    is retried later)."""
     wait = RETRY_AFTER[min(delivery.attempts, len(RETRY_AFTER) - 1)]
-    taken = Delivery.objects.filter(
-        pk=delivery.pk, attempts=delivery.attempts, status=delivery.status
-    ).update(
-        attempts=delivery.attempts + 1,
-        status=DeliveryStatus.FAILED,
-        next_attempt_at=now + wait,
+    taken = (
+        type(delivery)
+        .objects.filter(pk=delivery.pk, attempts=delivery.attempts, status=delivery.status)
+        .update(
+            attempts=delivery.attempts + 1,
+            status=DeliveryStatus.FAILED,
+            next_attempt_at=now + wait,
+        )
     )
     delivery.attempts += 1
     return bool(taken)

@@ -10,7 +10,7 @@ from ume.core.forms import VersionedModelForm
 from ume.core.widgets import FastSelectsMixin
 
 from . import kinds
-from .models import KindSetting, Preference
+from .models import KindSetting, Preference, Webhook
 from .selectors import mandatory_kinds
 
 UNREAD, READ = "unread", "read"
@@ -94,3 +94,33 @@ class KindSettingForm(VersionedModelForm):
         self.fields["overdue_every"].widget.attrs.update(min=1, max=365)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+
+
+class WebhookForm(VersionedModelForm):
+    secret = forms.CharField(
+        label=_("Secret"),
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "JSON: the key that signs each post (X-Ume-Signature). Chatwork: the API token. "
+            "Not shown again; leave empty to keep the one set before."
+        ),
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds sent"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every kind."),
+    )
+
+    class Meta(VersionedModelForm.Meta):
+        model = Webhook
+        fields = ["name", "url", "preset", "secret", "kinds", "active"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = [
+            (k.code, f"{k.module}: {k.label}") for k in kinds.all_kinds()
+        ]
+        self.fields["url"].widget.attrs["placeholder"] = "https://hooks.slack.com/services/…"

@@ -6,7 +6,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ume.core.models import Organisation, TimeStampedModel, User, VersionedModel
+from ume.core.models import (
+    AuditedModel,
+    Organisation,
+    TimeStampedModel,
+    User,
+    VersionedModel,
+)
 
 
 class Notification(models.Model):
@@ -215,3 +221,73 @@ class KindSetting(VersionedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} / {self.kind}"
+
+
+class WebhookPreset(models.TextChoices):
+    GENERIC = "generic", _("JSON (signed with the secret)")
+    SLACK = "slack", _("Slack incoming webhook")
+    TEAMS = "teams", _("Microsoft Teams incoming webhook")
+    CHATWORK = "chatwork", _("Chatwork (API token as the secret)")
+
+
+class Webhook(AuditedModel, VersionedModel, TimeStampedModel):
+    """An organisation's outgoing webhook: which kinds of notification it posts, where, and in
+    which format. ``secret`` signs the JSON format (HMAC-SHA256) or, for Chatwork, is the API
+    token; it is never shown again after it is set, nor written to the audit trail."""
+
+    audit_exclude = ("created_at", "updated_at", "secret")
+    audit_name_fields = ("name",)
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("address (URL)"), max_length=500)
+    preset = models.CharField(
+        _("format"), max_length=16, choices=WebhookPreset.choices, default=WebhookPreset.GENERIC
+    )
+    secret = models.CharField(_("secret"), max_length=200, blank=True)
+    kinds = models.JSONField(_("kinds sent"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WebhookDelivery(models.Model):
+    """One notification posted to one webhook (once: a reminder raised for several people is
+    one post). Retried like e-mail; the status and the answer are kept."""
+
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("webhook")
+    )
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="+", verbose_name=_("notification")
+    )
+    event = models.CharField(max_length=200)  # kind, record, due date and stage
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    last_error = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["webhook", "event"], name="webhook_post_once")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.webhook} {self.event} ({self.status})"

@@ -7,6 +7,7 @@ from ume.core.policies import has_role, is_member
 
 from .permissions import (
     CHANGE_REMINDER_RULES,
+    MANAGE_WEBHOOKS,
     READ_NOTIFICATION,
     VIEW_DELIVERY_LOG,
     VIEW_INBOX,
@@ -29,3 +30,4 @@ rules.add_perm(READ_NOTIFICATION, is_recipient)
 rules.add_perm(VIEW_DELIVERY_LOG, has_role(Role.ADMIN, Role.SECRETARIAT, org_wide=True))
 # The 事務局 and administrators set the organisation's lead times and mandatory e-mail.
 rules.add_perm(CHANGE_REMINDER_RULES, has_role(Role.ADMIN, Role.SECRETARIAT, org_wide=True))
+rules.add_perm(MANAGE_WEBHOOKS, has_role(Role.ADMIN, Role.SECRETARIAT, org_wide=True))

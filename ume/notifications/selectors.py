@@ -10,10 +10,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ume.core.models import Organisation, User
-from ume.core.policies import can
+from ume.core.policies import can, is_member
 
 from . import kinds
-from .models import Delivery, KindSetting, Notification
+from .models import Delivery, KindSetting, Notification, Webhook
 from .permissions import VIEW_DELIVERY_LOG, VIEW_INBOX
 
 BADGE_LIMIT = 99  # the bell shows "99+" past this
@@ -23,6 +23,14 @@ def notification_list(*, actor: User, organisation: Organisation) -> QuerySet[No
     if not can(actor, VIEW_INBOX, organisation):
         return Notification.objects.none()
     return Notification.objects.filter(recipient=actor, organisation=organisation)
+
+
+def webhook_list(*, actor: User, organisation: Organisation) -> QuerySet[Webhook]:
+    """The organisation's webhooks, for its members (their pages require MANAGE_WEBHOOKS, so a
+    member without it is refused, not told the webhook does not exist)."""
+    if not is_member(actor, organisation):
+        return Webhook.objects.none()
+    return Webhook.objects.filter(organisation=organisation).order_by("name", "pk")
 
 
 def mandatory_kinds(organisation) -> set[str]:

@@ -16,8 +16,8 @@ from ume.core.policies import can
 from ume.core.services import service, update_fields
 
 from . import ical, kinds, selectors
-from .models import CalendarFeed, KindSetting, Notification, Preference
-from .permissions import CHANGE_REMINDER_RULES, READ_NOTIFICATION, VIEW_INBOX
+from .models import CalendarFeed, KindSetting, Notification, Preference, Webhook
+from .permissions import CHANGE_REMINDER_RULES, MANAGE_WEBHOOKS, READ_NOTIFICATION, VIEW_INBOX
 
 
 def notify(
@@ -224,3 +224,41 @@ def kind_setting_update(
         defaults={"lead_days": list(declared.lead_days), "overdue_every": declared.overdue_every},
     )
     return update_fields(setting, data, version=version)
+
+
+def _check_webhook(data: dict[str, Any]) -> None:
+    from . import webhooks
+
+    if "url" in data:
+        try:
+            webhooks.check_url(data["url"])
+        except ValidationError as exc:
+            raise ValidationError({"url": exc.messages}) from exc
+    chosen = data.get("kinds")
+    if chosen is not None and not set(chosen) <= {k.code for k in kinds.all_kinds()}:
+        raise ValidationError({"kinds": _("Choose kinds from the list.")})
+
+
+@service(perm=MANAGE_WEBHOOKS, on="organisation")
+def webhook_create(*, actor: User, organisation: Organisation, data: dict[str, Any]) -> Webhook:
+    _check_webhook(data)
+    webhook = Webhook(organisation=organisation, **data)
+    webhook.full_clean()
+    webhook.save()
+    return webhook
+
+
+@service(perm=MANAGE_WEBHOOKS, on="webhook.organisation", versioned="version")
+def webhook_update(
+    *, actor: User, webhook: Webhook, data: dict[str, Any], version: int | None = None
+) -> Webhook:
+    """Edit a webhook; an empty secret keeps the one set before (it is never shown again)."""
+    if not data.get("secret", "x"):
+        data = {k: v for k, v in data.items() if k != "secret"}
+    _check_webhook(data)
+    return update_fields(webhook, data, version=version)
+
+
+@service(perm=MANAGE_WEBHOOKS, on="webhook.organisation")
+def webhook_delete(*, actor: User, webhook: Webhook) -> None:
+    webhook.delete()

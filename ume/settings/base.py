@@ -167,6 +167,11 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("UME_TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("UME_CLIENT_IP_HEADER") or None
 
+# Webhooks post only to https addresses on the internet; a closed network (or the tests) may
+# allow http and hosts inside it.
+UME_WEBHOOK_ALLOW_HTTP = env_bool("UME_WEBHOOK_ALLOW_HTTP", False)
+UME_WEBHOOK_ALLOW_PRIVATE = env_bool("UME_WEBHOOK_ALLOW_PRIVATE", False)
+
 # The address users open Ume at: links in mail the worker sends (no request to take it from).
 UME_SITE_URL = os.environ.get("UME_SITE_URL", "http://127.0.0.1:8000/")
 

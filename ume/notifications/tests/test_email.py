@@ -127,8 +127,8 @@ def test_a_second_worker_does_not_send_what_the_first_took(expiring):
     delivery.queue_email()
     first = Delivery.objects.order_by("pk").first()
     stale_copy = Delivery.objects.get(pk=first.pk)
-    assert delivery._claim(first, timezone.now())
-    assert not delivery._claim(stale_copy, timezone.now())  # its attempt count moved on
+    assert delivery.claim(first, timezone.now())
+    assert not delivery.claim(stale_copy, timezone.now())  # its attempt count moved on
 
 
 def test_a_kind_switched_off_by_the_link_is_not_mailed(expiring, client):

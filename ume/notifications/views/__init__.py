@@ -11,6 +11,13 @@ from .settings import (
     calendar_feed,
     unsubscribe,
 )
+from .webhooks import (
+    WebhookCreateView,
+    WebhookDeleteView,
+    WebhookEditView,
+    WebhookListView,
+    WebhookTestView,
+)
 
 __all__ = [
     "BadgeView",
@@ -25,6 +32,11 @@ __all__ = [
     "PreferenceView",
     "RuleEditView",
     "RuleListView",
+    "WebhookCreateView",
+    "WebhookDeleteView",
+    "WebhookEditView",
+    "WebhookListView",
+    "WebhookTestView",
     "calendar_feed",
     "unsubscribe",
 ]

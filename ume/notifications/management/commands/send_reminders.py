@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
 from ume.core.models import Organisation
-from ume.notifications import delivery, kinds, scheduler
+from ume.notifications import delivery, kinds, scheduler, webhooks
 
 MAIL_EVERY = 300  # seconds between rounds of sending mail (new and retried)
 
@@ -50,13 +50,17 @@ class Command(BaseCommand):
             time.sleep(MAIL_EVERY)
 
     def _mail(self) -> None:
-        queued = delivery.queue_email()
-        sent = delivery.send_due()
-        if queued or any(sent.values()):
-            self.stdout.write(
-                f"mail: {queued} queued, {sent['sent']} sent, {sent['failed']} to retry, "
-                f"{sent['gave_up']} given up"
-            )
+        """Send what is owed now: e-mail, then webhook posts (new ones and retries)."""
+        for name, queue, send in (
+            ("mail", delivery.queue_email, delivery.send_due),
+            ("webhooks", webhooks.queue, webhooks.send_due),
+        ):
+            queued, sent = queue(), send()
+            if queued or any(sent.values()):
+                self.stdout.write(
+                    f"{name}: {queued} queued, {sent['sent']} sent, {sent['failed']} to retry, "
+                    f"{sent['gave_up']} given up"
+                )
 
     def _once(self, options, today: dt.date) -> None:
         if options["date"]:
