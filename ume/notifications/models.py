@@ -13,6 +13,7 @@ from ume.core.models import (
     User,
     VersionedModel,
 )
+from ume.core.validators import SINGLE_LINE
 
 
 class Notification(models.Model):
@@ -185,14 +186,16 @@ class CalendarFeed(models.Model):
         return f"{self.user} / {self.organisation}"
 
 
-class KindSetting(VersionedModel, TimeStampedModel):
+class KindSetting(AuditedModel, VersionedModel, TimeStampedModel):
     """An organisation's own lead times for one reminder kind, and whether its e-mail is
     mandatory (members cannot switch it off). Without a row, the kind's defaults apply."""
+
+    audit_exclude = ("created_at", "updated_at")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
     )
-    kind = models.CharField(_("kind"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=64, validators=SINGLE_LINE)
     lead_days = models.JSONField(_("days before the due date"), default=list, blank=True)
     overdue_every = models.PositiveSmallIntegerField(
         _("repeat every n days while overdue"),
@@ -236,17 +239,16 @@ class Webhook(AuditedModel, VersionedModel, TimeStampedModel):
     token; it is never shown again after it is set, nor written to the audit trail."""
 
     audit_exclude = ("created_at", "updated_at", "secret")
-    audit_name_fields = ("name",)
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
     )
-    name = models.CharField(_("name"), max_length=100)
-    url = models.URLField(_("address (URL)"), max_length=500)
+    name = models.CharField(_("name"), max_length=100, validators=SINGLE_LINE)
+    url = models.URLField(_("address (URL)"), max_length=500, validators=SINGLE_LINE)
     preset = models.CharField(
         _("format"), max_length=16, choices=WebhookPreset.choices, default=WebhookPreset.GENERIC
     )
-    secret = models.CharField(_("secret"), max_length=200, blank=True)
+    secret = models.CharField(_("secret"), max_length=200, blank=True, validators=SINGLE_LINE)
     kinds = models.JSONField(_("kinds sent"), default=list, blank=True)
     active = models.BooleanField(_("active"), default=True)
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ume.core.choices import Role
-from ume.core.models import Membership, Organisation
+from ume.core.models import AuditEntry, Membership, Organisation
 from ume.notifications import delivery, kinds
 from ume.notifications.builtin import MEMBERSHIP_EXPIRY
 from ume.notifications.models import EmailMode, KindSetting, Notification, Preference
@@ -50,6 +50,8 @@ def test_own_lead_times_change_when_reminders_come(world, admin_client):
     response = admin_client.post(URL, {"lead_days": "３、1", "version": 1})  # full-width, 、
     assert response.status_code == 302
     assert KindSetting.objects.get().lead_days == [3, 1]
+    entry = AuditEntry.objects.get(model_label="notifications.kindsetting")
+    assert entry.actor_id == world[Role.ADMIN].pk  # the change is in the audit trail
     assert sum(_run(world).values()) == 0  # 10 days before: no stage of (3, 1) has come
     _ends_in(world, 3)
     _run(world)
