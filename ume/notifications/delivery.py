@@ -36,6 +36,7 @@ RETRY_AFTER += (dt.timedelta(hours=12),)
 ATTEMPTS = len(RETRY_AFTER) + 1
 UNMAILED_FOR = dt.timedelta(days=7)  # older unmailed notifications are left to the inbox
 DIGEST_LINES = 50
+DUE_SOON = dt.timedelta(days=7)  # a digest also lists unread items due within a week, or late
 UNSUBSCRIBE_SALT = "ume.notifications.unsubscribe"
 
 
@@ -139,8 +140,9 @@ def _send(delivery: Delivery, now) -> str:
     shown = [s for s in visible(user, notes) if not s.hidden]
     if not shown:
         return _finish(delivery, DeliveryStatus.GAVE_UP, "nothing the recipient may still see")
+    still_open = _still_open(delivery, notes) if delivery.digest_day else []
     try:
-        message = _message(delivery, shown)
+        message = _message(delivery, shown, still_open)
         message.send()
     except Exception as exc:  # SMTP refused, connection lost, an address that bounced …
         if delivery.attempts >= ATTEMPTS:
@@ -148,6 +150,25 @@ def _send(delivery: Delivery, now) -> str:
         Delivery.objects.filter(pk=delivery.pk).update(last_error=_reason(exc))
         return "failed"
     return _finish(delivery, DeliveryStatus.SENT, "", sent_at=now, subject=message.subject)
+
+
+def _still_open(delivery: Delivery, new: list[Notification]) -> list:
+    """For a digest: the recipient's unread notifications, mailed before, that are overdue or
+    due within ``DUE_SOON`` (the newest of each record and due date), so the day's mail shows
+    everything due as well as what is new."""
+    user, organisation = delivery.recipient, delivery.organisation
+    today = timezone.localdate()
+    seen = {(n.kind, n.content_type_id, n.object_id, n.due) for n in new}
+    latest: dict[tuple, Notification] = {}
+    unread = Notification.objects.filter(
+        recipient=user, organisation=organisation, read_at__isnull=True, due__lte=today + DUE_SOON
+    ).exclude(pk__in=[n.pk for n in new])
+    for n in unread.order_by("created_at", "pk"):
+        key = (n.kind, n.content_type_id, n.object_id, n.due)
+        if key not in seen:
+            latest[key] = n
+    found = sorted(latest.values(), key=lambda n: (n.due, n.pk))
+    return [s for s in visible(user, found) if not s.hidden]
 
 
 def _finish(delivery: Delivery, status: str, reason: str, **extra) -> str:
@@ -180,7 +201,7 @@ def _open_url(notification: Notification) -> str:
     return site_url(reverse("notifications:open", args=[notification.pk]))
 
 
-def _message(delivery: Delivery, shown: list) -> EmailMultiAlternatives:
+def _message(delivery: Delivery, shown: list, still_open: list) -> EmailMultiAlternatives:
     user, organisation = delivery.recipient, delivery.organisation
     required = mandatory_kinds(organisation)  # no link to stop these
     stoppable = [k for k in {s.kind.code: s.kind for s in shown}.values() if k.code not in required]
@@ -197,6 +218,9 @@ def _message(delivery: Delivery, shown: list) -> EmailMultiAlternatives:
                 for s in shown[:DIGEST_LINES]
             ],
             "more": max(0, len(shown) - DIGEST_LINES),
+            "still_open": [
+                {"shown": s, "url": _open_url(s.notification)} for s in still_open[:DIGEST_LINES]
+            ],
             "inbox_url": site_url(reverse("notifications:inbox")),
             "settings_url": site_url(reverse("notifications:settings")),
             "unsubscribe": [

@@ -218,3 +218,31 @@ def test_another_organisations_deliveries_are_not_listed(expiring, other_world, 
     delivery.queue_email()
     client = login(other_world[Role.ADMIN])
     assert len(client.get(reverse("notifications:deliveries")).context["table"].rows) == 0
+
+
+def test_a_digest_also_lists_what_is_still_unread_and_due_soon(expiring):
+    from ume.notifications import kinds
+    from ume.notifications.services import notify
+
+    admin = expiring[Role.ADMIN]
+    delivery.queue_email()
+    delivery.send_due()
+    mail.outbox.clear()
+    # Tomorrow another member's access is about to end: a new reminder for the administrator.
+    staff = Membership.objects.get(organisation=expiring.org, role=Role.STAFF)
+    tomorrow = timezone.now() + dt.timedelta(days=1)
+    notify(
+        kind=kinds.get(MEMBERSHIP_EXPIRY),
+        organisation=expiring.org,
+        record=staff,
+        recipients=[admin],
+        due=TODAY + dt.timedelta(days=3),
+        stage=-7,
+    )
+    assert delivery.queue_email(now=tomorrow) == 1
+    delivery.send_due(now=tomorrow)
+    [message] = mail.outbox
+    new, still = message.body.split("未読のまま、1週間以内に期限を迎える通知と期限を過ぎた通知】")
+    assert str(expiring[Role.STAFF]) in new and str(expiring[Role.EXTERNAL_AUDITOR]) not in new
+    assert str(expiring[Role.EXTERNAL_AUDITOR]) in still  # mailed yesterday, still unread
+    assert message.subject == "[Ume] 梅商事株式会社: 通知 1 件"
