@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -29,7 +30,7 @@ from .models import (
     Notification,
     Preference,
 )
-from .selectors import mandatory_kinds, visible
+from .selectors import due_key, mandatory_kinds, newest_per_due, visible
 
 RETRY_AFTER = (dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2))
 RETRY_AFTER += (dt.timedelta(hours=12),)
@@ -134,22 +135,22 @@ def claim(delivery, now) -> bool:
 def _send(delivery: Delivery, now) -> str:
     user, organisation = delivery.recipient, delivery.organisation
     if not (user.is_active and is_member(user, organisation)):
-        return _finish(delivery, DeliveryStatus.GAVE_UP, "the recipient is no longer a member")
+        return finish(delivery, DeliveryStatus.GAVE_UP, "the recipient is no longer a member")
     notes = [delivery.notification] if delivery.notification_id else []
     notes = notes or list(delivery.notifications.order_by("due", "pk"))
     shown = [s for s in visible(user, notes) if not s.hidden]
     if not shown:
-        return _finish(delivery, DeliveryStatus.GAVE_UP, "nothing the recipient may still see")
+        return finish(delivery, DeliveryStatus.GAVE_UP, "nothing the recipient may still see")
     still_open = _still_open(delivery, notes) if delivery.digest_day else []
     try:
         message = _message(delivery, shown, still_open)
         message.send()
     except Exception as exc:  # SMTP refused, connection lost, an address that bounced …
         if delivery.attempts >= ATTEMPTS:
-            return _finish(delivery, DeliveryStatus.GAVE_UP, _reason(exc))
-        Delivery.objects.filter(pk=delivery.pk).update(last_error=_reason(exc))
+            return finish(delivery, DeliveryStatus.GAVE_UP, reason_of(exc))
+        Delivery.objects.filter(pk=delivery.pk).update(last_error=reason_of(exc))
         return "failed"
-    return _finish(delivery, DeliveryStatus.SENT, "", sent_at=now, subject=message.subject)
+    return finish(delivery, DeliveryStatus.SENT, "", sent_at=now, subject=message.subject)
 
 
 def _still_open(delivery: Delivery, new: list[Notification]) -> list:
@@ -158,27 +159,28 @@ def _still_open(delivery: Delivery, new: list[Notification]) -> list:
     everything due as well as what is new."""
     user, organisation = delivery.recipient, delivery.organisation
     today = timezone.localdate()
-    seen = {(n.kind, n.content_type_id, n.object_id, n.due) for n in new}
-    latest: dict[tuple, Notification] = {}
+    seen = {due_key(n) for n in new}
     unread = Notification.objects.filter(
         recipient=user, organisation=organisation, read_at__isnull=True, due__lte=today + DUE_SOON
     ).exclude(pk__in=[n.pk for n in new])
-    for n in unread.order_by("created_at", "pk"):
-        key = (n.kind, n.content_type_id, n.object_id, n.due)
-        if key not in seen:
-            latest[key] = n
-    found = sorted(latest.values(), key=lambda n: (n.due, n.pk))
+    latest = [n for key, n in newest_per_due(unread).items() if key not in seen]
+    found = sorted(latest, key=lambda n: (n.due, n.pk))
     return [s for s in visible(user, found) if not s.hidden]
 
 
-def _finish(delivery: Delivery, status: str, reason: str, **extra) -> str:
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=status, last_error=reason, next_attempt_at=None, **extra
+def finish(delivery, status: str, reason: str, **extra) -> str:
+    """End an attempt at a delivery (an e-mail or a webhook post): its status, the reason
+    when it failed, nothing more to retry. Returns the status."""
+    type(delivery).objects.filter(pk=delivery.pk).update(
+        status=status, last_error=reason[:500], next_attempt_at=None, **extra
     )
     return str(status)
 
 
-def _reason(exc: Exception) -> str:
+def reason_of(exc: Exception) -> str:
+    """Why a send failed, as the delivery logs keep it."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)[:500]
     return f"{type(exc).__name__}: {exc}"[:500]
 
 
@@ -197,7 +199,7 @@ def read_unsubscribe_token(token: str) -> dict | None:
         return None
 
 
-def _open_url(notification: Notification) -> str:
+def open_url(notification: Notification) -> str:
     return site_url(reverse("notifications:open", args=[notification.pk]))
 
 
@@ -210,16 +212,10 @@ def _message(delivery: Delivery, shown: list, still_open: list) -> EmailMultiAlt
             "user": user,
             "organisation": organisation,
             "digest": delivery.digest_day is not None,
-            "items": [
-                {
-                    "shown": s,
-                    "url": site_url(reverse("notifications:open", args=[s.notification.pk])),
-                }
-                for s in shown[:DIGEST_LINES]
-            ],
+            "items": [{"shown": s, "url": open_url(s.notification)} for s in shown[:DIGEST_LINES]],
             "more": max(0, len(shown) - DIGEST_LINES),
             "still_open": [
-                {"shown": s, "url": _open_url(s.notification)} for s in still_open[:DIGEST_LINES]
+                {"shown": s, "url": open_url(s.notification)} for s in still_open[:DIGEST_LINES]
             ],
             "inbox_url": site_url(reverse("notifications:inbox")),
             "settings_url": site_url(reverse("notifications:settings")),

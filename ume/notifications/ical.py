@@ -11,7 +11,7 @@ from icalendar import Calendar, Event
 
 from .delivery import site_url
 from .models import CalendarFeed, Notification
-from .selectors import visible
+from .selectors import newest_per_due, visible
 
 PAST_DAYS = 90  # due dates further back are left out
 
@@ -37,10 +37,8 @@ def ics(feed: CalendarFeed) -> bytes:
     each), checked against what the user may see now."""
     user, organisation = feed.user, feed.organisation
     since = timezone.localdate() - dt.timedelta(days=PAST_DAYS)
-    latest: dict[tuple, Notification] = {}
     notes = Notification.objects.filter(recipient=user, organisation=organisation, due__gte=since)
-    for n in notes.order_by("created_at", "pk"):
-        latest[(n.kind, n.content_type_id, n.object_id, n.due)] = n
+    latest = newest_per_due(notes)
     calendar = Calendar()
     calendar.add("prodid", "-//Ume//ISMS reminders//JA")
     calendar.add("version", "2.0")

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from ume.core.models import Organisation, User
 from ume.core.policies import can, is_member
@@ -70,8 +71,29 @@ class Shown:
         return (self.notification.due - timezone.localdate()).days
 
     @property
-    def days_late(self) -> int:
-        return -self.days
+    def when(self) -> str:
+        return due_when(self.days)
+
+
+def due_when(days: int) -> str:
+    """How far a due date is, as the inbox, the mail and webhooks say it: あと n 日 / 今日 /
+    n 日超過."""
+    if days > 0:
+        return ngettext("in %(days)s day", "in %(days)s days", days) % {"days": days}
+    if days == 0:
+        return gettext("today")
+    return ngettext("%(days)s day overdue", "%(days)s days overdue", -days) % {"days": -days}
+
+
+def due_key(n: Notification) -> tuple:
+    """One reminder whatever its stage: the kind, the record and the due date."""
+    return (n.kind, n.content_type_id, n.object_id, n.due)
+
+
+def newest_per_due(notifications: QuerySet[Notification]) -> dict[tuple, Notification]:
+    """The newest notification of each kind, record and due date (a reminder is raised
+    again at each stage), by ``due_key``."""
+    return {due_key(n): n for n in notifications.order_by("created_at", "pk")}
 
 
 def visible(actor: User, notifications: list[Notification]) -> list[Shown]:

@@ -15,7 +15,7 @@ from ume.core.models import Organisation, User
 from ume.core.policies import can
 from ume.core.services import service, update_fields
 
-from . import ical, kinds, selectors
+from . import ical, kinds, selectors, webhooks
 from .models import CalendarFeed, KindSetting, Notification, Preference, Webhook
 from .permissions import CHANGE_REMINDER_RULES, MANAGE_WEBHOOKS, READ_NOTIFICATION, VIEW_INBOX
 
@@ -227,8 +227,6 @@ def kind_setting_update(
 
 
 def _check_webhook(data: dict[str, Any]) -> None:
-    from . import webhooks
-
     if "url" in data:
         try:
             webhooks.check_url(data["url"])

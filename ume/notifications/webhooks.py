@@ -24,8 +24,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import kinds
-from .delivery import RETRY_AFTER, site_url
+from .delivery import RETRY_AFTER, claim, finish, open_url, reason_of, site_url
 from .models import DeliveryStatus, Notification, Webhook, WebhookDelivery, WebhookPreset
+from .selectors import due_when
 
 TIMEOUT = 10  # seconds
 UNSENT_FOR = dt.timedelta(days=7)
@@ -65,14 +66,13 @@ def payload(webhook: Webhook, notification: Notification, *, test: bool = False)
     kind = kinds.get(notification.kind)
     label = str(kind.label) if kind else notification.kind
     module = str(kind.module) if kind else ""
-    days = (notification.due - timezone.localdate()).days
-    link = site_url(f"/notifications/{notification.pk}/") if notification.pk else site_url("/")
+    link = open_url(notification) if notification.pk else site_url("/")
     text = _("{module}: {label} — {title} (due {due}, {when})").format(
         module=module,
         label=label,
         title=notification.title,
         due=f"{notification.due:%Y/%m/%d}",
-        when=_when(days),
+        when=due_when((notification.due - timezone.localdate()).days),
     )
     if test:
         text = _("Test from Ume: {text}").format(text=text)
@@ -94,12 +94,6 @@ def payload(webhook: Webhook, notification: Notification, *, test: bool = False)
         "organisation": webhook.organisation.name,
         "text": text,
     }
-
-
-def _when(days: int) -> str:
-    if days > 0:
-        return _("in {n} days").format(n=days)
-    return _("today") if days == 0 else _("{n} days overdue").format(n=-days)
 
 
 def post(webhook: Webhook, body: dict) -> int:
@@ -163,21 +157,14 @@ def send_due(*, now: dt.datetime | None = None) -> dict[str, int]:
         WebhookDelivery.objects.filter(status=DeliveryStatus.FAILED, next_attempt_at__lte=now)
     )
     for item in due.select_related("webhook__organisation", "notification").order_by("pk"):
-        wait = RETRY_AFTER[min(item.attempts, len(RETRY_AFTER) - 1)]
-        taken = WebhookDelivery.objects.filter(
-            pk=item.pk, attempts=item.attempts, status=item.status
-        ).update(
-            attempts=item.attempts + 1, status=DeliveryStatus.FAILED, next_attempt_at=now + wait
-        )
-        if taken:
-            item.attempts += 1
+        if claim(item, now):  # else another worker has it
             outcome[_send(item, now)] += 1
     return outcome
 
 
 def _send(item: WebhookDelivery, now) -> str:
     if not item.webhook.active:
-        return _finish(item, DeliveryStatus.GAVE_UP, _("the webhook was switched off"))
+        return finish(item, DeliveryStatus.GAVE_UP, _("the webhook was switched off"))
     try:
         with translation.override("ja"):
             status = post(item.webhook, payload(item.webhook, item.notification))
@@ -185,24 +172,11 @@ def _send(item: WebhookDelivery, now) -> str:
         code = getattr(exc, "code", None)
         reason = f"HTTP {code}" if code else reason_of(exc)
         if item.attempts > len(RETRY_AFTER):
-            return _finish(item, DeliveryStatus.GAVE_UP, reason, response_status=code)
+            return finish(item, DeliveryStatus.GAVE_UP, reason, response_status=code)
         WebhookDelivery.objects.filter(pk=item.pk).update(last_error=reason, response_status=code)
         return "failed"
     _trim(item.webhook)
-    return _finish(item, DeliveryStatus.SENT, "", response_status=status, sent_at=now)
-
-
-def _finish(item: WebhookDelivery, status: str, reason: str, **extra) -> str:
-    WebhookDelivery.objects.filter(pk=item.pk).update(
-        status=status, last_error=reason[:500], next_attempt_at=None, **extra
-    )
-    return str(status)
-
-
-def reason_of(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)[:500]
-    return f"{type(exc).__name__}: {exc}"[:500]
+    return finish(item, DeliveryStatus.SENT, "", response_status=status, sent_at=now)
 
 
 def _trim(webhook: Webhook) -> None:

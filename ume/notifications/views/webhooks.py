@@ -13,7 +13,7 @@ from django.views.generic import DetailView
 
 from ume.core.views.base import ObjectMixin, PageView, PolicyMixin, ServiceFormView
 
-from .. import selectors, services, webhooks
+from .. import delivery, selectors, services, webhooks
 from ..forms import WebhookForm
 from ..models import Notification
 from ..permissions import MANAGE_WEBHOOKS
@@ -151,7 +151,7 @@ class WebhookTestView(_WebhookMixin, ObjectMixin, PolicyMixin, View):
             status = webhooks.post(webhook, webhooks.payload(webhook, sample, test=True))
         except (ValidationError, OSError, ValueError) as exc:
             code = getattr(exc, "code", None)
-            reason = f"HTTP {code}" if code else webhooks.reason_of(exc)
+            reason = f"HTTP {code}" if code else delivery.reason_of(exc)
             messages.error(request, _("The test failed: {reason}").format(reason=reason))
         else:
             messages.success(
