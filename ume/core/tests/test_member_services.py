@@ -301,3 +301,52 @@ def test_access_may_end_today(world):
         world, world[Role.STAFF], role=Role.EXTERNAL_AUDITOR, scope=world.dev, valid_until=today
     )
     assert added.valid_until == today
+
+
+def test_an_open_invitation_blocks_a_second_one_to_the_same_address_only(world, other_world):
+    first = invite(world, email="Hanako@Example.jp")
+    assert first.full_name == ""
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
+        invite(world, email=" hanako@example.JP ")
+    assert exc.value.message_dict == {
+        "email": [
+            "An invitation to hanako@example.jp is still open. Revoke it before inviting again."
+        ]
+    }
+    # another organization's open invitation is none of this one's business
+    services.invitation_create(
+        actor=other_world[Role.ADMIN],
+        organisation=other_world.org,
+        email="taro@example.jp",
+        role=Role.STAFF,
+        accept_url_base="http://t/",
+    )
+    assert invite(world, email="taro@example.jp").organisation == world.org
+    # a revoked, an expired or an accepted invitation is no longer open
+    services.invitation_revoke(actor=world[Role.ADMIN], invitation=first)
+    again = invite(world, email="hanako@example.jp")
+    Invitation.objects.filter(pk=again.pk).update(expires_at=timezone.now())
+    third = invite(world, email="hanako@example.jp")
+    services.invitation_accept(actor=None, invitation=third, password=PASSWORD)
+    Membership.objects.filter(user__email="hanako@example.jp").update(is_active=False)
+    assert invite(world, email="hanako@example.jp").is_open
+    assert Invitation.objects.filter(email="hanako@example.jp").count() == 4
+
+
+def test_the_invitation_mail_links_to_exactly_one_acceptance_page(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invite(world, accept_url_base="https://ume.example.jp/")
+    link = f"https://ume.example.jp/invitations/{invitation.token}/"
+    assert link in mailoutbox[0].body
+    assert "https://ume.example.jp//" not in mailoutbox[0].body
+
+
+def test_an_end_date_in_the_past_is_refused_with_its_reason(world):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
+        invite(world, valid_until=yesterday)
+    assert exc.value.message_dict == {
+        "valid_until": ["The end date of access must be today or later."]
+    }

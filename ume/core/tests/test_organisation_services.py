@@ -113,3 +113,41 @@ def test_a_name_on_more_than_one_line_or_with_control_characters_is_refused(worl
         )
     assert list(exc.value.message_dict) == ["name"]
     assert Scope.objects.get(pk=world.dev.pk).name == "開発センター"
+
+
+def test_a_certificate_may_not_expire_on_the_day_it_was_granted(world):
+    day = dt.date(2025, 4, 1)
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
+        services.scope_update(
+            actor=world[Role.ADMIN],
+            scope=world.hq,
+            data={"certified_on": day, "certificate_expires_on": day},
+            version=world.hq.version,
+        )
+    assert set(exc.value.message_dict) == {"certificate_expires_on"}
+    world.hq.refresh_from_db()
+    assert world.hq.certificate_expires_on is None
+
+
+def test_a_department_covers_only_scopes_and_has_a_head_of_its_own_organization(world, other_world):
+    theirs = Scope.objects.get(organisation=other_world.org, name="開発センター")
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
+        services.department_create(
+            actor=world[Role.ADMIN],
+            organisation=world.org,
+            data={"name": "営業部", "scopes": [world.hq, theirs]},
+        )
+    assert exc.value.message_dict == {"scopes": ["Choose ISMS scopes of this organization."]}
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
+        services.department_update(
+            actor=world[Role.ADMIN],
+            department=world.dept,
+            data={"head": other_world[Role.ADMIN]},
+            version=world.dept.version,
+        )
+    assert exc.value.message_dict == {
+        "head": ["The department head must be a member of this organization."]
+    }
+    assert not Department.objects.filter(name="営業部").exists()
+    world.dept.refresh_from_db()
+    assert world.dept.head_id != other_world[Role.ADMIN].pk
