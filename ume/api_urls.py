@@ -8,11 +8,12 @@ from rest_framework.routers import DefaultRouter
 from ume.catalogue.api import urls as catalogue_api
 from ume.core.api import urls as core_api
 from ume.measures.api import urls as measures_api
+from ume.notifications.api import urls as notifications_api
 from ume.soa.api import urls as soa_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
-for app in (core_api, catalogue_api, measures_api, soa_api):
+for app in (core_api, catalogue_api, measures_api, soa_api, notifications_api):
     app.register(router)
 
 # The schema and its documentation page are public: they describe the API, not data.

@@ -233,6 +233,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Ume API",
     "DESCRIPTION": "REST API of Ume, the ISMS platform (ISO/IEC 27001:2022 / JIS Q 27001:2023).",
     "VERSION": "1",
+    "OAS_VERSION": "3.1.0",  # for ``webhooks``: the payload Ume posts is part of the description
+    "WEBHOOKS": ["ume.notifications.api.schema.notification_webhook"],
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
