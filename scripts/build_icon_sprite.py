@@ -26,7 +26,7 @@ alert-triangle info-circle chevron-right chevron-down search filter api book
 certificate calendar mail refresh arrows-sort eye clock device-mobile
 fingerprint password link circle-check circle-x menu-2 player-pause
 player-play checklist clipboard-list arrows-exchange bell bell-ringing checks
-webhook calendar-event
+webhook calendar-event database archive adjustments device-laptop file-upload
 """.split()
 
 # Presentation attributes copied from each icon's root <svg> to its <symbol>.

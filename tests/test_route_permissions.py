@@ -127,6 +127,9 @@ def sample_kwargs(route: Route, world) -> dict:
         "notifications:webhook_edit": {"pk": world.webhook.pk},
         "notifications:webhook_delete": {"pk": world.webhook.pk},
         "notifications:webhook_test": {"pk": world.webhook.pk},
+        "assets:asset_edit": {"pk": world.asset.pk},
+        "assets:level_edit": {"pk": world.level.pk},
+        "assets:level_delete": {"pk": world.level.pk},
     }
     if route.kwargs == ("scope_pk",):
         return {"scope_pk": world.hq.pk}
@@ -148,6 +151,8 @@ def invited(world, catalogue):
     admin = world[Role.ADMIN]
     soa = soa_services.soa_get_or_create(actor=admin, scope=world.hq)
     world.soa_row = soa.rows.get(control__ref="5.7")
+    world.asset = _asset(world)
+    world.level = world.asset.classification
     world.measure = measure_services.measure_create(
         actor=admin, organisation=world.org, data={"title": "脅威情報の収集", "scope": world.hq}
     )
@@ -176,6 +181,19 @@ def invited(world, catalogue):
     )
 
 
+def _asset(world):
+    """An asset of 本社 owned by the department head, classified 秘."""
+    from ume.assets.models import ClassificationLevel
+    from ume.assets.services import asset_create
+
+    level = ClassificationLevel.objects.get(organisation=world.org, name_ja="秘")
+    return asset_create(
+        actor=world[Role.ADMIN],
+        scope=world.hq,
+        data={"name": "顧客台帳", "owner": world[Role.DEPARTMENT_HEAD], "classification": level},
+    )
+
+
 def _notification(world):
     """A reminder for the administrator: the external auditor's access ends in a week."""
     import datetime as dt
@@ -198,11 +216,7 @@ def _notification(world):
 
 
 def get(client, route, url):
-    return (
-        client.post(url)
-        if not route.takes_get
-        else client.get(url)
-    )
+    return client.post(url) if not route.takes_get else client.get(url)
 
 
 @pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.pattern)

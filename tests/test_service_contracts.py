@@ -67,6 +67,10 @@ class Stage:
     empty_department: Any
     notification: Any = None
     webhook: Any = None
+    asset: Any = None
+    level: Any = None
+    level_free: Any = None
+    other_level: Any = None
 
 
 def _upload(name: str = "記録.txt") -> SimpleUploadedFile:
@@ -137,8 +141,24 @@ def stage(world, other_world, catalogue) -> Stage:
         other_soa=theirs["soa"],
         notification=_notification(world),
         webhook=_webhook(world),
+        asset=_asset(world),
+        level=_level(world, "秘"),
+        level_free=_level(world, "公開"),
+        other_level=_level(other_world, "秘"),
         **mine,
     )
+
+
+def _level(world, name):
+    from ume.assets.models import ClassificationLevel
+
+    return ClassificationLevel.objects.get(organisation=world.org, name_ja=name)
+
+
+def _asset(world):
+    from ume.assets.services import asset_create
+
+    return asset_create(actor=world[Role.ADMIN], scope=world.hq, data={"name": "顧客台帳"})
 
 
 def _webhook(world):
@@ -281,6 +301,42 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
         "version": _fresh(s.measure).version,
     },
     "measure_delete": lambda s: {"measure": s.measure_free},
+    "asset_create": lambda s: {
+        "scope": s.w.hq,
+        "data": {
+            "name": "従業員名簿",
+            "owner": s.w[Role.DEPARTMENT_HEAD],
+            "department": s.w.dept,
+            "classification": s.level,
+            "measures": [s.measure],
+        },
+    },
+    "asset_update": lambda s: {
+        "asset": s.asset,
+        "data": {
+            "scope": s.w.hq,
+            "owner": s.w[Role.DEPARTMENT_HEAD],
+            "department": s.w.dept,
+            "classification": s.level,
+            "measures": [s.measure],
+        },
+        "version": _fresh(s.asset).version,
+    },
+    "ledger_settings_update": lambda s: {
+        "organisation": s.w.org,
+        "data": {"importance_rule": "sum"},
+        "version": _fresh(s.w.org.ledger_settings).version,
+    },
+    "classification_level_create": lambda s: {
+        "organisation": s.w.org,
+        "data": {"rank": 5, "name_ja": "関係者外秘"},
+    },
+    "classification_level_update": lambda s: {
+        "level": s.level,
+        "data": {"handling": "施錠保管"},
+        "version": _fresh(s.level).version,
+    },
+    "classification_level_delete": lambda s: {"level": s.level_free},
     "export_record": lambda s: {
         "organisation": s.w.org,
         "name": "soa_exported",
@@ -383,10 +439,12 @@ def foreign(value, s: Stage):
     for model, other in counterparts.items():
         if isinstance(value, model):
             return other
+    from ume.assets.models import ClassificationLevel
     from ume.measures.models import EvidenceFile, Measure
     from ume.soa.models import SoARow, StatementOfApplicability
 
     return {
+        ClassificationLevel: s.other_level,
         Measure: s.other_measure,
         EvidenceFile: s.other_evidence,
         SoARow: s.other_row,
@@ -430,8 +488,10 @@ def in_development_scope(value, s: Stage):
 SCOPED_CASES = [
     (n, ref)
     for n, ref in REF_CASES
-    # Every ISMS module's references (core's are organisation settings, managed organisation-wide).
-    if not n.startswith("ume.core.") and not ref.endswith(("owner", "head", "user", "department"))
+    # Every ISMS module's references (core's are organisation settings, managed organisation-wide,
+    # as are the ledger's classification levels).
+    if not n.startswith("ume.core.")
+    and not ref.endswith(("owner", "head", "user", "department", "classification"))
 ]
 
 
@@ -473,6 +533,7 @@ def test_every_edit_form_requires_the_version_it_was_based_on(stage):
     """A form that edits a record carries its version; without it, nothing is saved."""
     from django.forms.models import model_to_dict
 
+    from ume.assets.forms import AssetForm, ClassificationLevelForm, LedgerSettingsForm
     from ume.core.forms import DepartmentForm, MembershipForm, OrganisationForm, ScopeForm
     from ume.core.forms import VersionedModelForm as Base
     from ume.measures.forms import MeasureForm
@@ -498,6 +559,9 @@ def test_every_edit_form_requires_the_version_it_was_based_on(stage):
         PreferenceForm: (preference, {}),
         KindSettingForm: (rule, {}),
         WebhookForm: (stage.webhook, {}),
+        AssetForm: (stage.asset, {"organisation": org}),
+        ClassificationLevelForm: (stage.level, {}),
+        LedgerSettingsForm: (org.ledger_settings, {}),
     }
     assert set(edits) == _all_subclasses(Base), "add the new edit form here"
     for form_class, (record, extra) in edits.items():

@@ -11,6 +11,7 @@ urlpatterns = [
     path("catalogue/", include("ume.catalogue.urls")),
     path("measures/", include("ume.measures.urls")),
     path("soa/", include("ume.soa.urls")),
+    path("assets/", include("ume.assets.urls")),
     path("notifications/", include("ume.notifications.urls")),
     path("", include("ume.core.urls")),
 ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ume.catalogue",
     "ume.measures",
     "ume.soa",
+    "ume.assets",
     "ume.notifications",  # last: its demo raises the reminders of the other apps' demo records
 ]
 

@@ -29,7 +29,6 @@ How the file is read (shown on the import page as well):
 """
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -40,6 +39,7 @@ from django.utils.translation import pgettext
 from openpyxl.utils import get_column_letter
 
 from ume.catalogue.models import Control2013
+from ume.core.cells import nfkc
 from ume.core.importing import ImportFileError, Sheet, SheetRows, cell_text
 
 from ..choices import ImplementationStatus, InclusionReason
@@ -102,7 +102,7 @@ def parse_id(value: Any) -> tuple[str, int]:
 
 def inline_title(value: Any) -> str:
     """The title written after the number in the id cell (「A.5.1.1 情報セキュリティ…」)."""
-    text = unicodedata.normalize("NFKC", cell_text(value))
+    text = nfkc(value)
     match = _ID_PREFIX.match(text)
     return text[match.end() :].strip() if match else ""
 

@@ -1,0 +1,22 @@
+from django.utils.translation import gettext_lazy as _
+
+from ume.core.apps import UmeAppConfig
+
+
+class AssetsConfig(UmeAppConfig):
+    default = True
+    name = "ume.assets"
+    label = "assets"
+    verbose_name = _("Information assets")
+    demo = "ume.assets.demo.seed_demo"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from ume.core.audit_display import register_event
+        from ume.core.models import Organisation
+
+        from .signals import seed_new_organisation
+
+        post_save.connect(seed_new_organisation, sender=Organisation, dispatch_uid="assets-seed")
+        register_event("assets_exported", _("Information assets exported"), export=True)

@@ -1,0 +1,59 @@
+"""Choice lists of the information asset ledger (情報資産台帳). No seed defines ledger
+columns: the lists are Ume's own design (「Ume独自」), labelled so in ``PROVENANCE``.
+Labels follow the glossary (../shared/reference/glossary-ja-en.md)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class AssetType(models.TextChoices):
+    INFORMATION = "information", _("Information")
+    SOFTWARE = "software", _("Software")
+    HARDWARE = "hardware", _("Hardware")
+    SERVICE = "service", _("Service")
+    PEOPLE = "people", _("People")
+    FACILITY = "facility", _("Facility")
+
+
+class Location(models.TextChoices):
+    """Where the asset is kept (保管場所・媒体)."""
+
+    PAPER = "paper", _("Paper (cabinet)")
+    FILE_SERVER = "file_server", _("File server")
+    SAAS = "saas", _("Cloud service (SaaS)")
+    BUSINESS_SYSTEM = "system", _("Business system (own servers)")
+    PC = "pc", _("PC")
+    MOBILE = "mobile", _("Smartphone or tablet")
+    REMOVABLE = "removable", _("USB memory or other removable media")
+    OFFICE = "office", _("Office or premises")
+    OTHER = "other", _("Other")
+
+
+class AssetStatus(models.TextChoices):
+    IN_USE = "in_use", pgettext_lazy("asset status", "In use")
+    TO_DISPOSE = "to_dispose", _("To be disposed of")
+    DISPOSED = "disposed", _("Disposed of")
+
+
+class ImportanceRule(models.TextChoices):
+    """How 重要度 follows from the C/I/A values (each 1–3)."""
+
+    HIGHEST = "highest", _("The highest of the three values")
+    SUM = "sum", _("The sum of the three: 3–4 → 1, 5–6 → 2, 7–9 → 3")
+
+
+CIA_VALUES = (1, 2, 3)
+
+# Where each built-in list comes from, shown with the lists and in exports.
+PROVENANCE = {
+    "asset_types": _(
+        "Ume's own: the asset types of the issue (information, software, hardware, service, "
+        "people, facility), after the kinds of assets JIS Q 27002 5.9 lists."
+    ),
+    "locations": _("Ume's own: where a small company's information is usually kept."),
+    "importance": _(
+        "Ume's own: importance as the highest C/I/A value is common practice in Japanese "
+        "asset ledgers; the sum is offered for organizations that weigh all three."
+    ),
+}

@@ -1,0 +1,122 @@
+"""The ledger as a spreadsheet: one row per asset with Japanese (or English) headers, the
+column order the import reads back, and a sheet naming where the built-in lists come from."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ume.core.exports import Table
+
+from .choices import PROVENANCE, AssetStatus, AssetType, ImportanceRule, Location
+from .models import Asset, ClassificationLevel, LedgerSettings
+
+MARK = "○"
+HEADERS = [
+    gettext_lazy("asset number"),
+    gettext_lazy("asset name"),
+    gettext_lazy("ISMS scope"),
+    gettext_lazy("asset type"),
+    gettext_lazy("asset owner"),
+    gettext_lazy("department"),
+    gettext_lazy("storage"),
+    gettext_lazy("storage details"),
+    gettext_lazy("format"),
+    gettext_lazy("classification"),
+    gettext_lazy("confidentiality"),
+    gettext_lazy("integrity"),
+    gettext_lazy("availability"),
+    gettext_lazy("importance"),
+    gettext_lazy("personal information"),
+    gettext_lazy("special care-required personal information"),
+    gettext_lazy("specific personal information (My Number)"),
+    gettext_lazy("supplier or cloud service holding it"),
+    gettext_lazy("measures"),
+    gettext_lazy("status"),
+    gettext_lazy("last reviewed on"),
+    gettext_lazy("notes"),
+    gettext_lazy("updated at"),
+]
+
+
+def ledger_table(assets) -> Table:
+    return Table(
+        title=_("Information assets"), headers=[str(h) for h in HEADERS], rows=_rows(assets)
+    )
+
+
+def _rows(assets) -> Iterator[list[Any]]:
+    types, places, states = (
+        dict(AssetType.choices),
+        dict(Location.choices),
+        dict(AssetStatus.choices),
+    )
+    for a in assets:
+        yield [
+            a.ref,
+            a.name,
+            a.scope.name,
+            str(types.get(a.asset_type, a.asset_type)),
+            a.owner.email if a.owner_id else "",
+            a.department.name if a.department_id else "",
+            str(places.get(a.location, a.location)),
+            a.storage_detail,
+            a.media_format,
+            a.classification.label if a.classification_id else "",
+            a.confidentiality,
+            a.integrity,
+            a.availability,
+            a.importance,
+            MARK if a.personal_info else "",
+            MARK if a.sensitive_personal_info else "",
+            MARK if a.my_number else "",
+            a.holder,
+            "\n".join(m.title for m in a.measures.all()),
+            str(states.get(a.status, a.status)),
+            a.last_reviewed_on,
+            a.notes,
+            timezone.localtime(a.updated_at).replace(tzinfo=None),
+        ]
+
+
+def sources_table(levels: list[ClassificationLevel], settings: LedgerSettings) -> Table:
+    """Where the lists the ledger uses come from (issue 20: provenance shown in exports)."""
+    rules = dict(ImportanceRule.choices)
+    rows: list[list[str]] = [
+        [
+            _("classification"),
+            f"{lv.rank}. {lv.label}",
+            lv.handling,
+            lv.provenance or _("Set by the organization"),
+        ]
+        for lv in levels
+    ]
+    rows += [
+        [_("importance"), str(rules[settings.importance_rule]), "", str(PROVENANCE["importance"])],
+        [
+            _("asset type"),
+            " / ".join(str(v) for v in AssetType.labels),
+            "",
+            str(PROVENANCE["asset_types"]),
+        ],
+        [
+            _("storage"),
+            " / ".join(str(v) for v in Location.labels),
+            "",
+            str(PROVENANCE["locations"]),
+        ],
+    ]
+    return Table(
+        title=_("Lists and sources"),
+        headers=[_("list"), _("values"), _("how it is handled"), _("source")],
+        rows=rows,
+    )
+
+
+def export_rows(assets) -> Any:
+    return assets.prefetch_related("measures")
+
+
+__all__ = ["Asset", "export_rows", "ledger_table", "sources_table"]

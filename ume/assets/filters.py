@@ -1,0 +1,103 @@
+"""The filters of the asset ledger (django-filter); they narrow ``selectors.asset_list``."""
+
+import django_filters as filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ume.core.filters import ChoiceFilter, ModelChoiceFilter
+from ume.core.models import Department, Organisation, Scope, User
+from ume.core.roles import visible_scope_ids
+
+from .choices import AssetStatus, AssetType, Location
+from .models import Asset, ClassificationLevel
+
+UNOWNED = "none"
+PERSONAL = "personal"
+SENSITIVE = "sensitive"
+MY_NUMBER = "my_number"
+
+
+class AssetFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="search")
+    scope = ModelChoiceFilter(label=_("ISMS scope"), queryset=Scope.objects.none())
+    asset_type = ChoiceFilter(label=_("asset type"), choices=AssetType.choices)
+    classification = ModelChoiceFilter(
+        label=_("classification"), queryset=ClassificationLevel.objects.none()
+    )
+    importance = ChoiceFilter(label=_("importance"), choices=[("3", "3"), ("2", "2"), ("1", "1")])
+    owner = ModelChoiceFilter(label=_("asset owner"), queryset=User.objects.none())
+    department = ModelChoiceFilter(label=_("department"), queryset=Department.objects.none())
+    location = ChoiceFilter(label=_("storage"), choices=Location.choices)
+    personal = ChoiceFilter(
+        label=_("personal data"),
+        method="by_personal_data",
+        choices=[
+            (PERSONAL, _("Personal information")),
+            (SENSITIVE, _("Special care-required")),
+            (MY_NUMBER, _("My Number")),
+        ],
+    )
+    status = ChoiceFilter(label=_("status"), choices=AssetStatus.choices)
+    unowned = ChoiceFilter(
+        label=_("asset owner"), method="by_owner_missing", choices=[(UNOWNED, _("No owner"))]
+    )
+
+    class Meta:
+        model = Asset
+        fields = [
+            "q",
+            "scope",
+            "asset_type",
+            "classification",
+            "importance",
+            "owner",
+            "department",
+            "location",
+            "personal",
+            "status",
+            "unowned",
+        ]
+
+    def __init__(self, *args, organisation: Organisation | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if organisation is None:
+            return
+        scopes = Scope.objects.filter(organisation=organisation).order_by("name")
+        user = getattr(self.request, "user", None)
+        visible = visible_scope_ids(user, organisation.pk) if user is not None else None
+        self.filters["scope"].queryset = (
+            scopes if visible is None else scopes.filter(pk__in=visible)
+        )
+        self.filters["classification"].queryset = ClassificationLevel.objects.filter(
+            organisation=organisation
+        ).order_by("rank")
+        self.filters["owner"].queryset = (
+            User.objects.filter(memberships__organisation=organisation)
+            .distinct()
+            .order_by("full_name", "email")
+        )
+        self.filters["department"].queryset = Department.objects.filter(
+            organisation=organisation
+        ).order_by("name")
+
+    def search(self, queryset: QuerySet[Asset], name: str, value: str) -> QuerySet[Asset]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(ref__icontains=value)
+            | Q(name__icontains=value)
+            | Q(storage_detail__icontains=value)
+            | Q(holder__icontains=value)
+        )
+
+    def by_personal_data(self, queryset: QuerySet[Asset], name: str, value: str):
+        field = {
+            PERSONAL: "personal_info",
+            SENSITIVE: "sensitive_personal_info",
+            MY_NUMBER: "my_number",
+        }[value]
+        return queryset.filter(**{field: True})
+
+    def by_owner_missing(self, queryset: QuerySet[Asset], name: str, value: str):
+        return queryset.filter(owner__isnull=True) if value == UNOWNED else queryset

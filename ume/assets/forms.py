@@ -1,0 +1,113 @@
+"""Forms of the asset ledger. They validate input; the services do the writing."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ume.core.forms import VersionedModelForm
+from ume.core.models import Department, Organisation, Scope, User
+from ume.core.policies import can
+from ume.measures.selectors import measure_list
+
+from .choices import CIA_VALUES
+from .models import Asset, ClassificationLevel, LedgerSettings
+from .permissions import ADD_ASSET
+from .selectors import classification_levels
+
+CIA_CHOICES = [("", _("Not valued")), *((v, str(v)) for v in CIA_VALUES)]
+
+
+class AssetForm(VersionedModelForm):
+    class Meta(VersionedModelForm.Meta):
+        model = Asset
+        fields = [
+            "ref",
+            "name",
+            "scope",
+            "asset_type",
+            "owner",
+            "department",
+            "location",
+            "storage_detail",
+            "media_format",
+            "classification",
+            "confidentiality",
+            "integrity",
+            "availability",
+            "personal_info",
+            "sensitive_personal_info",
+            "my_number",
+            "holder",
+            "measures",
+            "status",
+            "last_reviewed_on",
+            "notes",
+        ]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "last_reviewed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "measures": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(
+        self,
+        *args,
+        organisation: Organisation,
+        actor: User | None = None,
+        read_only: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ref"].required = False
+        scopes = Scope.objects.filter(organisation=organisation).filter(
+            Q(is_active=True) | Q(pk=self.instance.scope_id or 0)
+        )
+        if actor is not None:  # only scopes the actor may add assets to (or the current one)
+            allowed = [s.pk for s in scopes if can(actor, ADD_ASSET, s)]
+            scopes = scopes.filter(Q(pk__in=allowed) | Q(pk=self.instance.scope_id or 0))
+        self.fields["scope"].queryset = scopes.order_by("name")
+        self.fields["owner"].queryset = (
+            User.objects.filter(
+                memberships__organisation=organisation, memberships__is_active=True, is_active=True
+            )
+            .distinct()
+            .order_by("full_name", "email")
+        )
+        self.fields["department"].queryset = Department.objects.filter(
+            organisation=organisation
+        ).order_by("name")
+        self.fields["classification"].queryset = classification_levels(organisation)
+        for name in ("confidentiality", "integrity", "availability"):
+            self.fields[name] = forms.TypedChoiceField(
+                label=self.fields[name].label,
+                choices=CIA_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+        measures = self.fields["measures"]
+        measures.queryset = (
+            measure_list(actor=actor, organisation=organisation) if actor else measures.queryset
+        ).select_related(None).prefetch_related(None).only("id", "title")
+        measures.help_text = _(
+            "The measures that protect this asset (of its ISMS scope or of the whole "
+            "organization). Hold Ctrl or ⌘ to choose more than one."
+        )
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
+
+
+class ClassificationLevelForm(VersionedModelForm):
+    class Meta(VersionedModelForm.Meta):
+        model = ClassificationLevel
+        fields = ["rank", "name_ja", "name_en", "handling"]
+
+
+class LedgerSettingsForm(VersionedModelForm):
+    class Meta(VersionedModelForm.Meta):
+        model = LedgerSettings
+        fields = ["importance_rule"]
+        widgets = {"importance_rule": forms.RadioSelect}

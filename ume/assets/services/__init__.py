@@ -1,0 +1,18 @@
+"""Asset ledger services: the only code that writes (audit trail and locking inside)."""
+
+from .assets import asset_create, asset_update
+from .settings import (
+    classification_level_create,
+    classification_level_delete,
+    classification_level_update,
+    ledger_settings_update,
+)
+
+__all__ = [
+    "asset_create",
+    "asset_update",
+    "classification_level_create",
+    "classification_level_delete",
+    "classification_level_update",
+    "ledger_settings_update",
+]

@@ -1,0 +1,21 @@
+"""Routes of the information asset ledger (under /assets/)."""
+
+from django.urls import path
+
+from .views import ledger, settings
+
+app_name = "assets"
+
+urlpatterns = [
+    path("", ledger.AssetListView.as_view(), name="asset_list"),
+    path("new/", ledger.AssetCreateView.as_view(), name="asset_create"),
+    path("export/xlsx/", ledger.AssetExportView.as_view(), {"kind": "xlsx"}, name="export_xlsx"),
+    path("export/csv/", ledger.AssetExportView.as_view(), {"kind": "csv"}, name="export_csv"),
+    path("<int:pk>/", ledger.AssetEditView.as_view(), name="asset_edit"),
+    path("settings/", settings.LedgerSettingsView.as_view(), name="settings"),
+    path("settings/levels/new/", settings.LevelCreateView.as_view(), name="level_create"),
+    path("settings/levels/<int:pk>/", settings.LevelEditView.as_view(), name="level_edit"),
+    path(
+        "settings/levels/<int:pk>/delete/", settings.LevelDeleteView.as_view(), name="level_delete"
+    ),
+]
