@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from ume.assets.api import urls as assets_api
 from ume.catalogue.api import urls as catalogue_api
 from ume.core.api import urls as core_api
 from ume.measures.api import urls as measures_api
@@ -13,7 +14,7 @@ from ume.soa.api import urls as soa_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
-for app in (core_api, catalogue_api, measures_api, soa_api, notifications_api):
+for app in (core_api, catalogue_api, measures_api, soa_api, assets_api, notifications_api):
     app.register(router)
 
 # The schema and its documentation page are public: they describe the API, not data.

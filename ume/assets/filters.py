@@ -60,6 +60,8 @@ class AssetFilter(filters.FilterSet):
 
     def __init__(self, *args, organisation: Organisation | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # The API's filter backend passes only the request (its organisation is the token's).
+        organisation = organisation or getattr(self.request, "organisation", None)
         if organisation is None:
             return
         scopes = Scope.objects.filter(organisation=organisation).order_by("name")

@@ -89,8 +89,11 @@ class AssetForm(VersionedModelForm):
             )
         measures = self.fields["measures"]
         measures.queryset = (
-            measure_list(actor=actor, organisation=organisation) if actor else measures.queryset
-        ).select_related(None).prefetch_related(None).only("id", "title")
+            (measure_list(actor=actor, organisation=organisation) if actor else measures.queryset)
+            .select_related(None)
+            .prefetch_related(None)
+            .only("id", "title")
+        )
         measures.help_text = _(
             "The measures that protect this asset (of its ISMS scope or of the whole "
             "organization). Hold Ctrl or ⌘ to choose more than one."

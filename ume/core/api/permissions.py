@@ -15,7 +15,7 @@ class PolicyPermission(BasePermission):
     message = None
 
     def has_permission(self, request, view) -> bool:
-        perm = self._perm(request, view)
+        perm = self.organisation_perm(request, view)
         org = getattr(request, "organisation", None)
         if perm is None or org is None:
             return False
@@ -32,8 +32,23 @@ class PolicyPermission(BasePermission):
         perm = self._perm(request, view)
         return perm is not None and can(request.user, perm, obj)
 
+    def organisation_perm(self, request, view) -> str | None:
+        """What the organisation-level check asks (before any record is read)."""
+        return self._perm(request, view)
+
     @staticmethod
     def _perm(request, view) -> str | None:
         if request.method in SAFE_METHODS:
             return getattr(view, "permission_required", None)
         return getattr(view, "write_permission_required", None)
+
+
+class RecordWritePermission(PolicyPermission):
+    """For records whose edit right depends on the record itself (an asset's 管理責任者 edits
+    it): a write to one record is checked against that record only, after the organisation-
+    level read permission; creating is checked as usual."""
+
+    def organisation_perm(self, request, view) -> str | None:
+        if request.method not in SAFE_METHODS and getattr(view, "detail", False):
+            return getattr(view, "permission_required", None)
+        return self._perm(request, view)

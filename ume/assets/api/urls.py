@@ -1,0 +1,10 @@
+"""Routes of the asset ledger API."""
+
+from .views import AssetViewSet, ClassificationLevelViewSet
+
+
+def register(router) -> None:
+    router.register("assets", AssetViewSet, basename="asset")
+    router.register(
+        "classification-levels", ClassificationLevelViewSet, basename="classificationlevel"
+    )

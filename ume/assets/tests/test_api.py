@@ -1,0 +1,88 @@
+"""The asset ledger API: the same scopes, filters, references and edit rights as the pages;
+a new asset gets its number and importance, an update needs its version."""
+
+import pytest
+
+from ume.assets import services
+from ume.assets.models import Asset, ClassificationLevel
+from ume.core.choices import Role
+from ume.core.models import Department
+from ume.core.tests.factories import api_client
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/assets/"
+
+
+def add(world, scope=None, **data):
+    return services.asset_create(
+        actor=world[Role.ADMIN], scope=scope or world.hq, data={"name": "顧客台帳", **data}
+    )
+
+
+def test_assets_are_listed_by_scope_and_filtered(world):
+    a = add(world, name="従業員名簿", personal_info=True)
+    add(world, name="開発の資産", scope=world.dev)
+    staff = api_client(world[Role.STAFF], world.org)  # staff: 本社 only
+    assert [x["ref"] for x in staff.get(URL).json()["results"]] == [a.ref]
+    admin = api_client(world[Role.ADMIN], world.org)
+    assert admin.get(URL).json()["count"] == 2
+    found = admin.get(URL, {"personal": "personal"}).json()["results"]
+    assert [x["name"] for x in found] == ["従業員名簿"]
+    assert admin.get(URL, {"scope": world.dev.pk}).json()["count"] == 1
+
+
+def test_an_asset_is_created_with_its_number_and_importance(world):
+    level = ClassificationLevel.objects.get(organisation=world.org, name_ja="秘")
+    admin = api_client(world[Role.ADMIN], world.org)
+    body = {
+        "name": "給与計算データ",
+        "scope": world.hq.pk,
+        "classification": level.pk,
+        "confidentiality": 3,
+        "integrity": 2,
+        "availability": 2,
+        "my_number": True,
+        "importance": 1,  # read-only: ignored
+    }
+    answer = admin.post(URL, body, format="json")
+    assert answer.status_code == 201, answer.json()
+    data = answer.json()
+    assert (data["ref"], data["importance"], data["version"]) == ("A-00001", 3, 1)
+
+
+def test_references_to_another_organization_are_refused(world, other_world):
+    admin = api_client(world[Role.ADMIN], world.org)
+    for field, value in {
+        "scope": other_world.hq.pk,
+        "department": Department.objects.get(organisation=other_world.org).pk,
+        "classification": ClassificationLevel.objects.filter(organisation=other_world.org)
+        .first()
+        .pk,
+        "owner": other_world[Role.ADMIN].pk,
+    }.items():
+        body = {"name": "x", "scope": world.hq.pk, field: value}
+        answer = admin.post(URL, body, format="json")
+        assert answer.status_code == 400 and field in answer.json(), field
+    assert not Asset.objects.exists()
+
+
+def test_updates_need_the_version_and_the_right_to_edit_the_asset(world):
+    # A department head owns one asset (staff tokens are read-only: they edit on the pages).
+    asset = add(world, owner=world[Role.DEPARTMENT_HEAD])
+    other = add(world)
+    staff = api_client(world[Role.DEPARTMENT_HEAD], world.org)
+    url = f"{URL}{asset.pk}/"
+    assert staff.patch(url, {"notes": "確認"}, format="json").status_code == 428
+    assert staff.patch(url, {"notes": "確認", "version": 1}, format="json").status_code == 200
+    assert staff.patch(url, {"notes": "古い", "version": 1}, format="json").status_code == 409
+    refused = staff.patch(f"{URL}{other.pk}/", {"notes": "x", "version": 1}, format="json")
+    assert refused.status_code == 403
+    reader = api_client(world[Role.STAFF], world.org)
+    assert reader.post(URL, {"name": "x", "scope": world.hq.pk}, format="json").status_code == 403
+    assert Asset.objects.get(pk=asset.pk).notes == "確認"
+
+
+def test_classification_levels_are_listed_most_confidential_first(world):
+    data = api_client(world[Role.STAFF], world.org).get("/api/v1/classification-levels/").json()
+    assert [x["name_ja"] for x in data["results"]] == ["極秘", "秘", "社外秘", "公開"]
+    assert data["results"][0]["provenance"].startswith("Ume独自")
