@@ -25,6 +25,7 @@ GROUPS = (
     "export",
     "soa",
     "measures",
+    "assets",
     "suggest",
     "notifications",
 )  # in run order

@@ -191,6 +191,11 @@ def run(
 
         measures.run(fx, runs=runs, log=log, done=done)
 
+    if "assets" in groups:
+        from . import assets
+
+        assets.run(fx, runs=runs, log=log, done=done)
+
     if "suggest" in groups:
         from . import suggest
 

@@ -115,8 +115,15 @@ def test_readers_see_the_asset_read_only_and_cannot_post(world, login):
 
 
 def test_the_excel_export_has_japanese_headers_marks_and_sources(world, admin_client, japanese):
+    from ume.measures.services import measure_create
+
+    backup = measure_create(
+        actor=world[Role.ADMIN], organisation=world.org, data={"title": "夜間バックアップ"}
+    )
+    policy = measure_create(actor=world[Role.ADMIN], organisation=world.org, data={"title": "方針"})
     add(
         world,
+        measures=[policy, backup],
         name='=HYPERLINK("http://x")',
         personal_info=True,
         confidentiality=3,
@@ -133,6 +140,7 @@ def test_the_excel_export_has_japanese_headers_marks_and_sources(world, admin_cl
     row = [c.value for c in ledger[2]]
     assert row[0] == "A-00001"
     assert row[header.index("個人情報")] == "○" and row[header.index("重要度")] == 3
+    assert row[header.index("対策")] == "夜間バックアップ\n方針"  # every linked measure, by title
     sources = [[c.value for c in r] for r in book["区分と出典"].iter_rows(min_row=2)]
     assert sources[0][:2] == ["機密区分", "1. 極秘"] and sources[0][3].startswith("Ume独自")
     assert any(r[0] == "重要度" and r[3].startswith("Ume独自") for r in sources)

@@ -26,7 +26,7 @@ from ume.core.services import export_record
 from ume.core.views.base import ListView, ObjectMixin, PolicyMixin, ServiceFormView
 
 from .. import selectors, services
-from ..exports import export_rows, ledger_table, sources_table
+from ..exports import ledger_table, sources_table
 from ..filters import UNOWNED, AssetFilter
 from ..forms import AssetForm
 from ..models import Asset
@@ -165,7 +165,7 @@ class AssetExportView(PolicyMixin, View):
         if not filterset.is_valid():
             messages.error(request, _("Check the filter conditions."))
             return redirect("assets:asset_list")
-        assets = export_rows(filterset.qs)
+        assets = filterset.qs
         if exceeds_export_limit(assets):
             messages.error(
                 request,

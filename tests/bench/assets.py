@@ -1,0 +1,103 @@
+"""The information asset ledger at 20,000 assets: the list page (first and deep page, a
+search, filters, a sort by owner and by importance) and the API, each with its query count;
+then the Excel and CSV export of the whole ledger. Printed, never asserted."""
+
+import random
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.test import Client
+from django.urls import reverse
+
+from .cases import fetch_api, fetch_page, get_ok, table_rows
+from .timing import Result, measure
+
+ASSETS = 20_000
+PER_PAGE = 50
+NAMES = ["顧客台帳", "見積書", "契約書", "履歴書", "給与データ", "設計書", "議事録", "ログ"]
+
+
+def seed(fx, *, count: int, log: Callable[[str], None]) -> None:
+    """``count`` assets over the organisation's scopes, owners, departments and levels, valued
+    on C/I/A with the importance the default rule gives."""
+    from ume.assets.importance import derive
+    from ume.assets.models import Asset, ClassificationLevel
+    from ume.core.models import Department, User
+
+    started = time.perf_counter()
+    rng = random.Random(20261207)
+    org = fx.organisation
+    scopes = list(org.scopes.all())
+    owners = [None, *User.objects.filter(memberships__organisation=org).distinct()]
+    departments = [None, *Department.objects.filter(organisation=org)]
+    levels = [None, *ClassificationLevel.objects.filter(organisation=org)]
+    existing = Asset.objects.filter(organisation=org).count()
+    rows = []
+    for i in range(existing, count):
+        c, ig, a = (rng.randint(1, 3) for _ in range(3))
+        rows.append(
+            Asset(
+                organisation=org,
+                scope=rng.choice(scopes),
+                ref=f"A-{i + 1:05d}",
+                name=f"{rng.choice(NAMES)} {i + 1:05d}",
+                owner=rng.choice(owners),
+                department=rng.choice(departments),
+                classification=rng.choice(levels),
+                confidentiality=c,
+                integrity=ig,
+                availability=a,
+                importance=derive("highest", c, ig, a),
+                personal_info=rng.random() < 0.3,
+                storage_detail="共有フォルダ",
+            )
+        )
+    Asset.objects.bulk_create(rows, batch_size=2000)
+    log(f"  {count:,} assets seeded in {time.perf_counter() - started:.1f} s")
+
+
+def _download(client: Client, url: str) -> Callable[[], int]:
+    def run() -> int:
+        return len(get_ok(client, url).content)
+
+    return run
+
+
+def run(fx, *, runs: int, log: Callable[[str], None], done: Callable[[Result], None]) -> None:
+    seed(fx, count=ASSETS, log=log)
+    client = Client()
+    client.force_login(fx.admin, backend="django.contrib.auth.backends.ModelBackend")
+    html, api = reverse("assets:asset_list"), reverse("asset-list")
+    deep = ASSETS // PER_PAGE - 10
+    filtered = urlencode({"importance": "3", "personal": "personal", "status": "in_use"})
+    pages = [
+        ("asset ledger, page 1", fetch_page(client, html, table_rows)),
+        (f"asset ledger, page {deep}", fetch_page(client, f"{html}?page={deep}", table_rows)),
+        (
+            "asset ledger, q=契約書",
+            fetch_page(client, f"{html}?{urlencode({'q': '契約書'})}", table_rows),
+        ),
+        (
+            "asset ledger, importance 3 + personal",
+            fetch_page(client, f"{html}?{filtered}", table_rows),
+        ),
+        ("asset ledger, sort=-owner", fetch_page(client, f"{html}?sort=-owner", table_rows)),
+        (
+            "asset ledger, sort=-importance",
+            fetch_page(client, f"{html}?sort=-importance", table_rows),
+        ),
+        ("API assets, page 1", fetch_api(client, api)),
+        (f"API assets, page {deep}", fetch_api(client, f"{api}?page={deep}")),
+    ]
+    log("asset ledger pages …")
+    for name, fetch in pages:
+        done(measure(name, fetch, runs=runs, warmups=3))
+    log("asset ledger exports (20,000 rows) …")
+    for kind in ("xlsx", "csv"):
+        url = reverse(f"assets:export_{kind}")
+        done(
+            measure(
+                f"asset ledger export, {kind} (bytes)", _download(client, url), runs=3, warmups=0
+            )
+        )
