@@ -1,0 +1,55 @@
+"""The asset ledger in the browser: the 事務局 registers an asset with its owner, 機密区分 and
+C/I/A, sees the importance the rule derives, finds it with the ledger's filters, and the owner
+(a department head) corrects it; switching the rule to the sum changes the importance shown."""
+
+from playwright.sync_api import expect
+
+from ume.assets.models import Asset
+from ume.core.choices import Role
+from ume.core.tests.factories import PASSWORD
+
+from .conftest import login
+
+
+def test_an_asset_is_registered_found_and_corrected_by_its_owner(page, live_server, world):
+    head = world[Role.DEPARTMENT_HEAD]
+    login(page, live_server, world[Role.SECRETARIAT].email, PASSWORD)
+    page.goto(f"{live_server.url}/assets/")
+    expect(page.get_by_text("情報資産はまだありません")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_test_id("create").click()
+    page.fill("#id_name", "従業員名簿")
+    page.select_option("#id_scope", label="本社")
+    page.select_option("#id_owner", label=str(head))
+    page.select_option("#id_classification", label="極秘")
+    page.select_option("#id_confidentiality", "3")
+    page.select_option("#id_integrity", "2")
+    page.select_option("#id_availability", "2")
+    page.check("#id_personal_info")
+    with page.expect_navigation():
+        page.get_by_test_id("asset-save").click()
+    expect(page.locator(".alert")).to_contain_text("情報資産を台帳に登録しました。")
+    expect(page.get_by_test_id("asset-importance")).to_have_text("3")
+
+    page.goto(f"{live_server.url}/assets/?importance=3&personal=personal")
+    rows = page.get_by_test_id("asset-link")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_text("A-00001")
+
+    page.goto(f"{live_server.url}/assets/settings/")
+    page.get_by_label("3つの値の合計（3〜4 → 1、5〜6 → 2、7〜9 → 3）").check()
+    with page.expect_navigation():
+        page.get_by_test_id("save").click()
+    asset = Asset.objects.get(name="従業員名簿")
+    assert asset.importance == 3  # 3 + 2 + 2 = 7
+
+    page.context.clear_cookies()
+    login(page, live_server, head.email, PASSWORD)
+    page.goto(f"{live_server.url}/assets/{asset.pk}/")
+    page.select_option("#id_availability", "1")
+    page.select_option("#id_confidentiality", "2")
+    with page.expect_navigation():
+        page.get_by_test_id("asset-save").click()
+    expect(page.locator(".alert")).to_contain_text("情報資産を保存しました。")
+    asset.refresh_from_db()
+    assert (asset.confidentiality, asset.availability, asset.importance) == (2, 1, 2)  # 5 → 2
