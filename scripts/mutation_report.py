@@ -249,20 +249,25 @@ def likely_killer_rank(mutant_name: str, test: str) -> tuple[int, str]:
 
 
 def refresh_resources() -> None:
-    """mutmut copies ume/ into mutants/ once; Python files are rewritten each run, but other
-    files would stay as they were then."""
+    """mutmut copies ume/ and tests/ into mutants/ once and rewrites only the modules it
+    mutates; every other file (templates, data, and Python modules it does not mutate, new ones
+    included) would stay as it was then. Copy each one that changed since."""
     copy = ROOT / "mutants"
     if not copy.exists():
         return
-    for source in (ROOT / "ume").rglob("*"):
-        if source.is_dir() or source.suffix in {".py", ".pyc"} or "__pycache__" in source.parts:
-            continue
-        target = copy / source.relative_to(ROOT)
-        stat = source.stat()
-        if target.exists() and target.stat().st_mtime >= stat.st_mtime:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
+    mutated = targets()
+    for folder in ("ume", "tests"):
+        for source in (ROOT / folder).rglob("*"):
+            if source.is_dir() or source.suffix == ".pyc" or "__pycache__" in source.parts:
+                continue
+            relative = source.relative_to(ROOT)
+            if source.suffix == ".py" and any(relative.match(p) for p in mutated):
+                continue  # mutmut writes these
+            target = copy / relative
+            if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
 
 
 def build_template_database() -> None:
