@@ -13,10 +13,13 @@ class AssetsConfig(UmeAppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from ume.core import next_steps
         from ume.core.audit_display import register_event
         from ume.core.models import Organisation
 
+        from .next_steps import asset_steps
         from .signals import seed_new_organisation
 
         post_save.connect(seed_new_organisation, sender=Organisation, dispatch_uid="assets-seed")
         register_event("assets_exported", _("Information assets exported"), export=True)
+        next_steps.register(asset_steps)

@@ -1,0 +1,87 @@
+"""What the ledger asks of whom on the dashboard: those who keep a scope's ledger register its
+assets, give each an owner and value it on C/I/A; an owner reviews assets not checked for a
+year."""
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ume.core.next_steps import Step
+from ume.core.policies import can
+
+from .choices import AssetStatus
+from .models import Asset
+from .permissions import ADD_ASSET, CHANGE_ASSET
+
+REVIEW_EVERY = dt.timedelta(days=365)
+
+
+def asset_steps(user, organisation, scopes, today) -> list[Step]:
+    keeping = [
+        scope for scope in scopes if can(user, ADD_ASSET, scope) and can(user, CHANGE_ASSET, scope)
+    ]
+    live = Q(status__in=[AssetStatus.IN_USE, AssetStatus.TO_DISPOSE])
+    counts = {
+        row["scope"]: row
+        for row in Asset.objects.filter(scope__in=keeping)
+        .values("scope")
+        .annotate(
+            total=Count("pk"),
+            unowned=Count("pk", filter=live & Q(owner__isnull=True)),
+            unvalued=Count("pk", filter=live & Q(importance__isnull=True)),
+        )
+    }
+    url = reverse("assets:asset_list")
+    steps = []
+    for scope in keeping:
+        row = counts.get(scope.pk, {"total": 0, "unowned": 0, "unvalued": 0})
+        if not row["total"]:
+            steps.append(Step(_("Register the information assets of this scope."), url, scope.name))
+            continue
+        if row["unowned"]:
+            steps.append(
+                Step(
+                    ngettext(
+                        "Give {n} asset an owner.", "Give {n} assets an owner.", row["unowned"]
+                    ).format(n=row["unowned"]),
+                    f"{url}?{urlencode({'unowned': 'none', 'scope': scope.pk})}",
+                    scope.name,
+                )
+            )
+        if row["unvalued"]:
+            steps.append(
+                Step(
+                    ngettext(
+                        "Value {n} asset on confidentiality, integrity and availability.",
+                        "Value {n} assets on confidentiality, integrity and availability.",
+                        row["unvalued"],
+                    ).format(n=row["unvalued"]),
+                    f"{url}?{urlencode({'scope': scope.pk})}",
+                    scope.name,
+                )
+            )
+    return steps + _reviews(user, organisation, scopes, today)
+
+
+def _reviews(user, organisation, scopes, today) -> list[Step]:
+    """The user's own assets not reviewed for a year (or never)."""
+    due = Asset.objects.filter(
+        organisation=organisation,
+        scope__in=scopes,
+        owner=user,
+        status=AssetStatus.IN_USE,
+    ).filter(Q(last_reviewed_on__isnull=True) | Q(last_reviewed_on__lt=today - REVIEW_EVERY))
+    count = due.count()
+    if not count:
+        return []
+    label = ngettext(
+        "Review {n} of your assets not checked for a year.",
+        "Review {n} of your assets not checked for a year.",
+        count,
+    ).format(n=count)
+    url = f"{reverse('assets:asset_list')}?{urlencode({'owner': user.pk})}"
+    return [Step(label, url)]
