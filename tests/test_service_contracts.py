@@ -322,6 +322,12 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
         },
         "version": _fresh(s.asset).version,
     },
+    "assets_import": lambda s: {
+        "scope": s.w.hq,
+        "creates": [{"name": "取込資産", "owner": s.w[Role.DEPARTMENT_HEAD].pk}],
+        "updates": {s.asset.ref: {"notes": "取込"}},
+        "versions": {s.asset.ref: _fresh(s.asset).version},
+    },
     "ledger_settings_update": lambda s: {
         "organisation": s.w.org,
         "data": {"importance_rule": "sum"},

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import ledger, settings
+from .views import importing, ledger, settings
 
 app_name = "assets"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("export/xlsx/", ledger.AssetExportView.as_view(), {"kind": "xlsx"}, name="export_xlsx"),
     path("export/csv/", ledger.AssetExportView.as_view(), {"kind": "csv"}, name="export_csv"),
     path("<int:pk>/", ledger.AssetEditView.as_view(), name="asset_edit"),
+    path("import/", importing.AssetImportView.as_view(), name="import"),
+    path("import/apply/", importing.AssetImportApplyView.as_view(), name="import_apply"),
+    path("import/template/", importing.AssetTemplateView.as_view(), name="template"),
     path("settings/", settings.LedgerSettingsView.as_view(), name="settings"),
     path("settings/levels/new/", settings.LevelCreateView.as_view(), name="level_create"),
     path("settings/levels/<int:pk>/", settings.LevelEditView.as_view(), name="level_edit"),

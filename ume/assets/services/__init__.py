@@ -1,6 +1,7 @@
 """Asset ledger services: the only code that writes (audit trail and locking inside)."""
 
 from .assets import asset_create, asset_update
+from .importing import assets_import
 from .settings import (
     classification_level_create,
     classification_level_delete,
@@ -11,6 +12,7 @@ from .settings import (
 __all__ = [
     "asset_create",
     "asset_update",
+    "assets_import",
     "classification_level_create",
     "classification_level_delete",
     "classification_level_update",

@@ -1,0 +1,326 @@
+"""The ledger importer: finds the header row under any merged title rows (one row, or two with
+a group such as 重要度 over 機密性・完全性・可用性), reads each row with the shared cell readers
+(全角, ○/×/－, 和暦 and Excel-serial dates, 同上), matches rows to assets by 管理番号 and
+reports new / changed / unchanged / errors by row. Nothing is written here."""
+
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ume.core.cells import (
+    CellError,
+    combine_two_row_headers,
+    find_header,
+    header_columns,
+    normalise,
+    read_date,
+    read_mark,
+    same_as_above,
+    trim_blank_rows,
+)
+from ume.core.importing import (
+    ImportFileError,
+    ImportLimits,
+    open_csv,
+    open_workbook,
+    read_upload,
+)
+
+from ..choices import AssetStatus, AssetType, Location
+from ..models import Asset
+from .values import (
+    LOCATION_WORDS,
+    STATUS_WORDS,
+    TYPE_WORDS,
+    Directory,
+    choice_table,
+    read_choice,
+    read_cia,
+)
+
+PREVIEW_MAX_AGE = timedelta(minutes=30)
+HEADER_SEARCH_ROWS = 15
+MAX_ROWS = 20_000
+
+# Field → the header texts accepted (the export's own headers in both languages first).
+COLUMNS: dict[str, list[str]] = {
+    "ref": ["管理番号", "資産番号", "番号", "No", "No.", "asset number"],
+    "name": ["資産名", "情報資産名", "資産名称", "名称", "asset name"],
+    "scope": ["適用範囲", "ISMS scope"],
+    "asset_type": ["種別", "資産の種類", "種類", "asset type"],
+    "owner": ["管理責任者", "責任者", "資産管理者", "asset owner", "owner"],
+    "department": ["部門", "部署", "管理部門", "所管部署", "department"],
+    "location": ["保管場所", "保存場所", "保管媒体", "媒体", "storage"],
+    "storage_detail": ["保管場所の詳細", "保管先", "保存先", "storage details"],
+    "media_format": ["形式", "形態", "format"],
+    "classification": ["機密区分", "機密性区分", "情報区分", "classification"],
+    "confidentiality": ["機密性", "C", "confidentiality"],
+    "integrity": ["完全性", "I", "integrity"],
+    "availability": ["可用性", "A", "availability"],
+    "personal_info": ["個人情報", "personal information"],
+    "sensitive_personal_info": [
+        "要配慮個人情報",
+        "special care-required personal information",
+    ],
+    "my_number": [
+        "特定個人情報（マイナンバー）",
+        "特定個人情報",
+        "マイナンバー",
+        "specific personal information (My Number)",
+    ],
+    "holder": [
+        "保管する供給者・クラウドサービス",
+        "委託先",
+        "供給者",
+        "保管する委託先",
+        "supplier or cloud service holding it",
+    ],
+    "status": ["状態", "ステータス", "status"],
+    "last_reviewed_on": ["最終確認日", "確認日", "棚卸日", "last reviewed on"],
+    "notes": ["備考", "notes"],
+    # Read so they are not reported as unknown, but never imported: importance follows from
+    # C/I/A, measures are linked on the asset's page, the update time is the system's.
+    "importance": ["重要度", "importance"],
+    "measures": ["対策", "measures"],
+    "updated_at": ["更新日時", "updated at"],
+}
+NOT_IMPORTED = ("importance", "measures", "updated_at")
+FIELDS = [f for f in COLUMNS if f not in (*NOT_IMPORTED, "ref", "scope")]
+MARKS = ("personal_info", "sensitive_personal_info", "my_number")
+CIA = ("confidentiality", "integrity", "availability")
+KEYS = ("owner", "department", "classification")
+
+
+@dataclass
+class Line:
+    row_number: int
+    ref: str
+    name: str
+    state: str  # "new", "changed", "unchanged", "error"
+    detail: str = ""
+
+
+@dataclass
+class RowError:
+    row_number: int | None
+    ref: str
+    message: str
+
+
+@dataclass
+class AssetImportPreview:
+    """The parsed file: ``creates`` (field → value, references as ids) and ``updates`` (ref →
+    changed fields) for the apply step, ``versions`` of the assets as seen, and the report.
+    Kept in the session between preview and apply as ``as_dict()``."""
+
+    scope_id: int
+    filename: str = ""
+    preview_id: str = field(default_factory=lambda: secrets.token_hex(8))
+    created_at: str = field(default_factory=lambda: timezone.now().isoformat())
+    creates: list[dict[str, Any]] = field(default_factory=list)
+    updates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+    lines: list[Line] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    columns_read: list[str] = field(default_factory=list)
+    columns_skipped: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, state: str) -> int:
+        return sum(1 for line in self.lines if line.state == state)
+
+    def expired(self, now: datetime | None = None) -> bool:
+        created = datetime.fromisoformat(self.created_at)
+        return (now or timezone.now()) - created > PREVIEW_MAX_AGE
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "AssetImportPreview":
+        values = dict(data)
+        values["lines"] = [Line(**x) for x in values.get("lines", [])]
+        values["errors"] = [RowError(**x) for x in values.get("errors", [])]
+        return cls(**values)
+
+
+def _limits() -> ImportLimits:
+    return ImportLimits.from_settings(max_rows=MAX_ROWS)
+
+
+def _rows(uploaded: Any) -> list[tuple]:
+    """The first sheet with a ledger header (or the csv), read at the header's width."""
+    limits = _limits()
+    data = read_upload(uploaded, limits)
+    name = (getattr(uploaded, "name", "") or "").lower()
+    book = open_csv(data, limits) if name.endswith(".csv") else open_workbook(data, limits)
+    with book:
+        for sheet in book.sheets:
+            head = sheet.read(width=limits.max_columns, max_row=HEADER_SEARCH_ROWS)
+            index = find_header(head.rows, COLUMNS)
+            if index is None:
+                continue
+            extents = head.extents[index : index + 2]
+            return sheet.read(width=book.header_width(sheet, extents)).rows
+    raise ImportFileError(
+        _(
+            "No header row of an asset ledger was found. The file needs a row naming at "
+            "least two columns such as 管理番号, 資産名 and 管理責任者; download the template "
+            "to see them."
+        )
+    )
+
+
+def _header(rows: list[tuple]) -> tuple[dict[str, int], int, list[str]]:
+    """(field → column, index of the first data row, header texts)."""
+    index = find_header(rows, COLUMNS)
+    names = [normalise(c) for c in rows[index]]
+    columns = header_columns(rows[index], COLUMNS)
+    if index + 1 < len(rows):
+        combined = combine_two_row_headers(rows[index], rows[index + 1])
+        two = header_columns(combined, COLUMNS)
+        if len(two) > len(columns):
+            return two, index + 2, combined
+    return columns, index + 1, names
+
+
+def preview_ledger(*, scope, uploaded: Any, actor=None) -> AssetImportPreview:
+    preview = AssetImportPreview(scope_id=scope.pk, filename=getattr(uploaded, "name", ""))
+    try:
+        rows = _rows(uploaded)
+    except ImportFileError as exc:
+        preview.errors.append(RowError(None, "", str(exc)))
+        return preview
+    columns, first, names = _header(rows)
+    if "name" not in columns:
+        preview.errors.append(RowError(None, "", _("The file has no 資産名 (asset name) column.")))
+        return preview
+    for field_name, column in columns.items():
+        preview.columns_read.append(f"{names[column]} → {field_name}")
+    known = set(columns.values())
+    preview.columns_skipped = [n for i, n in enumerate(names) if n and i not in known]
+    body = trim_blank_rows(rows[first:])
+    try:
+        body = same_as_above(body, [c for f, c in columns.items() if f not in ("ref", "name")])
+    except CellError as exc:
+        row = first + 1 + (exc.row or 0)
+        preview.errors.append(RowError(row, "", exc.message))
+        return preview
+    _plan(preview, scope, columns, body, first, {f: names[c] for f, c in columns.items()})
+    return preview
+
+
+def _plan(preview, scope, columns: dict[str, int], body: list, first: int, header_names) -> None:
+    organisation = scope.organisation
+    existing = {
+        a.ref: a for a in Asset.objects.filter(organisation=organisation).prefetch_related(None)
+    }
+    directory = Directory(organisation)
+    tables = {
+        "asset_type": (choice_table(AssetType.choices, TYPE_WORDS), AssetType.choices),
+        "location": (choice_table(Location.choices, LOCATION_WORDS), Location.choices),
+        "status": (choice_table(AssetStatus.choices, STATUS_WORDS), AssetStatus.choices),
+    }
+    seen: dict[str, int] = {}
+    for offset, row in enumerate(body):
+        number = first + 1 + offset
+        if not any(normalise(v) for v in row):
+            continue
+        cell = {f: row[c] if c < len(row) else None for f, c in columns.items()}
+        ref = normalise(cell.get("ref"))
+        values, problems = _read(cell, directory, tables, header_names)
+        scope_name = normalise(cell.get("scope"))
+        if scope_name and scope_name != scope.name:
+            problems.append(
+                _(
+                    "The ISMS scope is “{found}”: a file imported into “{scope}” may hold only "
+                    "its assets. Import the others into their own scope."
+                ).format(found=scope_name, scope=scope.name)
+            )
+        if not normalise(cell.get("name")):
+            problems.append(_("Enter the asset name."))
+        if ref and ref in seen:
+            problems.append(
+                _("The asset number {ref} is also in row {row}.").format(ref=ref, row=seen[ref])
+            )
+        if ref:
+            seen.setdefault(ref, number)
+        current = existing.get(ref) if ref else None
+        if current is not None and current.scope_id != scope.pk:
+            problems.append(_("The asset {ref} belongs to another ISMS scope.").format(ref=ref))
+        name = normalise(cell.get("name"))
+        if problems:
+            for message in problems:
+                preview.errors.append(RowError(number, ref, message))
+            preview.lines.append(Line(number, ref, name, "error", " ".join(problems)))
+            continue
+        if current is None:
+            preview.creates.append({"ref": ref, **values})
+            preview.lines.append(Line(number, ref, name, "new"))
+            continue
+        changed = {f: v for f, v in values.items() if _stored(current, f) != v}
+        if changed:
+            preview.updates[ref] = changed
+            preview.versions[ref] = current.version
+            preview.lines.append(Line(number, ref, name, "changed", ", ".join(changed)))
+        else:
+            preview.lines.append(Line(number, ref, name, "unchanged"))
+
+
+def _stored(asset: Asset, name: str) -> Any:
+    value = getattr(asset, f"{name}_id" if name in KEYS else name)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _read(cell: dict, directory: Directory, tables: dict, header_names: dict) -> tuple[dict, list]:
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for name in FIELDS:
+        if name not in cell:
+            continue
+        raw = cell[name]
+        column = header_names.get(name, name)
+        try:
+            if name in tables:
+                table, choices = tables[name]
+                found = read_choice(raw, table, choices, column)
+                values[name] = found or _default(name)
+            elif name in CIA:
+                values[name] = read_cia(raw, column)
+            elif name in MARKS:
+                values[name] = bool(read_mark(raw))
+            elif name == "owner":
+                values[name] = directory.owner(raw, column)
+            elif name == "department":
+                values[name] = directory.department(raw, column)
+            elif name == "classification":
+                values[name] = directory.level(raw, column)
+            elif name == "last_reviewed_on":
+                day = read_date(raw)
+                values[name] = day.isoformat() if day else None
+            else:
+                values[name] = normalise(raw) if name != "notes" else _text(raw)
+        except CellError as exc:
+            problems.append(exc.message)
+    return values, problems
+
+
+def _default(name: str) -> str:
+    return {
+        "asset_type": AssetType.INFORMATION,
+        "location": Location.OTHER,
+        "status": AssetStatus.IN_USE,
+    }[name]
+
+
+def _text(value: Any) -> str:
+    from ume.core.importing import cell_text
+
+    return cell_text(value)
