@@ -203,7 +203,7 @@ def preview_ledger(*, scope, uploaded: Any, actor=None) -> AssetImportPreview:
         preview.errors.append(RowError(None, "", _("The file has no 資産名 (asset name) column.")))
         return preview
     for field_name, column in columns.items():
-        preview.columns_read.append(f"{names[column]} → {field_name}")
+        preview.columns_read.append(f"{names[column]} → {label_of(field_name)}")
     known = set(columns.values())
     preview.columns_skipped = [n for i, n in enumerate(names) if n and i not in known]
     body = trim_blank_rows(rows[first:])
@@ -259,7 +259,7 @@ def _plan(preview, scope, columns: dict[str, int], body: list, first: int, heade
         if problems:
             for message in problems:
                 preview.errors.append(RowError(number, ref, message))
-            preview.lines.append(Line(number, ref, name, "error", " ".join(problems)))
+            preview.lines.append(Line(number, ref, name, "error"))
             continue
         if current is None:
             preview.creates.append({"ref": ref, **values})
@@ -269,9 +269,15 @@ def _plan(preview, scope, columns: dict[str, int], body: list, first: int, heade
         if changed:
             preview.updates[ref] = changed
             preview.versions[ref] = current.version
-            preview.lines.append(Line(number, ref, name, "changed", ", ".join(changed)))
+            detail = "、".join(label_of(f) for f in changed)
+            preview.lines.append(Line(number, ref, name, "changed", detail))
         else:
             preview.lines.append(Line(number, ref, name, "unchanged"))
+
+
+def label_of(name: str) -> str:
+    """The item's name as the ledger page shows it (管理番号, 機密性 …)."""
+    return str(Asset._meta.get_field(name).verbose_name)
 
 
 def _stored(asset: Asset, name: str) -> Any:
