@@ -53,3 +53,63 @@ def test_an_asset_is_registered_found_and_corrected_by_its_owner(page, live_serv
     expect(page.locator(".alert")).to_contain_text("情報資産を保存しました。")
     asset.refresh_from_db()
     assert (asset.confidentiality, asset.availability, asset.importance) == (2, 1, 2)  # 5 → 2
+
+
+def _ledger(path, rows) -> str:
+    """A ledger as offices keep it: a merged title row, 重要度 over C/I/A on two header rows."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["情報資産管理台帳"])
+    sheet.append(["管理番号", "資産名", "管理責任者", "重要度", None, None, "個人情報"])
+    sheet.append([None, None, None, "機密性", "完全性", "可用性", None])
+    for row in rows:
+        sheet.append(row)
+    for area in ("A1:G1", "D2:F2", "A2:A3", "B2:B3", "C2:C3", "G2:G3"):
+        sheet.merge_cells(area)
+    book.save(path)
+    return str(path)
+
+
+def test_a_japanese_ledger_is_imported_after_fixing_its_error(page, live_server, world, tmp_path):
+    login(page, live_server, world[Role.SECRETARIAT].email, PASSWORD)
+    page.goto(f"{live_server.url}/assets/")
+    with page.expect_navigation():
+        page.get_by_test_id("asset-import").click()
+    owner = world[Role.DEPARTMENT_HEAD].email
+    broken = _ledger(
+        tmp_path / "台帳.xlsx",
+        [
+            ["Ａ－１", "顧客台帳", owner, "３", "２", "高", "○"],
+            ["Ａ－２", "見積書", "同上", "5", 1, 1, "×"],
+        ],
+    )
+    page.set_input_files("input[name=file]", broken)
+    page.select_option("select[name=scope]", label="本社")
+    with page.expect_navigation():
+        page.get_by_test_id("asset-import-check").click()
+    errors = page.get_by_test_id("import-errors")
+    expect(errors).to_contain_text("「5」は 1〜3")
+    expect(page.get_by_test_id("asset-import-apply")).to_have_count(0)
+    assert not Asset.objects.exists()
+
+    page.goto(f"{live_server.url}/assets/import/")
+    fixed = _ledger(
+        tmp_path / "台帳2.xlsx",
+        [
+            ["Ａ－１", "顧客台帳", owner, "３", "２", "高", "○"],
+            ["Ａ－２", "見積書", "同上", "2", 1, 1, "×"],
+        ],
+    )
+    page.set_input_files("input[name=file]", fixed)
+    page.select_option("select[name=scope]", label="本社")
+    with page.expect_navigation():
+        page.get_by_test_id("asset-import-check").click()
+    expect(page.get_by_test_id("import-rows")).to_contain_text("新規")
+    with page.expect_navigation():
+        page.get_by_test_id("asset-import-apply").click()
+    expect(page.locator(".alert")).to_contain_text("2件の資産を台帳に取り込みました。")
+    expect(page.get_by_test_id("asset-link")).to_have_count(2)
+    second = Asset.objects.get(ref="A-2")
+    assert (second.owner.email, second.importance, second.personal_info) == (owner, 2, False)
