@@ -44,13 +44,16 @@ def check_url(url: str) -> None:
         raise ValidationError(_("Give an https:// address."))
     if settings.UME_WEBHOOK_ALLOW_PRIVATE:
         return
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError as exc:
-        raise ValidationError(_("The host of this address could not be found.")) from exc
-    for info in infos:
-        if not ipaddress.ip_address(info[4][0]).is_global:
-            raise ValidationError(_("Addresses inside your network cannot receive webhooks."))
+    try:  # an address written as an IP is checked as it is, without asking the resolver
+        addresses = [ipaddress.ip_address(parts.hostname)]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+        except OSError as exc:
+            raise ValidationError(_("The host of this address could not be found.")) from exc
+        addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    if not all(address.is_global for address in addresses):
+        raise ValidationError(_("Addresses inside your network cannot receive webhooks."))
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
