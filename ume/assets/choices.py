@@ -36,6 +36,28 @@ class AssetStatus(models.TextChoices):
     DISPOSED = "disposed", _("Disposed of")
 
 
+class DeviceKind(models.TextChoices):
+    """Hardware that is an endpoint (8.1): it holds or reaches the organization's information."""
+
+    PC = "pc", _("PC")
+    SMARTPHONE = "smartphone", _("Smartphone")
+    TABLET = "tablet", _("Tablet")
+    REMOVABLE = "removable", _("Removable media")
+
+
+class Ownership(models.TextChoices):
+    LENT = "lent", _("Lent by the organization")
+    PERSONAL = "personal", _("Personal (BYOD)")
+
+
+class DeviceIdKind(models.TextChoices):
+    """How a device allowed to connect from outside is recognised (seed 003, 8.1)."""
+
+    CERTIFICATE = "certificate", _("Device certificate")
+    MDM = "mdm", _("MDM device ID")
+    MAC = "mac", _("MAC address")
+
+
 class ImportanceRule(models.TextChoices):
     """How 重要度 follows from the C/I/A values (each 1–3)."""
 

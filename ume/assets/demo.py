@@ -326,6 +326,33 @@ ASSETS = [
 ]
 
 
+# Endpoint items of some of the hardware above, and a personal smartphone used without approval.
+ENDPOINTS = {
+    "社用ノートPC（30台）": {
+        "device_kind": "pc",
+        "ownership": "lent",
+        "remote_access": True,
+        "device_id_kind": "certificate",
+        "device_id": "デバイス証明書（社内CA）",
+        "mdm_enrolled": True,
+        "disk_encrypted": True,
+        "os_name": "Windows 11",
+        "os_version": "24H2",
+    },
+}
+BYOD = {
+    "name": "営業担当の私物スマートフォン（メール閲覧）",
+    "asset_type": "hardware",
+    "location": "mobile",
+    "media_format": "機器",
+    "device_kind": "smartphone",
+    "ownership": "personal",
+    "remote_access": True,
+    "os_name": "iOS",
+    "os_version": "18",
+}
+
+
 def seed_demo(*, organisation, scopes, users) -> None:
     admin = users["admin"]
     levels = {lv.name_ja: lv for lv in classification_levels(organisation)}
@@ -374,5 +401,11 @@ def seed_demo(*, organisation, scopes, users) -> None:
                 "measures": [
                     m for m in measures if any(m.title.startswith(p) or p in m.title for p in links)
                 ],
+                **ENDPOINTS.get(name, {}),
             },
         )
+    services.asset_create(
+        actor=admin,
+        scope=scopes["本社"],
+        data={**BYOD, "owner": users["staff1"], "department": departments.get("営業部")},
+    )

@@ -2,12 +2,14 @@
 
 import django_filters as filters
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ume.core.filters import ChoiceFilter, ModelChoiceFilter
 from ume.core.models import Department, Organisation, Scope, User
 from ume.core.roles import visible_scope_ids
 
+from . import endpoints
 from .choices import AssetStatus, AssetType, Location
 from .models import Asset, ClassificationLevel
 
@@ -15,6 +17,9 @@ UNOWNED = "none"
 PERSONAL = "personal"
 SENSITIVE = "sensitive"
 MY_NUMBER = "my_number"
+ENDPOINTS = "all"
+UNAPPROVED_BYOD = "byod"
+RISKY_REMOTE = "remote"
 
 
 class AssetFilter(filters.FilterSet):
@@ -38,6 +43,15 @@ class AssetFilter(filters.FilterSet):
         ],
     )
     status = ChoiceFilter(label=_("status"), choices=AssetStatus.choices)
+    endpoint = ChoiceFilter(
+        label=_("endpoints"),
+        method="by_endpoint",
+        choices=[
+            (ENDPOINTS, _("All endpoints")),
+            (UNAPPROVED_BYOD, _("Unapproved BYOD")),
+            (RISKY_REMOTE, _("Outside access not registered or not encrypted")),
+        ],
+    )
     unowned = ChoiceFilter(
         label=_("asset owner"), method="by_owner_missing", choices=[(UNOWNED, _("No owner"))]
     )
@@ -55,6 +69,7 @@ class AssetFilter(filters.FilterSet):
             "location",
             "personal",
             "status",
+            "endpoint",
             "unowned",
         ]
 
@@ -100,6 +115,15 @@ class AssetFilter(filters.FilterSet):
             MY_NUMBER: "my_number",
         }[value]
         return queryset.filter(**{field: True})
+
+    def by_endpoint(self, queryset: QuerySet[Asset], name: str, value: str):
+        today = timezone.localdate()
+        condition = {
+            ENDPOINTS: endpoints.ENDPOINT,
+            UNAPPROVED_BYOD: endpoints.unapproved_byod(today),
+            RISKY_REMOTE: endpoints.risky_remote_access(),
+        }[value]
+        return queryset.filter(condition)
 
     def by_owner_missing(self, queryset: QuerySet[Asset], name: str, value: str):
         return queryset.filter(owner__isnull=True) if value == UNOWNED else queryset

@@ -16,6 +16,22 @@ from .models import Asset, ClassificationLevel, LedgerSettings
 from .permissions import ADD_ASSET
 from .selectors import classification_levels
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ENDPOINT_FORM_FIELDS = [
+    "device_kind",
+    "ownership",
+    "byod_approved_by",
+    "byod_approved_on",
+    "byod_expires_on",
+    "remote_access",
+    "device_id_kind",
+    "device_id",
+    "mdm_enrolled",
+    "disk_encrypted",
+    "os_name",
+    "os_version",
+    "endpoint_confirmed_on",
+]
 CIA_CHOICES = [("", _("Not valued")), *((v, str(v)) for v in CIA_VALUES)]
 
 
@@ -44,10 +60,14 @@ class AssetForm(VersionedModelForm):
             "status",
             "last_reviewed_on",
             "notes",
+            *ENDPOINT_FORM_FIELDS,
         ]
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "last_reviewed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "last_reviewed_on": DATE,
+            "byod_approved_on": DATE,
+            "byod_expires_on": DATE,
+            "endpoint_confirmed_on": DATE,
             "measures": forms.SelectMultiple(attrs={"size": 6}),
         }
 
@@ -75,6 +95,7 @@ class AssetForm(VersionedModelForm):
             .distinct()
             .order_by("full_name", "email")
         )
+        self.fields["byod_approved_by"].queryset = self.fields["owner"].queryset
         self.fields["department"].queryset = Department.objects.filter(
             organisation=organisation
         ).order_by("name")

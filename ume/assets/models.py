@@ -21,7 +21,15 @@ from ume.core.models import (
 from ume.core.validators import MULTI_LINE, SINGLE_LINE
 from ume.measures.models import Measure
 
-from .choices import AssetStatus, AssetType, ImportanceRule, Location
+from .choices import (
+    AssetStatus,
+    AssetType,
+    DeviceIdKind,
+    DeviceKind,
+    ImportanceRule,
+    Location,
+    Ownership,
+)
 
 CIA = [MinValueValidator(1), MaxValueValidator(3)]
 
@@ -192,6 +200,40 @@ class Asset(AuditedModel, VersionedModel, TimeStampedModel):
     )
     last_reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
     notes = BoundedTextField(_("notes"), max_length=5_000, blank=True, validators=MULTI_LINE)
+
+    # Endpoints (8.1, 6.7): hardware that holds or reaches the organization's information.
+    # Seed 003: devices allowed to connect from outside are registered and identified; seed
+    # 004: personal devices (BYOD) are used only with approval (シャドーIT).
+    device_kind = models.CharField(
+        _("endpoint type"), max_length=16, choices=DeviceKind.choices, blank=True
+    )
+    ownership = models.CharField(
+        _("owned by"), max_length=16, choices=Ownership.choices, blank=True
+    )
+    byod_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("BYOD approved by"),
+    )
+    byod_approved_on = models.DateField(_("BYOD approved on"), null=True, blank=True)
+    byod_expires_on = models.DateField(_("BYOD approval ends on"), null=True, blank=True)
+    remote_access = models.BooleanField(_("connects from outside"), default=False)
+    device_id_kind = models.CharField(
+        _("identified by"), max_length=16, choices=DeviceIdKind.choices, blank=True
+    )
+    device_id = models.CharField(
+        _("device identifier"), max_length=200, blank=True, validators=SINGLE_LINE
+    )
+    mdm_enrolled = models.BooleanField(_("enrolled in MDM"), default=False)
+    disk_encrypted = models.BooleanField(_("disk encrypted"), default=False)
+    os_name = models.CharField(_("operating system"), max_length=60, blank=True, validators=SINGLE_LINE)
+    os_version = models.CharField(
+        _("OS version"), max_length=60, blank=True, validators=SINGLE_LINE
+    )
+    endpoint_confirmed_on = models.DateField(_("endpoint last confirmed on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("information asset")

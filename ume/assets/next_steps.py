@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from ume.core.next_steps import Step
 from ume.core.policies import can
 
+from . import endpoints
 from .choices import AssetStatus
 from .models import Asset
 from .permissions import ADD_ASSET, CHANGE_ASSET
@@ -33,15 +34,18 @@ def asset_steps(user, organisation, scopes, today) -> list[Step]:
             total=Count("pk"),
             unowned=Count("pk", filter=live & Q(owner__isnull=True)),
             unvalued=Count("pk", filter=live & Q(importance__isnull=True)),
+            byod=Count("pk", filter=endpoints.unapproved_byod(today)),
+            remote=Count("pk", filter=endpoints.risky_remote_access()),
         )
     }
     url = reverse("assets:asset_list")
     steps = []
     for scope in keeping:
-        row = counts.get(scope.pk, {"total": 0, "unowned": 0, "unvalued": 0})
+        row = counts.get(scope.pk, {"total": 0})
         if not row["total"]:
             steps.append(Step(_("Register the information assets of this scope."), url, scope.name))
             continue
+        steps += _endpoint_steps(row, url, scope)
         if row["unowned"]:
             steps.append(
                 Step(
@@ -65,6 +69,38 @@ def asset_steps(user, organisation, scopes, today) -> list[Step]:
                 )
             )
     return steps + _reviews(user, organisation, scopes, today)
+
+
+def _endpoint_steps(row: dict, url: str, scope) -> list[Step]:
+    """Unapproved personal devices and risky outside access come first, in red."""
+    steps = []
+    if row["byod"]:
+        steps.append(
+            Step(
+                ngettext(
+                    "{n} personal device (BYOD) is used without a valid approval.",
+                    "{n} personal devices (BYOD) are used without a valid approval.",
+                    row["byod"],
+                ).format(n=row["byod"]),
+                f"{url}?{urlencode({'endpoint': 'byod', 'scope': scope.pk})}",
+                scope.name,
+                overdue=True,
+            )
+        )
+    if row["remote"]:
+        steps.append(
+            Step(
+                ngettext(
+                    "{n} device connects from outside without being registered or encrypted.",
+                    "{n} devices connect from outside without being registered or encrypted.",
+                    row["remote"],
+                ).format(n=row["remote"]),
+                f"{url}?{urlencode({'endpoint': 'remote', 'scope': scope.pk})}",
+                scope.name,
+                overdue=True,
+            )
+        )
+    return steps
 
 
 def _reviews(user, organisation, scopes, today) -> list[Step]:

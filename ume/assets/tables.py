@@ -72,7 +72,20 @@ class AssetTable(tables.Table):
         )
 
     def render_name(self, record: Asset):
-        return html('{}<div class="small text-secondary">{}</div>', record.name, record.scope.name)
+        warnings = [
+            label
+            for on, label in (
+                (getattr(record, "flag_byod", False), _("Unapproved BYOD")),
+                (getattr(record, "flag_remote", False), _("Outside access at risk")),
+            )
+            if on
+        ]
+        return html(
+            '{}<div class="small text-secondary">{}</div>{}',
+            record.name,
+            record.scope.name,
+            html_join(" ", '<span class="badge bg-red-lt">{}</span>', ((w,) for w in warnings)),
+        )
 
     def render_asset_type(self, record: Asset):
         return TYPE_LABELS.get(record.asset_type, record.asset_type)

@@ -11,7 +11,7 @@ from ume.core.models import Organisation, Scope, User
 from ume.core.policies import require
 from ume.core.services import service, update_fields
 
-from .. import importance
+from .. import endpoints, importance
 from ..models import Asset, LedgerSettings
 from ..permissions import ADD_ASSET, CHANGE_ASSET
 
@@ -20,8 +20,25 @@ CIA_FIELDS = ("confidentiality", "integrity", "availability")
 REFS = ("data.owner", "data.department", "data.classification", "data.measures")
 
 
-def _check(organisation: Organisation, scope: Scope, data: dict[str, Any], pk=None) -> None:
-    errors: dict[str, str] = {}
+ENDPOINT_FIELDS = (
+    "asset_type",
+    "device_kind",
+    "ownership",
+    "byod_approved_by",
+    "byod_approved_on",
+    "byod_expires_on",
+    "remote_access",
+    "device_id_kind",
+    "device_id",
+)
+
+
+def _check(
+    organisation: Organisation, scope: Scope, data: dict[str, Any], pk=None, current=None
+) -> None:
+    merged = {f: data.get(f, getattr(current, f, None)) for f in ENDPOINT_FIELDS}
+    merged["asset_type"] = merged["asset_type"] or "information"
+    errors: dict[str, str] = endpoints.check(organisation, merged)
     owner = data.get("owner")
     if owner is not None and not owner.memberships.filter(organisation=organisation).exists():
         errors["owner"] = _("The asset owner must be a member of this organization.")
@@ -91,7 +108,7 @@ def asset_update(
     if "ref" in data and not (data["ref"] or "").strip():
         raise ValidationError({"ref": _("Enter an asset number.")})
     measures = data.get("measures", list(asset.measures.all()))
-    _check(asset.organisation, scope, {**data, "measures": measures}, pk=asset.pk)
+    _check(asset.organisation, scope, {**data, "measures": measures}, pk=asset.pk, current=asset)
     values = {f: data.get(f, getattr(asset, f)) for f in CIA_FIELDS}
     data["importance"] = importance.derive(_rule(asset.organisation), *values.values())
     return update_fields(asset, data, version=version)

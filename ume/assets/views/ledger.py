@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -26,6 +27,8 @@ from ume.core.services import export_record
 from ume.core.views.base import ListView, ObjectMixin, PolicyMixin, ServiceFormView
 
 from .. import selectors, services
+from ..endpoints import flags as endpoint_flags
+from ..endpoints import with_flags
 from ..exports import ledger_table, sources_table
 from ..filters import UNOWNED, AssetFilter
 from ..forms import AssetForm
@@ -53,9 +56,10 @@ class AssetListView(ListView):
 
     def get_queryset(self):
         scope = getattr(self.request, "scope", None)
-        return selectors.asset_list(
+        assets = selectors.asset_list(
             actor=self.request.user, organisation=self.organisation, scope=scope
         )
+        return with_flags(assets, timezone.localdate())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -133,6 +137,7 @@ class AssetEditView(ObjectMixin, AssetFormMixin, ServiceFormView):
         return {
             **super().get_context_data(**kwargs),
             "asset": asset,
+            "endpoint_flags": endpoint_flags(asset),
             "page_title": str(asset),
             "history": record_history(actor=self.request.user, obj=asset)[:50],
         }
