@@ -229,7 +229,9 @@ class Asset(AuditedModel, VersionedModel, TimeStampedModel):
     )
     mdm_enrolled = models.BooleanField(_("enrolled in MDM"), default=False)
     disk_encrypted = models.BooleanField(_("disk encrypted"), default=False)
-    os_name = models.CharField(_("operating system"), max_length=60, blank=True, validators=SINGLE_LINE)
+    os_name = models.CharField(
+        _("operating system"), max_length=60, blank=True, validators=SINGLE_LINE
+    )
     os_version = models.CharField(
         _("OS version"), max_length=60, blank=True, validators=SINGLE_LINE
     )
