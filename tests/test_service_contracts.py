@@ -328,6 +328,7 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
         "updates": {s.asset.ref: {"notes": "取込"}},
         "versions": {s.asset.ref: _fresh(s.asset).version},
     },
+    "endpoint_list_keep_as_evidence": lambda s: {"scope": s.w.hq},
     "ledger_settings_update": lambda s: {
         "organisation": s.w.org,
         "data": {"importance_rule": "sum"},

@@ -124,3 +124,61 @@ def sources_table(levels: list[ClassificationLevel], settings: LedgerSettings) -
         headers=[_("list"), _("values"), _("how it is handled"), _("source")],
         rows=rows,
     )
+
+
+ENDPOINT_HEADERS = [
+    gettext_lazy("asset number"),
+    gettext_lazy("asset name"),
+    gettext_lazy("ISMS scope"),
+    gettext_lazy("asset owner"),
+    gettext_lazy("endpoint type"),
+    gettext_lazy("owned by"),
+    gettext_lazy("BYOD approved by"),
+    gettext_lazy("BYOD approved on"),
+    gettext_lazy("BYOD approval ends on"),
+    gettext_lazy("connects from outside"),
+    gettext_lazy("identified by"),
+    gettext_lazy("device identifier"),
+    gettext_lazy("enrolled in MDM"),
+    gettext_lazy("disk encrypted"),
+    gettext_lazy("operating system"),
+    gettext_lazy("OS version"),
+    gettext_lazy("endpoint last confirmed on"),
+    gettext_lazy("status"),
+    gettext_lazy("warnings"),
+]
+
+
+def endpoint_table(assets) -> Table:
+    """The endpoint list (8.1, 6.7): one row per device with its approval, identification and
+    encryption, and what the ledger warns of (``endpoints.with_flags`` rows)."""
+    from .choices import DeviceIdKind, DeviceKind, Ownership
+    from .endpoints import messages_for
+
+    kinds, owners = _labels(DeviceKind.choices), _labels(Ownership.choices)
+    ids, states = _labels(DeviceIdKind.choices), _labels(AssetStatus.choices)
+    rows = (
+        [
+            a.ref,
+            a.name,
+            a.scope.name,
+            a.owner.email if a.owner_id else "",
+            kinds.get(a.device_kind, a.device_kind),
+            owners.get(a.ownership, a.ownership),
+            a.byod_approved_by.email if a.byod_approved_by_id else "",
+            a.byod_approved_on,
+            a.byod_expires_on,
+            MARK if a.remote_access else "",
+            ids.get(a.device_id_kind, a.device_id_kind),
+            a.device_id,
+            MARK if a.mdm_enrolled else "",
+            MARK if a.disk_encrypted else "",
+            a.os_name,
+            a.os_version,
+            a.endpoint_confirmed_on,
+            states.get(a.status, a.status),
+            "\n".join(messages_for(a.flag_byod, a.flag_remote)),
+        ]
+        for a in assets
+    )
+    return Table(title=_("Endpoints"), headers=[str(h) for h in ENDPOINT_HEADERS], rows=rows)

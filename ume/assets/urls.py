@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import importing, ledger, settings
+from .views import endpoints, importing, ledger, settings
 
 app_name = "assets"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("export/xlsx/", ledger.AssetExportView.as_view(), {"kind": "xlsx"}, name="export_xlsx"),
     path("export/csv/", ledger.AssetExportView.as_view(), {"kind": "csv"}, name="export_csv"),
     path("<int:pk>/", ledger.AssetEditView.as_view(), name="asset_edit"),
+    path("endpoints/export/", endpoints.EndpointExportView.as_view(), name="endpoint_export"),
+    path("endpoints/evidence/", endpoints.EndpointEvidenceView.as_view(), name="endpoint_evidence"),
     path("import/", importing.AssetImportView.as_view(), name="import"),
     path("import/apply/", importing.AssetImportApplyView.as_view(), name="import_apply"),
     path("import/template/", importing.AssetTemplateView.as_view(), name="template"),

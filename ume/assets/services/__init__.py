@@ -1,6 +1,7 @@
 """Asset ledger services: the only code that writes (audit trail and locking inside)."""
 
 from .assets import asset_create, asset_update
+from .endpoints import endpoint_list_keep_as_evidence
 from .importing import assets_import
 from .settings import (
     classification_level_create,
@@ -16,5 +17,6 @@ __all__ = [
     "classification_level_create",
     "classification_level_delete",
     "classification_level_update",
+    "endpoint_list_keep_as_evidence",
     "ledger_settings_update",
 ]

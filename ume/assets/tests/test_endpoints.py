@@ -144,3 +144,36 @@ def test_an_update_is_checked_against_the_values_kept(world):
             actor=world[Role.ADMIN], asset=pc, data={"ownership": Ownership.LENT}, version=1
         )
     assert "ownership" in exc.value.message_dict
+
+
+def test_the_endpoint_list_exports_with_its_warnings(world, fleet, admin_client, japanese):
+    import io
+
+    import openpyxl
+
+    response = admin_client.get(reverse("assets:endpoint_export"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["端末"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {a.name for a in fleet.values()}
+    assert rows["私物スマホ"][header.index("貸与・私物")] == "私物（BYOD）"
+    assert "未許可のBYOD" in rows["私物スマホ"][header.index("警告")]
+    assert rows["登録済みの在宅勤務PC"][header.index("識別子")] == "CN=pc-042"
+    assert not rows["登録済みの在宅勤務PC"][header.index("警告")]
+
+
+def test_the_endpoint_list_is_kept_as_evidence_of_8_1_and_6_7(
+    world, fleet, catalogue, admin_client
+):
+    from ume.soa.services import soa_get_or_create
+
+    url = reverse("assets:endpoint_evidence")
+    refused = admin_client.post(url, {"scope": world.hq.pk}, follow=True)
+    assert "適用宣言書を作成してください" in refused.content.decode()  # no SoA yet
+    soa = soa_get_or_create(actor=world[Role.ADMIN], scope=world.hq)
+    admin_client.post(url, {"scope": world.hq.pk})
+    rows = {r.control.ref: r for r in soa.rows.filter(control__ref__in=["8.1", "6.7", "5.1"])}
+    kept = list(rows["8.1"].evidence_files.all())
+    assert len(kept) == 1 and kept[0].name.endswith(".xlsx") and len(kept[0].sha256) == 64
+    assert list(rows["6.7"].evidence_files.all()) == kept
+    assert not rows["5.1"].evidence_files.exists()

@@ -21,10 +21,12 @@ from ume.core.exports import (
     write_csv,
     write_xlsx,
 )
+from ume.core.models import Scope
 from ume.core.policies import can
 from ume.core.selectors import record_history
 from ume.core.services import export_record
 from ume.core.views.base import ListView, ObjectMixin, PolicyMixin, ServiceFormView
+from ume.measures.permissions import UPLOAD_EVIDENCE
 
 from .. import selectors, services
 from ..endpoints import flags as endpoint_flags
@@ -65,6 +67,13 @@ class AssetListView(ListView):
         ctx = super().get_context_data(**kwargs)
         ctx["unowned_count"] = self.get_queryset().filter(owner__isnull=True).count()
         ctx["unowned_active"] = self.request.GET.get("unowned") == UNOWNED
+        if self.request.GET.get("endpoint"):
+            ctx["endpoint_view"] = True
+            ctx["evidence_scopes"] = [
+                s
+                for s in Scope.objects.filter(organisation=self.organisation, is_active=True)
+                if can(self.request.user, UPLOAD_EVIDENCE, s)
+            ]
         return ctx
 
 
