@@ -113,3 +113,33 @@ def test_a_japanese_ledger_is_imported_after_fixing_its_error(page, live_server,
     expect(page.get_by_test_id("asset-link")).to_have_count(2)
     second = Asset.objects.get(ref="A-2")
     assert (second.owner.email, second.importance, second.personal_info) == (owner, 2, False)
+
+
+def test_an_unapproved_personal_device_is_flagged_until_approved(page, live_server, world):
+    login(page, live_server, world[Role.SECRETARIAT].email, PASSWORD)
+    page.goto(f"{live_server.url}/assets/new/")
+    page.fill("#id_name", "私物スマートフォン")
+    page.select_option("#id_scope", label="本社")
+    page.select_option("#id_asset_type", "hardware")
+    page.get_by_test_id("endpoint-section").locator("summary").click()
+    page.select_option("#id_device_kind", "smartphone")
+    page.select_option("#id_ownership", "personal")
+    with page.expect_navigation():
+        page.get_by_test_id("asset-save").click()
+    expect(page.get_by_test_id("endpoint-flags")).to_contain_text("未許可のBYOD")
+
+    page.goto(f"{live_server.url}/")
+    expect(
+        page.get_by_text("私物端末（BYOD） 1台が有効な承認なしで使われています。")
+    ).to_be_visible()
+    page.goto(f"{live_server.url}/assets/?endpoint=byod")
+    expect(page.get_by_test_id("asset-link")).to_have_count(1)
+
+    page.get_by_test_id("asset-link").first.click()
+    page.wait_for_load_state()
+    page.select_option("#id_byod_approved_by", label=str(world[Role.ADMIN]))
+    page.fill("#id_byod_approved_on", "2026-04-01")
+    with page.expect_navigation():
+        page.get_by_test_id("asset-save").click()
+    page.goto(f"{live_server.url}/assets/?endpoint=byod")
+    expect(page.get_by_test_id("asset-link")).to_have_count(0)
