@@ -3,7 +3,6 @@ asset form (read-only for those who may see but not edit the asset)."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -25,7 +24,13 @@ from ume.core.models import Scope
 from ume.core.policies import can
 from ume.core.selectors import record_history
 from ume.core.services import export_record
-from ume.core.views.base import ListView, ObjectMixin, PolicyMixin, ServiceFormView
+from ume.core.views.base import (
+    ListView,
+    ObjectMixin,
+    PolicyMixin,
+    RecordEditMixin,
+    ServiceFormView,
+)
 from ume.measures.permissions import UPLOAD_EVIDENCE
 
 from .. import selectors, services
@@ -115,7 +120,7 @@ class AssetCreateView(AssetFormMixin, ServiceFormView):
         return reverse("assets:asset_edit", args=[self.saved.pk])
 
 
-class AssetEditView(ObjectMixin, AssetFormMixin, ServiceFormView):
+class AssetEditView(ObjectMixin, RecordEditMixin, AssetFormMixin, ServiceFormView):
     """Everyone who may see an asset reads it here; saving needs ``write_permission_required``
     on the asset (its owner, the head of its department, the 事務局)."""
 
@@ -126,17 +131,6 @@ class AssetEditView(ObjectMixin, AssetFormMixin, ServiceFormView):
 
     def get_queryset(self):
         return assets_of(self.request)
-
-    def post(self, request, *args, **kwargs):
-        if not self.may_edit():
-            raise PermissionDenied(_("You do not have permission to do this."))
-        return super().post(request, *args, **kwargs)
-
-    def may_edit(self) -> bool:
-        return can(self.request.user, self.write_permission_required, self.get_object())
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.get_object()}
 
     def get_breadcrumbs(self):
         return [LEDGER, (str(self.get_object()), None)]

@@ -74,6 +74,25 @@ class ObjectMixin:
         return self.get_object()
 
 
+class RecordEditMixin:
+    """A record's form that everyone who may see the record opens (read-only for them);
+    saving needs ``write_permission_required`` on the record itself. Put it before the
+    module's form mixin, whose ``may_edit`` (True, for a new record) it overrides."""
+
+    write_permission_required: str | None = None
+
+    def post(self, request, *args, **kwargs):
+        if not self.may_edit():
+            raise PermissionDenied(_("You do not have permission to do this."))
+        return super().post(request, *args, **kwargs)
+
+    def may_edit(self) -> bool:
+        return can(self.request.user, self.write_permission_required, self.get_object())
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_object()}
+
+
 class PageView(PolicyMixin, TemplateView):
     pass
 

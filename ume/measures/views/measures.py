@@ -4,7 +4,7 @@ from measures organisations already practise)."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -27,7 +27,13 @@ from ume.core.exports import (
 )
 from ume.core.policies import can
 from ume.core.selectors import record_history
-from ume.core.views.base import ListView, ObjectMixin, PolicyMixin, ServiceFormView
+from ume.core.views.base import (
+    ListView,
+    ObjectMixin,
+    PolicyMixin,
+    RecordEditMixin,
+    ServiceFormView,
+)
 
 from .. import selectors, services
 from ..filters import UNMAPPED, MeasureFilter, without_controls
@@ -122,7 +128,7 @@ class MeasureCreateView(MeasureFormMixin, ServiceFormView):
         return reverse("measures:measure_edit", args=[self.saved.pk])
 
 
-class MeasureEditView(ObjectMixin, MeasureFormMixin, ServiceFormView):
+class MeasureEditView(ObjectMixin, RecordEditMixin, MeasureFormMixin, ServiceFormView):
     """Everyone who may see a measure reads it here (external auditors included: the
     evidence is what they came for); saving needs ``write_permission_required``."""
 
@@ -133,17 +139,6 @@ class MeasureEditView(ObjectMixin, MeasureFormMixin, ServiceFormView):
 
     def get_queryset(self):
         return measures_of(self.request)
-
-    def post(self, request, *args, **kwargs):
-        if not self.may_edit():
-            raise PermissionDenied(_("You do not have permission to do this."))
-        return super().post(request, *args, **kwargs)
-
-    def may_edit(self) -> bool:
-        return can(self.request.user, self.write_permission_required, self.get_object())
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.get_object()}
 
     def get_breadcrumbs(self):
         return [MEASURES, (self.get_object().title, None)]
