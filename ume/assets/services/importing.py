@@ -14,7 +14,7 @@ from ume.core.services import service
 
 from ..models import Asset, ClassificationLevel
 from ..permissions import ADD_ASSET
-from .assets import asset_create, asset_update
+from .assets import REF_PATTERN, asset_create, asset_update, next_ref
 
 REFERENCES = {"owner": User, "department": Department, "classification": ClassificationLevel}
 
@@ -67,6 +67,12 @@ def assets_import(
             ).format(refs=", ".join(stale)),
             code="stale",
         )
+    # Numbers for rows without one: after the highest in the ledger and in the file.
+    given = [int(m.group(1)) for v in creates if (m := REF_PATTERN.match(v.get("ref") or ""))]
+    number = max(int(next_ref(scope.organisation).removeprefix("A-")), max(given, default=0) + 1)
     for values in creates:
-        asset_create(actor=actor, scope=scope, data=_resolve(values))
+        data = _resolve(values)
+        if not (data.get("ref") or "").strip():  # numbered here, not by a scan per row
+            data["ref"], number = f"A-{number:05d}", number + 1
+        asset_create(actor=actor, scope=scope, data=data)
     return len(creates) + len(updates)

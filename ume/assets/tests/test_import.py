@@ -261,3 +261,11 @@ def test_the_command_previews_refuses_errors_and_applies(world, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_assets", str(bad), "--scope", "本社", stdout=io.StringIO())
     assert Asset.objects.count() == 1
+
+
+def test_rows_without_a_number_are_numbered_after_the_ledger_and_the_file(world):
+    services.asset_create(actor=world[Role.ADMIN], scope=world.hq, data={"name": "a"})  # A-00001
+    creates = [{"ref": "", "name": "b"}, {"ref": "A-00007", "name": "c"}, {"ref": "", "name": "d"}]
+    services.assets_import(actor=world[Role.ADMIN], scope=world.hq, creates=creates, updates={})
+    refs = dict(Asset.objects.values_list("name", "ref"))
+    assert refs == {"a": "A-00001", "b": "A-00008", "c": "A-00007", "d": "A-00009"}
