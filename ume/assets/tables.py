@@ -1,6 +1,7 @@
 """The asset ledger table (django-tables2: sorting and pagination)."""
 
 import django_tables2 as tables
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from ume.core.html import html, html_join
@@ -63,6 +64,13 @@ class AssetTable(tables.Table):
             "There are no assets yet. Add the information your organization keeps, or import "
             "your existing ledger from Excel."
         )
+
+    def order_importance(self, queryset, is_descending: bool):
+        """Assets not yet valued come last either way (PostgreSQL puts NULL first when
+        descending, SQLite last)."""
+        value = F("importance")
+        key = value.desc(nulls_last=True) if is_descending else value.asc(nulls_last=True)
+        return queryset.order_by(key, "ref"), True
 
     def render_ref(self, record: Asset):
         if not hasattr(self, "_edit_url"):
