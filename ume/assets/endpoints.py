@@ -6,9 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import AssetStatus, AssetType, Ownership
+from .models import Asset
 
 LIVE = Q(status__in=[AssetStatus.IN_USE, AssetStatus.TO_DISPOSE])
 ENDPOINT = ~Q(device_kind="")
@@ -73,10 +75,6 @@ def messages_for(byod: bool, remote: bool) -> list[str]:
 
 def flags(asset, today: dt.date | None = None) -> list[str]:
     """What the asset's page warns of (one query)."""
-    from django.utils import timezone
-
-    from .models import Asset
-
     one = Asset.objects.filter(pk=asset.pk)
     row = with_flags(one, today or timezone.localdate()).values("flag_byod", "flag_remote").first()
     return messages_for(bool(row and row["flag_byod"]), bool(row and row["flag_remote"]))

@@ -25,6 +25,7 @@ from ume.core.cells import (
 from ume.core.importing import (
     ImportFileError,
     ImportLimits,
+    cell_text,
     open_csv,
     open_workbook,
     read_upload,
@@ -155,8 +156,9 @@ def _limits() -> ImportLimits:
     return ImportLimits.from_settings(max_rows=MAX_ROWS)
 
 
-def _rows(uploaded: Any) -> list[tuple]:
-    """The first sheet with a ledger header (or the csv), read at the header's width."""
+def _rows(uploaded: Any) -> tuple[list[tuple], int]:
+    """(rows of the first sheet with a ledger header (or the csv), read at the header's
+    width; the index of the header row)."""
     limits = _limits()
     data = read_upload(uploaded, limits)
     name = (getattr(uploaded, "name", "") or "").lower()
@@ -168,7 +170,7 @@ def _rows(uploaded: Any) -> list[tuple]:
             if index is None:
                 continue
             extents = head.extents[index : index + 2]
-            return sheet.read(width=book.header_width(sheet, extents)).rows
+            return sheet.read(width=book.header_width(sheet, extents)).rows, index
     raise ImportFileError(
         _(
             "No header row of an asset ledger was found. The file needs a row naming at "
@@ -178,9 +180,9 @@ def _rows(uploaded: Any) -> list[tuple]:
     )
 
 
-def _header(rows: list[tuple]) -> tuple[dict[str, int], int, list[str]]:
-    """(field → column, index of the first data row, header texts)."""
-    index = find_header(rows, COLUMNS)
+def _header(rows: list[tuple], index: int) -> tuple[dict[str, int], int, list[str]]:
+    """(field → column, index of the first data row, header texts) of the header at
+    ``index``, or of it and the row below when that is a two-row header."""
     names = [normalise(c) for c in rows[index]]
     columns = header_columns(rows[index], COLUMNS)
     if index + 1 < len(rows):
@@ -191,14 +193,14 @@ def _header(rows: list[tuple]) -> tuple[dict[str, int], int, list[str]]:
     return columns, index + 1, names
 
 
-def preview_ledger(*, scope, uploaded: Any, actor=None) -> AssetImportPreview:
+def preview_ledger(*, scope, uploaded: Any) -> AssetImportPreview:
     preview = AssetImportPreview(scope_id=scope.pk, filename=getattr(uploaded, "name", ""))
     try:
-        rows = _rows(uploaded)
+        rows, index = _rows(uploaded)
     except ImportFileError as exc:
         preview.errors.append(RowError(None, "", str(exc)))
         return preview
-    columns, first, names = _header(rows)
+    columns, first, names = _header(rows, index)
     if "name" not in columns:
         preview.errors.append(RowError(None, "", _("The file has no 資産名 (asset name) column.")))
         return preview
@@ -244,7 +246,8 @@ def _plan(preview, scope, columns: dict[str, int], body: list, first: int, heade
                     "its assets. Import the others into their own scope."
                 ).format(found=scope_name, scope=scope.name)
             )
-        if not normalise(cell.get("name")):
+        name = normalise(cell.get("name"))
+        if not name:
             problems.append(_("Enter the asset name."))
         if ref and ref in seen:
             problems.append(
@@ -255,7 +258,6 @@ def _plan(preview, scope, columns: dict[str, int], body: list, first: int, heade
         current = existing.get(ref) if ref else None
         if current is not None and current.scope_id != scope.pk:
             problems.append(_("The asset {ref} belongs to another ISMS scope.").format(ref=ref))
-        name = normalise(cell.get("name"))
         if problems:
             for message in problems:
                 preview.errors.append(RowError(number, ref, message))
@@ -312,7 +314,7 @@ def _read(cell: dict, directory: Directory, tables: dict, header_names: dict) ->
                 day = read_date(raw)
                 values[name] = day.isoformat() if day else None
             else:
-                values[name] = normalise(raw) if name != "notes" else _text(raw)
+                values[name] = normalise(raw) if name != "notes" else cell_text(raw)
         except CellError as exc:
             problems.append(exc.message)
     return values, problems
@@ -324,9 +326,3 @@ def _default(name: str) -> str:
         "location": Location.OTHER,
         "status": AssetStatus.IN_USE,
     }[name]
-
-
-def _text(value: Any) -> str:
-    from ume.core.importing import cell_text
-
-    return cell_text(value)
