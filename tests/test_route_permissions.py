@@ -132,6 +132,9 @@ def sample_kwargs(route: Route, world) -> dict:
         "classificationlevel-detail": {"pk": world.level.pk},
         "assets:level_edit": {"pk": world.level.pk},
         "assets:level_delete": {"pk": world.level.pk},
+        "assets:retention_rule_detail": {"pk": world.rule.pk},
+        "assets:retention_rule_edit": {"pk": world.rule.pk},
+        "assets:retention_rule_delete": {"pk": world.rule.pk},
     }
     if route.kwargs == ("scope_pk",):
         return {"scope_pk": world.hq.pk}
@@ -155,6 +158,7 @@ def invited(world, catalogue):
     world.soa_row = soa.rows.get(control__ref="5.7")
     world.asset = _asset(world)
     world.level = world.asset.classification
+    world.rule = _retention_rule(world)
     world.measure = measure_services.measure_create(
         actor=admin, organisation=world.org, data={"title": "脅威情報の収集", "scope": world.hq}
     )
@@ -180,6 +184,23 @@ def invited(world, catalogue):
         email="new@example.jp",
         role=Role.STAFF,
         accept_url_base="http://testserver/",
+    )
+
+
+def _retention_rule(world):
+    """A contractual retention rule of the organisation (built-in ones belong to none)."""
+    from ume.assets.services import retention_rule_create
+
+    return retention_rule_create(
+        actor=world[Role.ADMIN],
+        organisation=world.org,
+        data={
+            "kind": "contract",
+            "record_ja": "委託元から預かった個人データ",
+            "years": 1,
+            "event_type": "contract_end",
+            "start_event_ja": "委託契約の終了日",
+        },
     )
 
 

@@ -71,6 +71,9 @@ class Stage:
     level: Any = None
     level_free: Any = None
     other_level: Any = None
+    rule: Any = None
+    rule_free: Any = None
+    other_rule: Any = None
 
 
 def _upload(name: str = "記録.txt") -> SimpleUploadedFile:
@@ -145,7 +148,28 @@ def stage(world, other_world, catalogue) -> Stage:
         level=_level(world, "秘"),
         level_free=_level(world, "公開"),
         other_level=_level(other_world, "秘"),
+        rule=_rule(world, "顧客との取引記録"),
+        rule_free=_rule(world, "未使用の記録"),
+        other_rule=_rule(other_world, "顧客との取引記録"),
         **mine,
+    )
+
+
+def _rule(world, record):
+    """An own retention rule with a transitional period (so a period can be chosen)."""
+    from ume.assets.services import retention_rule_create
+
+    return retention_rule_create(
+        actor=world[Role.ADMIN],
+        organisation=world.org,
+        data={
+            "record_ja": record,
+            "years": 5,
+            "transitional_years": 3,
+            "transitional_provision_ja": "社内規程 附則第2条",
+            "event_type": "contract_end",
+            "start_event_ja": "契約終了日",
+        },
     )
 
 
@@ -309,6 +333,7 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
             "department": s.w.dept,
             "classification": s.level,
             "measures": [s.measure],
+            "retention_rules": [s.rule],
         },
     },
     "asset_update": lambda s: {
@@ -319,6 +344,7 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
             "department": s.w.dept,
             "classification": s.level,
             "measures": [s.measure],
+            "retention_rules": [s.rule],
         },
         "version": _fresh(s.asset).version,
     },
@@ -344,6 +370,28 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
         "version": _fresh(s.level).version,
     },
     "classification_level_delete": lambda s: {"level": s.level_free},
+    "retention_rule_create": lambda s: {
+        "organisation": s.w.org,
+        "data": {
+            "kind": "contract",
+            "record_ja": "委託元の個人データ",
+            "years": 1,
+            "event_type": "contract_end",
+            "start_event_ja": "委託契約の終了日",
+        },
+    },
+    "retention_rule_update": lambda s: {
+        "rule": s.rule,
+        "data": {"notes_ja": "契約書第12条"},
+        "version": _fresh(s.rule).version,
+    },
+    "retention_rule_delete": lambda s: {"rule": s.rule_free},
+    "retention_period_choose": lambda s: {
+        "organisation": s.w.org,
+        "rule": s.rule,
+        "use_transitional": True,
+        "version": 1,
+    },
     "export_record": lambda s: {
         "organisation": s.w.org,
         "name": "soa_exported",
@@ -446,12 +494,13 @@ def foreign(value, s: Stage):
     for model, other in counterparts.items():
         if isinstance(value, model):
             return other
-    from ume.assets.models import ClassificationLevel
+    from ume.assets.models import ClassificationLevel, RetentionRule
     from ume.measures.models import EvidenceFile, Measure
     from ume.soa.models import SoARow, StatementOfApplicability
 
     return {
         ClassificationLevel: s.other_level,
+        RetentionRule: s.other_rule,
         Measure: s.other_measure,
         EvidenceFile: s.other_evidence,
         SoARow: s.other_row,
@@ -496,9 +545,11 @@ SCOPED_CASES = [
     (n, ref)
     for n, ref in REF_CASES
     # Every ISMS module's references (core's are organisation settings, managed organisation-wide,
-    # as are the ledger's classification levels).
+    # as are the ledger's classification levels and retention rules).
     if not n.startswith("ume.core.")
-    and not ref.endswith(("owner", "head", "user", "department", "classification"))
+    and not ref.endswith(
+        ("owner", "head", "user", "department", "classification", "rule", "retention_rules")
+    )
 ]
 
 
@@ -540,7 +591,12 @@ def test_every_edit_form_requires_the_version_it_was_based_on(stage):
     """A form that edits a record carries its version; without it, nothing is saved."""
     from django.forms.models import model_to_dict
 
-    from ume.assets.forms import AssetForm, ClassificationLevelForm, LedgerSettingsForm
+    from ume.assets.forms import (
+        AssetForm,
+        ClassificationLevelForm,
+        LedgerSettingsForm,
+        RetentionRuleForm,
+    )
     from ume.core.forms import DepartmentForm, MembershipForm, OrganisationForm, ScopeForm
     from ume.core.forms import VersionedModelForm as Base
     from ume.measures.forms import MeasureForm
@@ -569,6 +625,7 @@ def test_every_edit_form_requires_the_version_it_was_based_on(stage):
         AssetForm: (stage.asset, {"organisation": org}),
         ClassificationLevelForm: (stage.level, {}),
         LedgerSettingsForm: (org.ledger_settings, {}),
+        RetentionRuleForm: (stage.rule, {}),
     }
     assert set(edits) == _all_subclasses(Base), "add the new edit form here"
     for form_class, (record, extra) in edits.items():

@@ -9,6 +9,7 @@ class AssetsConfig(UmeAppConfig):
     label = "assets"
     verbose_name = _("Information assets")
     demo = "ume.assets.demo.seed_demo"
+    reference_loaders = ("ume.assets.reference.load",)
 
     def ready(self) -> None:
         from django.db.models.signals import post_save
@@ -22,4 +23,5 @@ class AssetsConfig(UmeAppConfig):
 
         post_save.connect(seed_new_organisation, sender=Organisation, dispatch_uid="assets-seed")
         register_event("assets_exported", _("Information assets exported"), export=True)
+        register_event("retention_rules_exported", _("Retention rules exported"), export=True)
         next_steps.register(asset_steps)

@@ -79,3 +79,33 @@ PROVENANCE = {
         "asset ledgers; the sum is offered for organizations that weigh all three."
     ),
 }
+
+
+class RuleKind(models.TextChoices):
+    """Where a retention rule comes from: a law (built in) or the organization itself."""
+
+    STATUTORY = "statutory", _("Statutory")
+    OWN = "own", _("Own rule")
+    CONTRACT = "contract", _("Contractual")
+
+
+class NoPeriod(models.TextChoices):
+    """A rule without a fixed period: it never gets a computed date."""
+
+    PERMANENT = "permanent", _("Kept permanently")
+    UNTIL_UNNEEDED = "until_unneeded", _("Until no longer needed for its purpose")
+
+
+class EventType(models.TextChoices):
+    """The business event (起算事由) a retention period counts from, and so where its dates
+    come from: the people register (leaving), the supplier register (contract end), the
+    organization profile (fiscal year end, tax filing deadline) or the record itself."""
+
+    LEAVING = "leaving", _("Leaving (resignation, dismissal or death)")
+    CONTRACT_END = "contract_end", _("End of a contract")
+    FISCAL_YEAR_END = "fiscal_year_end", _("End of the fiscal year (closing of the books)")
+    TAX_FILING_DEADLINE = "tax_filing_deadline", _("Corporate tax filing deadline")
+    CREATED = "created", _("Record created")
+    COMPLETED = "completed", _("Record completed (last entry)")
+    MEETING = "meeting", _("Date of the meeting")
+    OTHER = "other", _("Other event")

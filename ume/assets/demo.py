@@ -12,6 +12,7 @@ from . import services
 from .choices import AssetStatus as S
 from .choices import AssetType as T
 from .choices import Location as L
+from .models import RetentionRule
 from .selectors import classification_levels
 
 # name, scope, type, owner, department, location, storage detail, format, level, C, I, A,
@@ -353,11 +354,37 @@ BYOD = {
 }
 
 
+# The statutory retention rules each record follows (codes of data/retention_rules.toml).
+RETENTION = {
+    "顧客台帳（得意先マスタ）": ["personal-information-22-personal-data"],
+    "見積書・請求書控え": [
+        "corporation-tax-transaction-documents",
+        "companies-act-432-business-materials",
+    ],
+    "取引基本契約書・秘密保持契約書": [
+        "companies-act-432-business-materials",
+        "corporation-tax-transaction-documents",
+    ],
+    "従業員名簿・人事記録": ["labour-standards-109-workers-register"],
+    "履歴書（応募者・採用者）": [
+        "labour-standards-109-hiring-records",
+        "personal-information-22-personal-data",
+    ],
+    "マイナンバー関係書類（扶養控除等申告書ほか）": [
+        "income-tax-deduction-declarations",
+        "my-number-act-20-specific-personal-information",
+    ],
+    "給与計算データ": ["labour-standards-109-wage-ledger", "corporation-tax-withholding-ledger"],
+    "会計帳簿・決算書": ["companies-act-432-books", "corporation-tax-books"],
+}
+
+
 def seed_demo(*, organisation, scopes, users) -> None:
     admin = users["admin"]
     levels = {lv.name_ja: lv for lv in classification_levels(organisation)}
     departments = {d.name: d for d in Department.objects.filter(organisation=organisation)}
     measures = list(Measure.objects.filter(organisation=organisation))
+    builtin = {r.code: r for r in RetentionRule.objects.filter(organisation__isnull=True)}
     reviewed = dt.date(2026, 4, 20)
     for row in ASSETS:
         (
@@ -401,6 +428,7 @@ def seed_demo(*, organisation, scopes, users) -> None:
                 "measures": [
                     m for m in measures if any(m.title.startswith(p) or p in m.title for p in links)
                 ],
+                "retention_rules": [builtin[c] for c in RETENTION.get(name, ()) if c in builtin],
                 **ENDPOINTS.get(name, {}),
             },
         )

@@ -33,6 +33,7 @@ HEADERS = [
     gettext_lazy("specific personal information (My Number)"),
     gettext_lazy("supplier or cloud service holding it"),
     gettext_lazy("measures"),
+    gettext_lazy("retention rules"),
     gettext_lazy("status"),
     gettext_lazy("last reviewed on"),
     gettext_lazy("notes"),
@@ -62,6 +63,10 @@ def _rows(assets) -> Iterator[list[Any]]:
         "measure__title"
     ):
         measures.setdefault(asset_id, []).append(title)
+    retention: dict[int, list[str]] = {}
+    rule_links = Asset.retention_rules.through.objects.filter(asset__in=assets.values("pk"))
+    for link in rule_links.select_related("retentionrule").order_by("retentionrule__record_ja"):
+        retention.setdefault(link.asset_id, []).append(link.retentionrule.label)
     for a in assets.iterator(chunk_size=2000):
         if a.classification_id and a.classification_id not in levels:
             levels[a.classification_id] = a.classification.label
@@ -85,6 +90,7 @@ def _rows(assets) -> Iterator[list[Any]]:
             MARK if a.my_number else "",
             a.holder,
             "\n".join(measures.get(a.pk, ())),
+            "\n".join(retention.get(a.pk, ())),
             states.get(a.status, a.status),
             a.last_reviewed_on,
             a.notes,
@@ -182,3 +188,56 @@ def endpoint_table(assets) -> Table:
         for a in assets
     )
     return Table(title=_("Endpoints"), headers=[str(h) for h in ENDPOINT_HEADERS], rows=rows)
+
+
+RULE_HEADERS = [
+    gettext_lazy("kind of record"),
+    gettext_lazy("kind of rule"),
+    gettext_lazy("basis"),
+    gettext_lazy("article"),
+    gettext_lazy("retention period (main rule)"),
+    gettext_lazy("transitional period"),
+    gettext_lazy("transitional provision"),
+    gettext_lazy("period this organization follows"),
+    gettext_lazy("state"),
+    gettext_lazy("start event"),
+    gettext_lazy("kind of start event"),
+    gettext_lazy("count the event day"),
+    gettext_lazy("assets"),
+    gettext_lazy("notes"),
+    gettext_lazy("source"),
+]
+
+
+def retention_rules_table(rules) -> Table:
+    """One row per rule, with the organization's choice (``selectors.retention_rule_list``)."""
+    from . import retention
+    from .choices import EventType, RuleKind
+
+    kinds, events = _labels(RuleKind.choices), _labels(EventType.choices)
+
+    def row(rule) -> list[Any]:
+        chosen = getattr(rule, "use_transitional", None)
+        return [
+            rule.label,
+            kinds.get(rule.kind, rule.kind),
+            rule.law,
+            rule.article,
+            retention.describe(rule.main_period(), rule.no_period),
+            retention.describe(rule.period(True)) if rule.has_transitional else "",
+            rule.transitional_provision,
+            retention.effective_label(rule, chosen),
+            str(retention.state(rule, chosen).label),
+            rule.start_event,
+            events.get(rule.event_type, rule.event_type),
+            MARK if rule.first_day_counts else "",
+            getattr(rule, "asset_count", ""),
+            rule.notes,
+            rule.source,
+        ]
+
+    return Table(
+        title=_("Retention rules"),
+        headers=[str(h) for h in RULE_HEADERS],
+        rows=(row(r) for r in rules),
+    )

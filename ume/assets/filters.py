@@ -10,8 +10,9 @@ from ume.core.models import Department, Organisation, Scope, User
 from ume.core.roles import visible_scope_ids
 
 from . import endpoints
-from .choices import AssetStatus, AssetType, Location
-from .models import Asset, ClassificationLevel
+from .choices import AssetStatus, AssetType, EventType, Location, RuleKind
+from .models import Asset, ClassificationLevel, RetentionRule
+from .retention import RuleState
 
 UNOWNED = "none"
 PERSONAL = "personal"
@@ -127,3 +128,51 @@ class AssetFilter(filters.FilterSet):
 
     def by_owner_missing(self, queryset: QuerySet[Asset], name: str, value: str):
         return queryset.filter(owner__isnull=True) if value == UNOWNED else queryset
+
+
+class RetentionRuleFilter(filters.FilterSet):
+    """Narrows ``selectors.retention_rule_list`` (annotated with the organization's choice)."""
+
+    q = filters.CharFilter(label=_("Search"), method="search")
+    kind = ChoiceFilter(label=_("kind of rule"), choices=RuleKind.choices)
+    event_type = ChoiceFilter(label=_("kind of start event"), choices=EventType.choices)
+    state = ChoiceFilter(label=_("state"), method="by_state", choices=RuleState.choices)
+    used = ChoiceFilter(
+        label=_("assets"),
+        method="by_use",
+        choices=[("yes", _("Followed by assets")), ("no", _("Not used yet"))],
+    )
+
+    class Meta:
+        model = RetentionRule
+        fields = ["q", "kind", "event_type", "state", "used"]
+
+    def search(self, queryset, name: str, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(record_ja__icontains=value)
+            | Q(record_en__icontains=value)
+            | Q(law_ja__icontains=value)
+            | Q(law_en__icontains=value)
+            | Q(article_ja__icontains=value)
+            | Q(start_event_ja__icontains=value)
+        )
+
+    def by_state(self, queryset, name: str, value: str):
+        fixed = Q(no_period="") & (Q(years__gt=0) | Q(months__gt=0) | Q(days__gt=0))
+        transitional = Q(transitional_years__isnull=False)
+        condition = {
+            RuleState.NO_PERIOD: ~fixed,
+            RuleState.FIXED: fixed & ~transitional,
+            RuleState.NEEDS_CHOICE: fixed & transitional & Q(use_transitional__isnull=True),
+            RuleState.MAIN: fixed & transitional & Q(use_transitional=False),
+            RuleState.TRANSITIONAL: fixed & transitional & Q(use_transitional=True),
+        }[value]
+        return queryset.filter(condition)
+
+    def by_use(self, queryset, name: str, value: str):
+        return (
+            queryset.filter(asset_count__gt=0) if value == "yes" else queryset.filter(asset_count=0)
+        )

@@ -11,8 +11,8 @@ from ume.core.models import Department, Organisation, Scope, User
 from ume.core.policies import can
 from ume.measures.selectors import measure_list
 
-from .choices import CIA_VALUES
-from .models import Asset, ClassificationLevel, LedgerSettings
+from .choices import CIA_VALUES, NoPeriod, RuleKind
+from .models import Asset, ClassificationLevel, LedgerSettings, RetentionRule
 from .permissions import ADD_ASSET
 from .selectors import classification_levels
 
@@ -57,6 +57,7 @@ class AssetForm(VersionedModelForm):
             "my_number",
             "holder",
             "measures",
+            "retention_rules",
             "status",
             "last_reviewed_on",
             "notes",
@@ -69,6 +70,7 @@ class AssetForm(VersionedModelForm):
             "byod_expires_on": DATE,
             "endpoint_confirmed_on": DATE,
             "measures": forms.SelectMultiple(attrs={"size": 6}),
+            "retention_rules": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(
@@ -119,6 +121,14 @@ class AssetForm(VersionedModelForm):
             "The measures that protect this asset (of its ISMS scope or of the whole "
             "organization). Hold Ctrl or ⌘ to choose more than one."
         )
+        rules = self.fields["retention_rules"]
+        rules.queryset = RetentionRule.objects.filter(
+            Q(organisation__isnull=True) | Q(organisation=organisation)
+        ).order_by("kind", "law_ja", "record_ja")
+        rules.help_text = _(
+            "How long this record is kept and from which event. When several rules apply, "
+            "the latest date wins."
+        )
         if read_only:
             for field in self.fields.values():
                 field.disabled = True
@@ -135,3 +145,56 @@ class LedgerSettingsForm(VersionedModelForm):
         model = LedgerSettings
         fields = ["importance_rule"]
         widgets = {"importance_rule": forms.RadioSelect}
+
+
+class RetentionRuleForm(VersionedModelForm):
+    """An organization's own or contractual rule (the statutory ones are built in)."""
+
+    class Meta(VersionedModelForm.Meta):
+        model = RetentionRule
+        fields = [
+            "kind",
+            "record_ja",
+            "record_en",
+            "law_ja",
+            "article_ja",
+            "years",
+            "months",
+            "days",
+            "no_period",
+            "event_type",
+            "start_event_ja",
+            "first_day_counts",
+            "notes_ja",
+            "source",
+        ]
+        widgets = {"notes_ja": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "record_ja": _("kind of record"),
+            "law_ja": _("basis (law, contract or internal rule)"),
+            "article_ja": _("article or clause"),
+            "start_event_ja": _("start event"),
+            "notes_ja": _("notes"),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (k.value, k.label) for k in (RuleKind.OWN, RuleKind.CONTRACT)
+        ]
+        self.fields["no_period"].choices = [("", _("It has a fixed period")), *NoPeriod.choices]
+        self.fields["start_event_ja"].help_text = _(
+            "The event the period counts from, in the words of the rule (e.g. 契約終了日)."
+        )
+
+
+class RetentionChoiceForm(forms.Form):
+    """Between a rule's 本則 and its transitional period (経過措置)."""
+
+    MAIN, TRANSITIONAL = "main", "transitional"
+    period = forms.ChoiceField(
+        label=_("Period this organization follows"),
+        widget=forms.RadioSelect,
+        choices=[(MAIN, _("Main rule")), (TRANSITIONAL, _("Transitional period"))],
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

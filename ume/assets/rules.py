@@ -10,7 +10,14 @@ from ume.core.choices import Role as R
 from ume.core.models import Department
 from ume.core.policies import has_role, is_member
 
-from .permissions import ADD_ASSET, CHANGE_ASSET, MANAGE_CLASSIFICATION, VIEW_ASSET
+from .permissions import (
+    ADD_ASSET,
+    CHANGE_ASSET,
+    MANAGE_CLASSIFICATION,
+    MANAGE_RETENTION,
+    VIEW_ASSET,
+    VIEW_RETENTION,
+)
 
 may_write = has_role(R.ADMIN, R.SECRETARIAT, R.TOP_MANAGEMENT, R.DEPARTMENT_HEAD, R.STAFF)
 
@@ -36,3 +43,7 @@ rules.add_perm(
     has_role(R.ADMIN, R.SECRETARIAT) | (may_write & (owns_asset | heads_asset_department)),
 )
 rules.add_perm(MANAGE_CLASSIFICATION, has_role(R.ADMIN, R.SECRETARIAT, org_wide=True))
+# Retention rules are organization-wide settings: every member reads them (they explain the
+# dates of the records they keep); the 事務局 and administrators add rules and choose periods.
+rules.add_perm(VIEW_RETENTION, is_member)
+rules.add_perm(MANAGE_RETENTION, has_role(R.ADMIN, R.SECRETARIAT, org_wide=True))

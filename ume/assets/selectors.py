@@ -1,13 +1,13 @@
 """Reads of the asset ledger, limited to what the actor may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from ume.core.models import Organisation, Scope
 from ume.core.policies import can
 from ume.core.roles import visible_scope_ids
 
-from .models import Asset, ClassificationLevel, LedgerSettings
-from .permissions import VIEW_ASSET
+from .models import Asset, ClassificationLevel, LedgerSettings, RetentionRule, RetentionRuleChoice
+from .permissions import VIEW_ASSET, VIEW_RETENTION
 
 # What a list of assets shows (table, API, export): never the owner's password hash or the
 # rest of the user row.
@@ -48,3 +48,30 @@ def ledger_settings(organisation: Organisation) -> LedgerSettings:
     """The organization's settings (the defaults, unsaved, when it has none yet)."""
     found = LedgerSettings.objects.filter(organisation=organisation).first()
     return found or LedgerSettings(organisation=organisation)
+
+
+def retention_rule_list(*, actor, organisation: Organisation) -> QuerySet[RetentionRule]:
+    """The built-in rules and the organization's own, each with the organization's choice
+    (``use_transitional``: None until it chooses) and how many of its assets the actor may see
+    follow it (``asset_count``)."""
+    if not can(actor, VIEW_RETENTION, organisation):
+        return RetentionRule.objects.none()
+    choice = RetentionRuleChoice.objects.filter(organisation=organisation, rule=OuterRef("pk"))
+    counted = Q(assets__organisation=organisation)
+    visible = visible_scope_ids(actor, organisation.pk)
+    if visible is not None:
+        counted &= Q(assets__scope__in=visible)
+    return (
+        RetentionRule.objects.filter(Q(organisation__isnull=True) | Q(organisation=organisation))
+        .annotate(
+            use_transitional=Subquery(choice.values("use_transitional")[:1]),
+            asset_count=Count("assets", filter=counted),
+        )
+        .order_by("kind", "law_ja", "record_ja", "pk")
+    )
+
+
+def retention_choice(organisation: Organisation, rule: RetentionRule) -> RetentionRuleChoice:
+    """The organization's choice for ``rule`` (unsaved, version 1, when it has made none)."""
+    found = RetentionRuleChoice.objects.filter(organisation=organisation, rule=rule).first()
+    return found or RetentionRuleChoice(organisation=organisation, rule=rule)

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from ume.core.html import html, html_join
 from ume.core.templatetags.ume import link_pattern
 
-from .choices import AssetStatus, AssetType, Location
-from .models import Asset
+from . import retention
+from .choices import AssetStatus, AssetType, EventType, Location, RuleKind
+from .models import Asset, RetentionRule
 
 STATUS_COLOURS = {
     AssetStatus.IN_USE: "bg-green-lt",
@@ -133,3 +134,65 @@ class AssetTable(tables.Table):
             STATUS_COLOURS.get(record.status, "bg-secondary-lt"),
             STATUS_LABELS.get(record.status, record.status),
         )
+
+
+STATE_COLOURS = {
+    retention.RuleState.NEEDS_CHOICE: "bg-orange-lt",
+    retention.RuleState.MAIN: "bg-blue-lt",
+    retention.RuleState.TRANSITIONAL: "bg-purple-lt",
+}
+KIND_LABELS = dict(RuleKind.choices)
+EVENT_LABELS = dict(EventType.choices)
+
+
+class RetentionRuleTable(tables.Table):
+    record_ja = tables.Column(verbose_name=_("kind of record"))
+    period = tables.Column(
+        empty_values=(), verbose_name=_("retention period"), order_by=("years", "months")
+    )
+    start_event_ja = tables.Column(verbose_name=_("start event"), attrs=WIDE)
+    kind = tables.Column(verbose_name=_("kind of rule"), attrs=WIDE)
+    asset_count = tables.Column(
+        verbose_name=_("assets"),
+        attrs={"th": WIDE["th"], "td": {"class": "text-end d-none d-md-table-cell"}},
+    )
+
+    class Meta:
+        model = RetentionRule
+        fields = ("record_ja", "period", "start_event_ja", "kind", "asset_count")
+        empty_text = _("No rule matches these conditions. Clear the filter to see every rule.")
+
+    def render_record_ja(self, record: RetentionRule):
+        if not hasattr(self, "_detail_url"):
+            self._detail_url = link_pattern("assets:retention_rule_detail")
+        basis = " ".join(p for p in (record.law, record.article) if p)
+        return html(
+            '<a data-testid="rule-link" href="{}">{}</a><div class="small text-secondary">{}</div>',
+            self._detail_url(record.pk),
+            record.label,
+            basis,
+        )
+
+    def render_period(self, record: RetentionRule):
+        choice = getattr(record, "use_transitional", None)
+        state = retention.state(record, choice)
+        badge = (
+            html('<span class="badge {}">{}</span>', STATE_COLOURS[state], state.label)
+            if state in STATE_COLOURS
+            else ""
+        )
+        return html(
+            '<span class="text-nowrap">{}</span> {}',
+            retention.effective_label(record, choice),
+            badge,
+        )
+
+    def render_start_event_ja(self, record: RetentionRule):
+        return html(
+            '{}<div class="small text-secondary">{}</div>',
+            record.start_event,
+            EVENT_LABELS.get(record.event_type, ""),
+        )
+
+    def render_kind(self, record: RetentionRule):
+        return KIND_LABELS.get(record.kind, record.kind)

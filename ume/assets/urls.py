@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import endpoints, importing, ledger, settings
+from .views import endpoints, importing, ledger, retention, settings
 
 app_name = "assets"
 
@@ -22,5 +22,36 @@ urlpatterns = [
     path("settings/levels/<int:pk>/", settings.LevelEditView.as_view(), name="level_edit"),
     path(
         "settings/levels/<int:pk>/delete/", settings.LevelDeleteView.as_view(), name="level_delete"
+    ),
+    path("retention/", retention.RetentionRuleListView.as_view(), name="retention_rule_list"),
+    path(
+        "retention/new/", retention.RetentionRuleCreateView.as_view(), name="retention_rule_create"
+    ),
+    path(
+        "retention/export/xlsx/",
+        retention.RetentionRuleExportView.as_view(),
+        {"kind": "xlsx"},
+        name="retention_export_xlsx",
+    ),
+    path(
+        "retention/export/csv/",
+        retention.RetentionRuleExportView.as_view(),
+        {"kind": "csv"},
+        name="retention_export_csv",
+    ),
+    path(
+        "retention/<int:pk>/",
+        retention.RetentionRuleDetailView.as_view(),
+        name="retention_rule_detail",
+    ),
+    path(
+        "retention/<int:pk>/edit/",
+        retention.RetentionRuleEditView.as_view(),
+        name="retention_rule_edit",
+    ),
+    path(
+        "retention/<int:pk>/delete/",
+        retention.RetentionRuleDeleteView.as_view(),
+        name="retention_rule_delete",
     ),
 ]

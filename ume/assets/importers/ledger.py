@@ -84,12 +84,14 @@ COLUMNS: dict[str, list[str]] = {
     "last_reviewed_on": ["最終確認日", "確認日", "棚卸日", "last reviewed on"],
     "notes": ["備考", "notes"],
     # Read so they are not reported as unknown, but never imported: importance follows from
-    # C/I/A, measures are linked on the asset's page, the update time is the system's.
+    # C/I/A, measures and retention rules are linked on the asset's page, the update time is
+    # the system's.
     "importance": ["重要度", "importance"],
     "measures": ["対策", "measures"],
+    "retention_rules": ["保存期間ルール", "保存期間", "retention rules"],
     "updated_at": ["更新日時", "updated at"],
 }
-NOT_IMPORTED = ("importance", "measures", "updated_at")
+NOT_IMPORTED = ("importance", "measures", "retention_rules", "updated_at")
 FIELDS = [f for f in COLUMNS if f not in (*NOT_IMPORTED, "ref", "scope")]
 MARKS = ("personal_info", "sensitive_personal_info", "my_number")
 CIA = ("confidentiality", "integrity", "availability")

@@ -3,6 +3,12 @@
 from .assets import asset_create, asset_update
 from .endpoints import endpoint_list_keep_as_evidence
 from .importing import assets_import
+from .retention import (
+    retention_period_choose,
+    retention_rule_create,
+    retention_rule_delete,
+    retention_rule_update,
+)
 from .settings import (
     classification_level_create,
     classification_level_delete,
@@ -19,4 +25,8 @@ __all__ = [
     "classification_level_update",
     "endpoint_list_keep_as_evidence",
     "ledger_settings_update",
+    "retention_period_choose",
+    "retention_rule_create",
+    "retention_rule_delete",
+    "retention_rule_update",
 ]

@@ -17,7 +17,13 @@ from ..permissions import ADD_ASSET, CHANGE_ASSET
 
 REF_PATTERN = re.compile(r"A-(\d+)$")
 CIA_FIELDS = ("confidentiality", "integrity", "availability")
-REFS = ("data.owner", "data.department", "data.classification", "data.measures")
+REFS = (
+    "data.owner",
+    "data.department",
+    "data.classification",
+    "data.measures",
+    "data.retention_rules",
+)
 
 
 ENDPOINT_FIELDS = (
@@ -53,6 +59,9 @@ def _check(
         m.organisation_id != organisation.pk or m.scope_id not in (None, scope.pk) for m in measures
     ):
         errors["measures"] = _("Choose measures of this ISMS scope or of the whole organization.")
+    rules = data.get("retention_rules") or []
+    if any(r.organisation_id not in (None, organisation.pk) for r in rules):
+        errors["retention_rules"] = _("Choose built-in rules or rules of this organization.")
     ref = (data.get("ref") or "").strip()
     if ref and Asset.objects.filter(organisation=organisation, ref=ref).exclude(pk=pk).exists():
         errors["ref"] = _("The asset number {ref} is already used. Choose another.").format(ref=ref)
@@ -86,12 +95,14 @@ def asset_create(*, actor: User, scope: Scope, data: dict[str, Any]) -> Asset:
     _check(organisation, scope, data)
     Organisation.objects.select_for_update().get(pk=organisation.pk)  # numbers one at a time
     measures = data.pop("measures", [])
+    retention_rules = data.pop("retention_rules", [])
     asset = Asset(organisation=organisation, scope=scope, **data)
     asset.ref = (asset.ref or "").strip() or next_ref(organisation)
     _derive(asset)
     asset.full_clean()
     asset.save()
     asset.measures.set(measures)
+    asset.retention_rules.set(retention_rules)
     return asset
 
 

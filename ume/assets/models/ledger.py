@@ -21,7 +21,7 @@ from ume.core.models import (
 from ume.core.validators import MULTI_LINE, SINGLE_LINE
 from ume.measures.models import Measure
 
-from .choices import (
+from ..choices import (
     AssetStatus,
     AssetType,
     DeviceIdKind,
@@ -194,6 +194,9 @@ class Asset(AuditedModel, VersionedModel, TimeStampedModel):
     )
     measures = models.ManyToManyField(
         Measure, blank=True, related_name="assets", verbose_name=_("measures")
+    )
+    retention_rules = models.ManyToManyField(
+        "assets.RetentionRule", blank=True, related_name="assets", verbose_name=_("retention rules")
     )
     status = models.CharField(
         _("status"), max_length=16, choices=AssetStatus.choices, default=AssetStatus.IN_USE
