@@ -84,3 +84,13 @@ def catalogue(db):
     if Control.objects.count() != 93:
         load_catalogue()
     return Control.objects.all()
+
+
+@pytest.fixture
+def retention_rules(db):
+    """The built-in statutory retention rules (reloading is a no-op)."""
+    from ume.assets.models import RetentionRule
+    from ume.assets.reference import load_retention_rules
+
+    load_retention_rules()
+    return RetentionRule.objects.filter(organisation__isnull=True)

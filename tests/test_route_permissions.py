@@ -133,6 +133,7 @@ def sample_kwargs(route: Route, world) -> dict:
         "assets:level_edit": {"pk": world.level.pk},
         "assets:level_delete": {"pk": world.level.pk},
         "assets:retention_rule_detail": {"pk": world.rule.pk},
+        "retentionrule-detail": {"pk": world.rule.pk},
         "assets:retention_rule_edit": {"pk": world.rule.pk},
         "assets:retention_rule_delete": {"pk": world.rule.pk},
     }

@@ -70,7 +70,7 @@ class AssetForm(VersionedModelForm):
             "byod_expires_on": DATE,
             "endpoint_confirmed_on": DATE,
             "measures": forms.SelectMultiple(attrs={"size": 6}),
-            "retention_rules": forms.SelectMultiple(attrs={"size": 6}),
+            "retention_rules": forms.SelectMultiple(attrs={"size": 8}),
         }
 
     def __init__(
@@ -125,6 +125,7 @@ class AssetForm(VersionedModelForm):
         rules.queryset = RetentionRule.objects.filter(
             Q(organisation__isnull=True) | Q(organisation=organisation)
         ).order_by("kind", "law_ja", "record_ja")
+        rules.widget.choices = grouped_rules(rules.queryset)
         rules.help_text = _(
             "How long this record is kept and from which event. When several rules apply, "
             "the latest date wins."
@@ -132,6 +133,17 @@ class AssetForm(VersionedModelForm):
         if read_only:
             for field in self.fields.values():
                 field.disabled = True
+
+
+def grouped_rules(rules) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The rules for a select, grouped by law (the organization's own rules first)."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    own = str(_("Rules of this organization"))
+    for rule in rules:
+        groups.setdefault(own if rule.organisation_id else rule.law, []).append(
+            (rule.pk, rule.label)
+        )
+    return sorted(groups.items(), key=lambda item: (item[0] != own, item[0]))
 
 
 class ClassificationLevelForm(VersionedModelForm):

@@ -1,12 +1,27 @@
 """Asset ledger API serializers. Writes go through services; ``version`` guards edits (409)."""
 
+from django.db.models import Q
 from rest_framework import serializers
 
 from ume.core.api.fields import OrganisationRelatedField
 from ume.core.models import Department, Scope, User
 from ume.measures.models import Measure
 
-from ..models import Asset, ClassificationLevel
+from .. import retention
+from ..models import Asset, ClassificationLevel, RetentionRule
+
+
+class RetentionRuleField(OrganisationRelatedField):
+    """A built-in retention rule or one of the organization's own."""
+
+    def get_queryset(self):
+        view = self.context.get("view")
+        organisation = getattr(view, "organisation", None) if view is not None else None
+        if organisation is None:
+            return RetentionRule.objects.none()
+        return RetentionRule.objects.filter(
+            Q(organisation__isnull=True) | Q(organisation=organisation)
+        )
 
 
 class AssetSerializer(serializers.ModelSerializer):
@@ -24,6 +39,9 @@ class AssetSerializer(serializers.ModelSerializer):
         queryset=ClassificationLevel.objects.all(), required=False, allow_null=True
     )
     measures = OrganisationRelatedField(queryset=Measure.objects.all(), many=True, required=False)
+    retention_rules = RetentionRuleField(
+        queryset=RetentionRule.objects.all(), many=True, required=False
+    )
 
     class Meta:
         model = Asset
@@ -48,6 +66,7 @@ class AssetSerializer(serializers.ModelSerializer):
             "my_number",
             "holder",
             "measures",
+            "retention_rules",
             "status",
             "last_reviewed_on",
             "notes",
@@ -67,3 +86,48 @@ class ClassificationLevelSerializer(serializers.ModelSerializer):
         model = ClassificationLevel
         fields = ["id", "rank", "name_ja", "name_en", "handling", "provenance"]
         read_only_fields = fields
+
+
+class RetentionRuleSerializer(serializers.ModelSerializer):
+    builtin = serializers.BooleanField(source="is_builtin", read_only=True)
+    use_transitional = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="The organization's choice; null until it chooses (要選択).",
+    )
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RetentionRule
+        fields = [
+            "id",
+            "code",
+            "builtin",
+            "kind",
+            "record_ja",
+            "record_en",
+            "law_ja",
+            "law_en",
+            "article_ja",
+            "article_en",
+            "years",
+            "months",
+            "days",
+            "no_period",
+            "transitional_years",
+            "transitional_provision_ja",
+            "transitional_provision_en",
+            "use_transitional",
+            "state",
+            "event_type",
+            "start_event_ja",
+            "start_event_en",
+            "first_day_counts",
+            "notes_ja",
+            "notes_en",
+            "source",
+        ]
+        read_only_fields = fields
+
+    def get_state(self, rule: RetentionRule) -> str:
+        return retention.state(rule, getattr(rule, "use_transitional", None)).value

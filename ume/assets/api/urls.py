@@ -1,6 +1,6 @@
 """Routes of the asset ledger API."""
 
-from .views import AssetViewSet, ClassificationLevelViewSet
+from .views import AssetViewSet, ClassificationLevelViewSet, RetentionRuleViewSet
 
 
 def register(router) -> None:
@@ -8,3 +8,4 @@ def register(router) -> None:
     router.register(
         "classification-levels", ClassificationLevelViewSet, basename="classificationlevel"
     )
+    router.register("retention-rules", RetentionRuleViewSet, basename="retentionrule")

@@ -3,14 +3,18 @@ selectors and services as the pages; classification levels read-only."""
 
 from rest_framework import mixins
 
-from ume.core.api.permissions import RecordWritePermission
+from ume.core.api.permissions import PolicyPermission, RecordWritePermission
 from ume.core.api.views import OrgViewSet, ServiceWriteMixin
 
 from .. import selectors, services
-from ..filters import AssetFilter
-from ..models import Asset, ClassificationLevel
-from ..permissions import ADD_ASSET, CHANGE_ASSET, VIEW_ASSET
-from .serializers import AssetSerializer, ClassificationLevelSerializer
+from ..filters import AssetFilter, RetentionRuleFilter
+from ..models import Asset, ClassificationLevel, RetentionRule
+from ..permissions import ADD_ASSET, CHANGE_ASSET, VIEW_ASSET, VIEW_RETENTION
+from .serializers import (
+    AssetSerializer,
+    ClassificationLevelSerializer,
+    RetentionRuleSerializer,
+)
 
 
 class AssetViewSet(
@@ -39,7 +43,7 @@ class AssetViewSet(
     def select(self):
         return (
             selectors.asset_list(actor=self.request.user, organisation=self.organisation)
-            .prefetch_related("measures")
+            .prefetch_related("measures", "retention_rules")
             .order_by("pk")
         )
 
@@ -62,3 +66,29 @@ class ClassificationLevelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     def select(self):
         return selectors.classification_levels(self.organisation)
+
+
+class OrganisationReadPermission(PolicyPermission):
+    """Built-in rules belong to no organization, so a rule is checked on the organization;
+    the selector already holds only the built-in rules and the organization's own."""
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return self.has_permission(request, view)
+
+
+class RetentionRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
+    """Retention rules: the built-in statutory ones (with law, article and source) and the
+    organization's own, each with its choice between 本則 and 経過措置 (``state``:
+    ``needs_choice`` until made). Filters as on the page (``q``, ``kind``, ``event_type``,
+    ``state``, ``used``)."""
+
+    serializer_class = RetentionRuleSerializer
+    filterset_class = RetentionRuleFilter
+    permission_classes = [OrganisationReadPermission]
+    permission_required = VIEW_RETENTION
+    model = RetentionRule
+
+    def select(self):
+        return selectors.retention_rule_list(
+            actor=self.request.user, organisation=self.organisation
+        )

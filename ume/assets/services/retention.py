@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ume.core.locking import bump_version, check_version
 from ume.core.models import Organisation, User
 from ume.core.services import service, update_fields
 
@@ -76,14 +77,19 @@ def retention_period_choose(
         raise ValidationError({"rule": _("Choose a rule of your organization.")})
     if not rule.has_transitional:
         raise ValidationError({"rule": _("This rule has no transitional period to choose.")})
-    choice, _created = RetentionRuleChoice.objects.get_or_create(
-        organisation=organisation,
-        rule=rule,
-        defaults={"decided_by": actor, "decided_on": timezone.localdate()},
-    )
     data = {
         "use_transitional": bool(use_transitional),
         "decided_by": actor,
         "decided_on": timezone.localdate(),
     }
-    return update_fields(choice, data, version=version)
+    existing = RetentionRuleChoice.objects.filter(organisation=organisation, rule=rule).first()
+    if existing is not None:
+        return update_fields(existing, data, version=version)
+    # Not chosen yet: the page showed the unsaved default (version 1), and the first save
+    # makes it version 2, so a second page opened before it is refused as stale.
+    choice = RetentionRuleChoice(organisation=organisation, rule=rule, **data)
+    check_version(choice, version)
+    bump_version(choice)
+    choice.full_clean()
+    choice.save()
+    return choice
