@@ -190,7 +190,7 @@ def test_the_changes_cell_strikes_the_old_value_escapes_and_cuts(world, soa, adm
     assert audit_changes(SimpleNamespace(display_changes=[])) == ""
 
 
-def test_records_are_named_from_their_name_fields_alone(world, soa, japanese):
+def test_records_are_named_from_their_name_fields_alone(world, soa, japanese, retention_rules):
     """Every model that says which columns its name reads is named from those alone: the same
     name as the whole record gives, without another query."""
     from django.apps import apps
