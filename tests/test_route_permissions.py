@@ -136,6 +136,11 @@ def sample_kwargs(route: Route, world) -> dict:
         "retentionrule-detail": {"pk": world.rule.pk},
         "assets:retention_rule_edit": {"pk": world.rule.pk},
         "assets:retention_rule_delete": {"pk": world.rule.pk},
+        "assets:retention_batch_detail": {"pk": world.item.batch_id},
+        "assets:retention_hold": {"pk": world.item.pk},
+        "assets:retention_hold_release": {"pk": world.item.pk},
+        "assets:retention_event_edit": {"pk": world.event.pk},
+        "assets:retention_event_withdraw": {"pk": world.event.pk},
     }
     if route.kwargs == ("scope_pk",):
         return {"scope_pk": world.hq.pk}
@@ -160,6 +165,7 @@ def invited(world, catalogue):
     world.asset = _asset(world)
     world.level = world.asset.classification
     world.rule = _retention_rule(world)
+    world.event, world.item = _retention_event(world)
     world.measure = measure_services.measure_create(
         actor=admin, organisation=world.org, data={"title": "脅威情報の収集", "scope": world.hq}
     )
@@ -203,6 +209,30 @@ def _retention_rule(world):
             "start_event_ja": "委託契約の終了日",
         },
     )
+
+
+def _retention_event(world):
+    """A contract's end, and the item it gives the contracts kept under ``world.rule``."""
+    import datetime as dt
+
+    from ume.assets.models import RetentionItem
+    from ume.assets.services import asset_create, retention_event_record
+
+    admin = world[Role.ADMIN]
+    contracts = asset_create(
+        actor=admin,
+        scope=world.hq,
+        data={"name": "委託契約書", "retention_rules": [world.rule]},
+    )
+    event = retention_event_record(
+        actor=admin,
+        organisation=world.org,
+        source="manual",
+        subject="A社 業務委託契約",
+        event_type="contract_end",
+        date=dt.date(2025, 9, 30),
+    )
+    return event, RetentionItem.objects.get(asset=contracts)
 
 
 def _asset(world):

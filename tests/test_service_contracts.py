@@ -5,6 +5,7 @@ and is called here as read-only roles, an outsider and another organisation's ad
 another organisation's record or at a scope the actor cannot reach (refused) — and each refusal
 changes nothing. A new service without a contract, or without sample arguments here, fails."""
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
@@ -74,6 +75,9 @@ class Stage:
     rule: Any = None
     rule_free: Any = None
     other_rule: Any = None
+    event: Any = None
+    item: Any = None
+    other_asset: Any = None
 
 
 def _upload(name: str = "記録.txt") -> SimpleUploadedFile:
@@ -151,8 +155,33 @@ def stage(world, other_world, catalogue) -> Stage:
         rule=_rule(world, "顧客との取引記録"),
         rule_free=_rule(world, "未使用の記録"),
         other_rule=_rule(other_world, "顧客との取引記録"),
+        other_asset=_asset(other_world),
+        **_event(world),
         **mine,
     )
+
+
+def _event(world) -> dict[str, Any]:
+    """A contract's end, with the item it gives the contracts kept under an own rule."""
+    from ume.assets.models import RetentionItem
+    from ume.assets.services import asset_create, retention_event_record
+
+    admin = world[Role.ADMIN]
+    contracts = asset_create(
+        actor=admin,
+        scope=world.hq,
+        data={"name": "業務委託契約書", "retention_rules": [_rule(world, "業務委託契約書")]},
+    )
+    event = retention_event_record(
+        actor=admin,
+        organisation=world.org,
+        source="manual",
+        subject="A社 業務委託契約",
+        event_type="contract_end",
+        date=dt.date(2025, 9, 30),
+        assets=[contracts],
+    )
+    return {"event": event, "item": RetentionItem.objects.get(subject=event.subject)}
 
 
 def _rule(world, record):
@@ -392,6 +421,34 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
         "use_transitional": True,
         "version": 1,
     },
+    "retention_event_record": lambda s: {
+        "organisation": s.w.org,
+        "source": "manual",
+        "subject": "山田 太郎",
+        "event_type": "leaving",
+        "date": dt.date(2025, 10, 15),
+        "assets": [s.asset],
+    },
+    "retention_event_update": lambda s: {
+        "event": s.event,
+        "data": {"date": dt.date(2025, 10, 31), "reason": "契約延長"},
+        "version": _fresh(s.event).version,
+    },
+    "retention_event_withdraw": lambda s: {
+        "event": s.event,
+        "reason": "契約更新",
+        "version": _fresh(s.event).version,
+    },
+    "retention_hold_set": lambda s: {
+        "item": s.item,
+        "data": {
+            "hold_reason": "係争中",
+            "hold_owner": s.w[Role.SECRETARIAT],
+            "hold_review_on": dt.date(2027, 1, 31),
+        },
+        "version": _fresh(s.item).version,
+    },
+    "retention_hold_release": lambda s: {"item": s.item, "version": _fresh(s.item).version},
     "export_record": lambda s: {
         "organisation": s.w.org,
         "name": "soa_exported",
@@ -494,13 +551,14 @@ def foreign(value, s: Stage):
     for model, other in counterparts.items():
         if isinstance(value, model):
             return other
-    from ume.assets.models import ClassificationLevel, RetentionRule
+    from ume.assets.models import Asset, ClassificationLevel, RetentionRule
     from ume.measures.models import EvidenceFile, Measure
     from ume.soa.models import SoARow, StatementOfApplicability
 
     return {
         ClassificationLevel: s.other_level,
         RetentionRule: s.other_rule,
+        Asset: s.other_asset,
         Measure: s.other_measure,
         EvidenceFile: s.other_evidence,
         SoARow: s.other_row,
@@ -548,7 +606,16 @@ SCOPED_CASES = [
     # as are the ledger's classification levels and retention rules).
     if not n.startswith("ume.core.")
     and not ref.endswith(
-        ("owner", "head", "user", "department", "classification", "rule", "retention_rules")
+        (
+            "owner",
+            "head",
+            "user",
+            "department",
+            "classification",
+            "rule",
+            "retention_rules",
+            "assets",  # retention events are recorded organization-wide
+        )
     )
 ]
 

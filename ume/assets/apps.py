@@ -19,9 +19,13 @@ class AssetsConfig(UmeAppConfig):
         from ume.core.models import Organisation
 
         from .next_steps import asset_steps
-        from .signals import seed_new_organisation
+        from .signals import recompute_after_profile_change, seed_new_organisation
 
         post_save.connect(seed_new_organisation, sender=Organisation, dispatch_uid="assets-seed")
+        post_save.connect(
+            recompute_after_profile_change, sender=Organisation, dispatch_uid="assets-recompute"
+        )
         register_event("assets_exported", _("Information assets exported"), export=True)
         register_event("retention_rules_exported", _("Retention rules exported"), export=True)
+        register_event("retention_due_exported", _("Retention due list exported"), export=True)
         next_steps.register(asset_steps)

@@ -109,3 +109,13 @@ class EventType(models.TextChoices):
     COMPLETED = "completed", _("Record completed (last entry)")
     MEETING = "meeting", _("Date of the meeting")
     OTHER = "other", _("Other event")
+
+
+class EventSource(models.TextChoices):
+    """Where a retention event came from. Until the people and supplier registers exist,
+    their events are typed or imported (手入力)."""
+
+    MANUAL = "manual", _("Entered by hand")
+    IMPORT = "import", _("Imported from a file")
+    PEOPLE = "people", _("People register")
+    SUPPLIERS = "suppliers", _("Supplier register")

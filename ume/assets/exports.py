@@ -5,11 +5,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ume.core.exports import Table
 
-from .choices import PROVENANCE, AssetStatus, AssetType, ImportanceRule, Location
+from .choices import PROVENANCE, AssetStatus, AssetType, ImportanceRule, Location, NoPeriod
 from .models import Asset, ClassificationLevel, LedgerSettings
 
 MARK = "○"
@@ -241,3 +241,44 @@ def retention_rules_table(rules) -> Table:
         headers=[str(h) for h in RULE_HEADERS],
         rows=(row(r) for r in rules),
     )
+
+
+DUE_HEADERS = [
+    gettext_lazy("batch"),
+    gettext_lazy("asset number"),
+    gettext_lazy("asset name"),
+    gettext_lazy("asset owner"),
+    pgettext_lazy("retention", "subject"),
+    gettext_lazy("start date"),
+    gettext_lazy("kept until"),
+    gettext_lazy("due"),
+    gettext_lazy("rule that sets the date"),
+    gettext_lazy("on hold"),
+    gettext_lazy("reason for the hold"),
+    gettext_lazy("review the hold on"),
+]
+
+
+def retention_batches_table(items, may_see_names: bool, today) -> Table:
+    """The due list, one row per retained item (a leaver's name only for those who may see
+    it); what was kept, never a copy of the record."""
+    from . import retention
+
+    rows = (
+        [
+            i.batch.label,
+            i.batch.asset.ref,
+            i.batch.asset.name,
+            i.batch.asset.owner.email if i.batch.asset.owner_id else "",
+            i.subject.label(may_see_names),
+            i.start_date,
+            i.keep_until,
+            NoPeriod.PERMANENT.label if i.permanent else retention.due(i.keep_until, today).label,
+            i.rule.label if i.rule_id else "",
+            MARK if i.held else "",
+            i.hold_reason,
+            i.hold_review_on,
+        ]
+        for i in items
+    )
+    return Table(title=_("Retention due list"), headers=[str(h) for h in DUE_HEADERS], rows=rows)

@@ -10,9 +10,9 @@ from ume.core.models import Department, Organisation, Scope, User
 from ume.core.roles import visible_scope_ids
 
 from . import endpoints
-from .choices import AssetStatus, AssetType, EventType, Location, RuleKind
-from .models import Asset, ClassificationLevel, RetentionRule
-from .retention import RuleState
+from .choices import AssetStatus, AssetType, EventSource, EventType, Location, RuleKind
+from .models import Asset, ClassificationLevel, RetentionBatch, RetentionEvent, RetentionRule
+from .retention import Due, RuleState, due_range
 
 UNOWNED = "none"
 PERSONAL = "personal"
@@ -176,3 +176,78 @@ class RetentionRuleFilter(filters.FilterSet):
         return (
             queryset.filter(asset_count__gt=0) if value == "yes" else queryset.filter(asset_count=0)
         )
+
+
+class RetentionEventFilter(filters.FilterSet):
+    """Narrows ``selectors.retention_event_list``; names are searched only by those who see
+    them (``may_see_names``)."""
+
+    q = filters.CharFilter(label=_("Search"), method="search")
+    event_type = ChoiceFilter(label=_("kind of event"), choices=EventType.choices)
+    source = ChoiceFilter(label=_("entered through"), choices=EventSource.choices)
+    state = ChoiceFilter(
+        label=_("state"),
+        method="by_state",
+        choices=[("active", _("Counts")), ("withdrawn", _("Withdrawn"))],
+    )
+
+    class Meta:
+        model = RetentionEvent
+        fields = ["q", "event_type", "source", "state"]
+
+    def __init__(self, *args, organisation: Organisation | None = None, **kwargs) -> None:
+        from .selectors import may_see_names
+
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        self.may_see_names = bool(organisation and user and may_see_names(user, organisation))
+
+    def search(self, queryset, name: str, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        found = queryset.filter(subject__name__icontains=value)
+        return found if self.may_see_names else found.filter(subject__personal=False)
+
+    def by_state(self, queryset, name: str, value: str):
+        return queryset.filter(withdrawn=value == "withdrawn")
+
+
+class RetentionBatchFilter(filters.FilterSet):
+    """The due list: narrows ``selectors.retention_batch_list``."""
+
+    q = filters.CharFilter(label=_("Search"), method="search")
+    due = ChoiceFilter(label=_("due"), method="by_due", choices=Due.choices)
+    held = ChoiceFilter(
+        label=_("hold"), method="by_hold", choices=[("yes", _("With items on hold"))]
+    )
+    owner = ModelChoiceFilter(
+        label=_("asset owner"), field_name="asset__owner", queryset=User.objects.none()
+    )
+    event_type = ChoiceFilter(label=_("kind of event"), choices=EventType.choices)
+    fiscal_year = filters.NumberFilter(label=_("fiscal year"))
+
+    class Meta:
+        model = RetentionBatch
+        fields = ["q", "due", "held", "owner", "event_type", "fiscal_year"]
+
+    def __init__(self, *args, organisation: Organisation | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if organisation is not None:
+            self.filters["owner"].queryset = (
+                User.objects.filter(memberships__organisation=organisation)
+                .distinct()
+                .order_by("full_name", "email")
+            )
+
+    def search(self, queryset, name: str, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(asset__name__icontains=value) | Q(asset__ref__icontains=value))
+
+    def by_due(self, queryset, name: str, value: str):
+        return queryset.filter(due_range(value, timezone.localdate()))
+
+    def by_hold(self, queryset, name: str, value: str):
+        return queryset.filter(held_count__gt=0)

@@ -5,13 +5,15 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from ume.core.forms import VersionedModelForm
+from ume.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField, VersionedModelForm
 from ume.core.models import Department, Organisation, Scope, User
 from ume.core.policies import can
+from ume.core.validators import MAX_PK, SINGLE_LINE
 from ume.measures.selectors import measure_list
 
-from .choices import CIA_VALUES, NoPeriod, RuleKind
+from .choices import CIA_VALUES, EventType, NoPeriod, RuleKind
 from .models import Asset, ClassificationLevel, LedgerSettings, RetentionRule
 from .permissions import ADD_ASSET
 from .selectors import classification_levels
@@ -210,3 +212,82 @@ class RetentionChoiceForm(forms.Form):
         choices=[(MAIN, _("Main rule")), (TRANSITIONAL, _("Transitional period"))],
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- Retention events and holds ----------------------------------------------------------------
+
+
+def _version_field() -> forms.IntegerField:
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_PK)
+
+
+class RetentionEventForm(forms.Form):
+    """An event typed by hand (手入力) until the register that knows it exists."""
+
+    subject = forms.CharField(
+        label=pgettext_lazy("retention", "subject"),
+        max_length=200,
+        validators=SINGLE_LINE,
+        help_text=_(
+            "Whom or what the records are about: a leaver's name, a contract (A社 業務委託契約)."
+        ),
+    )
+    event_type = forms.ChoiceField(label=_("kind of event"), choices=EventType.choices)
+    date = forms.DateField(label=_("date of the event"), widget=DATE)
+    assets = SafeModelMultipleChoiceField(
+        label=_("records"),
+        queryset=Asset.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Leave empty for every record whose retention rule counts from this kind of event; "
+            "tick the records that concern this subject to narrow it (or to include records "
+            "counting from the fiscal year)."
+        ),
+    )
+
+    def __init__(self, *args, assets=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if assets is not None:
+            self.fields["assets"].queryset = assets
+
+
+class RetentionEventCorrectForm(forms.Form):
+    date = forms.DateField(label=_("date of the event"), widget=DATE)
+    reason = forms.CharField(
+        label=_("reason for the change"),
+        max_length=300,
+        validators=SINGLE_LINE,
+        help_text=_("Kept in the history with the former date (e.g. 退職日の訂正)."),
+    )
+    version = _version_field()
+
+
+class RetentionEventWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for the withdrawal"),
+        max_length=300,
+        validators=SINGLE_LINE,
+        help_text=_("For example: rehired, the contract was renewed."),
+    )
+    version = _version_field()
+
+
+class RetentionHoldForm(forms.Form):
+    hold_reason = forms.CharField(
+        label=_("reason for the hold"),
+        max_length=300,
+        validators=SINGLE_LINE,
+        help_text=_("For example: evidence for an incident investigation, a dispute."),
+    )
+    hold_owner = SafeModelChoiceField(label=_("hold owner"), queryset=User.objects.none())
+    hold_review_on = forms.DateField(label=_("review the hold on"), widget=DATE)
+    version = _version_field()
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hold_owner"].queryset = (
+            User.objects.filter(memberships__organisation=organisation, is_active=True)
+            .distinct()
+            .order_by("full_name", "email")
+        )

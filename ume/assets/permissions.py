@@ -7,3 +7,5 @@ CHANGE_ASSET = "assets.change_asset"
 MANAGE_CLASSIFICATION = "assets.manage_classification"
 VIEW_RETENTION = "assets.view_retention_rule"
 MANAGE_RETENTION = "assets.manage_retention_rule"
+# Who a retained item is about (a leaver) shows only to roles that may see the people register.
+VIEW_RETENTION_NAMES = "assets.view_retention_names"

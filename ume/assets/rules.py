@@ -17,6 +17,7 @@ from .permissions import (
     MANAGE_RETENTION,
     VIEW_ASSET,
     VIEW_RETENTION,
+    VIEW_RETENTION_NAMES,
 )
 
 may_write = has_role(R.ADMIN, R.SECRETARIAT, R.TOP_MANAGEMENT, R.DEPARTMENT_HEAD, R.STAFF)
@@ -47,3 +48,7 @@ rules.add_perm(MANAGE_CLASSIFICATION, has_role(R.ADMIN, R.SECRETARIAT, org_wide=
 # dates of the records they keep); the 事務局 and administrators add rules and choose periods.
 rules.add_perm(VIEW_RETENTION, is_member)
 rules.add_perm(MANAGE_RETENTION, has_role(R.ADMIN, R.SECRETARIAT, org_wide=True))
+# Leavers' names (the people register's): administrators, the 事務局 and top management.
+rules.add_perm(
+    VIEW_RETENTION_NAMES, has_role(R.ADMIN, R.SECRETARIAT, R.TOP_MANAGEMENT, org_wide=True)
+)

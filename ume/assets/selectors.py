@@ -6,8 +6,17 @@ from ume.core.models import Organisation, Scope
 from ume.core.policies import can
 from ume.core.roles import visible_scope_ids
 
-from .models import Asset, ClassificationLevel, LedgerSettings, RetentionRule, RetentionRuleChoice
-from .permissions import VIEW_ASSET, VIEW_RETENTION
+from .models import (
+    Asset,
+    ClassificationLevel,
+    LedgerSettings,
+    RetentionBatch,
+    RetentionEvent,
+    RetentionItem,
+    RetentionRule,
+    RetentionRuleChoice,
+)
+from .permissions import VIEW_ASSET, VIEW_RETENTION, VIEW_RETENTION_NAMES
 
 # What a list of assets shows (table, API, export): never the owner's password hash or the
 # rest of the user row.
@@ -75,3 +84,41 @@ def retention_choice(organisation: Organisation, rule: RetentionRule) -> Retenti
     """The organization's choice for ``rule`` (unsaved, version 1, when it has made none)."""
     found = RetentionRuleChoice.objects.filter(organisation=organisation, rule=rule).first()
     return found or RetentionRuleChoice(organisation=organisation, rule=rule)
+
+
+def may_see_names(actor, organisation: Organisation) -> bool:
+    """Whether the actor sees leavers' names (else 「退職者 No.12」)."""
+    return can(actor, VIEW_RETENTION_NAMES, organisation)
+
+
+def retention_event_list(*, actor, organisation: Organisation) -> QuerySet[RetentionEvent]:
+    """The organization's retention events with how many items each subject has. Events
+    are organization-wide: they are read by those who may see every record's dates."""
+    if not can(actor, VIEW_RETENTION, organisation):
+        return RetentionEvent.objects.none()
+    items = RetentionItem.objects.filter(subject=OuterRef("subject")).values("subject")
+    return (
+        RetentionEvent.objects.filter(organisation=organisation)
+        .select_related("subject")
+        .annotate(item_count=Subquery(items.annotate(n=Count("pk")).values("n")[:1]))
+        .order_by("-date", "pk")
+    )
+
+
+def retention_batch_list(*, actor, organisation: Organisation) -> QuerySet[RetentionBatch]:
+    """Batches of the records (assets) the actor may see, with how many items are held."""
+    assets = asset_list(actor=actor, organisation=organisation).values("pk")
+    return (
+        RetentionBatch.objects.filter(organisation=organisation, asset__in=assets)
+        .select_related("asset", "asset__owner", "asset__scope")
+        .annotate(held_count=Count("items", filter=Q(items__held=True)))
+        .order_by("first_due", "pk")
+    )
+
+
+def retention_items(batch: RetentionBatch) -> QuerySet[RetentionItem]:
+    return (
+        RetentionItem.objects.filter(batch=batch)
+        .select_related("subject", "rule", "hold_owner")
+        .order_by("keep_until", "subject__name", "pk")
+    )

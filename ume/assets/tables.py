@@ -3,13 +3,14 @@
 import django_tables2 as tables
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ume.core.html import html, html_join
 from ume.core.templatetags.ume import link_pattern
 
 from . import retention
-from .choices import AssetStatus, AssetType, EventType, Location, RuleKind
-from .models import Asset, RetentionRule
+from .choices import AssetStatus, AssetType, EventSource, EventType, Location, RuleKind
+from .models import Asset, RetentionBatch, RetentionEvent, RetentionRule
 
 STATUS_COLOURS = {
     AssetStatus.IN_USE: "bg-green-lt",
@@ -196,3 +197,138 @@ class RetentionRuleTable(tables.Table):
 
     def render_kind(self, record: RetentionRule):
         return KIND_LABELS.get(record.kind, record.kind)
+
+
+DUE_COLOURS = {
+    retention.Due.OVERDUE: "bg-red-lt",
+    retention.Due.THIS_MONTH: "bg-orange-lt",
+    retention.Due.SOON: "bg-yellow-lt",
+    retention.Due.LATER: "bg-green-lt",
+    retention.Due.NO_DATE: "bg-secondary-lt",
+}
+SOURCE_LABELS = dict(EventSource.choices)
+RIGHT = {"td": {"class": "text-end"}}
+
+
+def due_badge(keep_until, today):
+    state = retention.due(keep_until, today)
+    return html('<span class="badge {}">{}</span>', DUE_COLOURS[state], state.label)
+
+
+def ymd(day) -> str:
+    return day.strftime("%Y/%m/%d") if day else "—"
+
+
+class RetentionEventTable(tables.Table):
+    """Events; a leaver's name shows only to readers who may see it (``may_see_names``)."""
+
+    subject = tables.Column(
+        verbose_name=pgettext_lazy("retention", "subject"), order_by=("subject__name",)
+    )
+    event_type = tables.Column(verbose_name=_("kind of event"))
+    date = tables.Column(
+        verbose_name=_("date of the event"), attrs={"td": {"class": "text-nowrap"}}
+    )
+    source = tables.Column(verbose_name=_("entered through"), attrs=WIDE)
+    item_count = tables.Column(
+        verbose_name=_("items"),
+        attrs={"th": WIDE["th"], "td": {"class": "text-end d-none d-md-table-cell"}},
+    )
+
+    class Meta:
+        model = RetentionEvent
+        fields = ("subject", "event_type", "date", "source", "item_count")
+        empty_text = _(
+            "No event is recorded yet. Record a leaver's last day or a contract's end, and the "
+            "records kept about them get their dates."
+        )
+
+    def __init__(self, *args, may_see_names: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.may_see_names = may_see_names
+
+    def render_subject(self, record: RetentionEvent):
+        if not hasattr(self, "_edit_url"):
+            self._edit_url = link_pattern("assets:retention_event_edit")
+        withdrawn = (
+            html(' <span class="badge bg-secondary-lt">{}</span>', _("Withdrawn"))
+            if record.withdrawn
+            else ""
+        )
+        return html(
+            '<a data-testid="event-link" href="{}">{}</a>{}',
+            self._edit_url(record.pk),
+            record.subject.label(self.may_see_names),
+            withdrawn,
+        )
+
+    def render_event_type(self, record: RetentionEvent):
+        return EVENT_LABELS.get(record.event_type, record.event_type)
+
+    def render_date(self, record: RetentionEvent):
+        return ymd(record.date)
+
+    def render_source(self, record: RetentionEvent):
+        return SOURCE_LABELS.get(record.source, record.source)
+
+
+class RetentionBatchTable(tables.Table):
+    """The due list: one row per batch, its first and last due date and its holds."""
+
+    label = tables.Column(
+        empty_values=(), verbose_name=_("batch"), order_by=("asset__name", "fiscal_year")
+    )
+    owner = tables.Column(
+        empty_values=(),
+        verbose_name=_("asset owner"),
+        order_by=("asset__owner__full_name", "asset__owner__email"),
+        attrs=WIDE,
+    )
+    item_count = tables.Column(verbose_name=_("items"), attrs=RIGHT)
+    first_due = tables.Column(
+        verbose_name=_("first due date"), attrs={"td": {"class": "text-nowrap"}}
+    )
+    last_due = tables.Column(verbose_name=_("last due date"), attrs=WIDE)
+    held_count = tables.Column(
+        verbose_name=_("on hold"),
+        attrs={"th": WIDE["th"], "td": {"class": "text-end d-none d-md-table-cell"}},
+    )
+
+    class Meta:
+        model = RetentionBatch
+        fields = ("label", "owner", "item_count", "first_due", "last_due", "held_count")
+        empty_text = _(
+            "No batch matches. Batches appear when an event is recorded for records that "
+            "follow a retention rule counting from it."
+        )
+
+    def __init__(self, *args, today=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def render_label(self, record: RetentionBatch):
+        if not hasattr(self, "_detail_url"):
+            self._detail_url = link_pattern("assets:retention_batch_detail")
+        return html(
+            '<a data-testid="batch-link" href="{}">{}</a>'
+            '<div class="small text-secondary">{} {}</div>',
+            self._detail_url(record.pk),
+            record.label,
+            record.asset.ref,
+            record.asset.scope.name,
+        )
+
+    def render_owner(self, record: RetentionBatch):
+        owner = record.asset.owner
+        return str(owner) if owner else html('<span class="text-warning">{}</span>', _("No owner"))
+
+    def render_first_due(self, record: RetentionBatch):
+        return html("{} {}", ymd(record.first_due), due_badge(record.first_due, self.today))
+
+    def render_last_due(self, record: RetentionBatch):
+        return ymd(record.last_due)
+
+    def render_held_count(self, record: RetentionBatch):
+        if not record.held_count:
+            return "0"
+        return html('<span class="badge bg-purple-lt">{}</span>', record.held_count)

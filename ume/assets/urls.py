@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import endpoints, importing, ledger, retention, settings
+from .views import batches, endpoints, events, importing, ledger, retention, settings
 
 app_name = "assets"
 
@@ -53,5 +53,35 @@ urlpatterns = [
         "retention/<int:pk>/delete/",
         retention.RetentionRuleDeleteView.as_view(),
         name="retention_rule_delete",
+    ),
+    path("due/", batches.RetentionBatchListView.as_view(), name="retention_batch_list"),
+    path(
+        "due/export/xlsx/",
+        batches.RetentionBatchExportView.as_view(),
+        {"kind": "xlsx"},
+        name="retention_due_export_xlsx",
+    ),
+    path(
+        "due/export/csv/",
+        batches.RetentionBatchExportView.as_view(),
+        {"kind": "csv"},
+        name="retention_due_export_csv",
+    ),
+    path(
+        "due/<int:pk>/", batches.RetentionBatchDetailView.as_view(), name="retention_batch_detail"
+    ),
+    path("due/items/<int:pk>/hold/", batches.RetentionHoldView.as_view(), name="retention_hold"),
+    path(
+        "due/items/<int:pk>/release/",
+        batches.RetentionHoldReleaseView.as_view(),
+        name="retention_hold_release",
+    ),
+    path("events/", events.RetentionEventListView.as_view(), name="retention_event_list"),
+    path("events/new/", events.RetentionEventCreateView.as_view(), name="retention_event_create"),
+    path("events/<int:pk>/", events.RetentionEventEditView.as_view(), name="retention_event_edit"),
+    path(
+        "events/<int:pk>/withdraw/",
+        events.RetentionEventWithdrawView.as_view(),
+        name="retention_event_withdraw",
     ),
 ]

@@ -85,6 +85,8 @@ class OrganisationForm(VersionedModelForm):
             "develops_software",
             "require_mfa",
             "api_token_max_days",
+            "fiscal_year_end_month",
+            "tax_filing_extension_months",
         ]
 
 

@@ -1,12 +1,23 @@
 """Models of the asset app: the ledger (``ledger``) and retention (``retention``)."""
 
 from .ledger import Asset, ClassificationLevel, LedgerSettings
-from .retention import RetentionRule, RetentionRuleChoice
+from .retention import (
+    RetentionBatch,
+    RetentionEvent,
+    RetentionItem,
+    RetentionRule,
+    RetentionRuleChoice,
+    RetentionSubject,
+)
 
 __all__ = [
     "Asset",
     "ClassificationLevel",
     "LedgerSettings",
+    "RetentionBatch",
+    "RetentionEvent",
+    "RetentionItem",
     "RetentionRule",
     "RetentionRuleChoice",
+    "RetentionSubject",
 ]

@@ -9,14 +9,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ume.core.fields import BoundedTextField
 from ume.core.models import AuditedModel, Organisation, TimeStampedModel, VersionedModel
 from ume.core.validators import MULTI_LINE, SINGLE_LINE
 
-from ..choices import EventType, NoPeriod, RuleKind
+from ..choices import EventSource, EventType, NoPeriod, RuleKind
 from ..periods import Period
 
 LONGEST = [MaxValueValidator(150)]
@@ -209,3 +209,199 @@ class RetentionRuleChoice(AuditedModel, VersionedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.rule)
+
+
+class RetentionSubject(AuditedModel, TimeStampedModel):
+    """Whom or what retained records are about: a person (退職者), a contract, a meeting.
+    ``key`` identifies it for the module that reports its events (``core.user:12``) or is the
+    name typed by hand; ``assets`` are the record classes it concerns (empty: every asset
+    whose rules count from one of its events)."""
+
+    audit_name_fields = ("name",)
+    audit_exclude = ("created_at", "updated_at")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="retention_subjects",
+        verbose_name=_("organization"),
+    )
+    key = models.CharField(_("key"), max_length=200, validators=SINGLE_LINE)
+    name = models.CharField(
+        pgettext_lazy("retention", "subject"), max_length=200, validators=SINGLE_LINE
+    )
+    # About a person (a leaver): the name shows only to roles that may see the people register.
+    personal = models.BooleanField(_("about a person"), default=False)
+    assets = models.ManyToManyField(
+        "assets.Asset", blank=True, related_name="retention_subjects", verbose_name=_("records")
+    )
+
+    class Meta:
+        verbose_name = _("retention subject")
+        verbose_name_plural = _("retention subjects")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="retention_subject_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def label(self, may_see_names: bool) -> str:
+        """The name, or 「退職者 No.12」 for a person to a reader who may not see names."""
+        if self.personal and not may_see_names:
+            return _("Leaver No.{id}").format(id=self.pk)
+        return self.name
+
+
+class RetentionEvent(AuditedModel, VersionedModel, TimeStampedModel):
+    """A business event a retention period counts from (退職日, 契約終了日 …), entered through
+    ``services.retention_event_record`` only. A correction changes the date (the trail keeps
+    the former one and the reason); a withdrawn event no longer counts."""
+
+    audit_name_fields = ("subject__name", "event_type")
+    audit_exclude = ("created_at", "updated_at")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="retention_events",
+        verbose_name=_("organization"),
+    )
+    subject = models.ForeignKey(
+        RetentionSubject,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=pgettext_lazy("retention", "subject"),
+    )
+    event_type = models.CharField(_("kind of event"), max_length=24, choices=EventType.choices)
+    date = models.DateField(_("date of the event"))
+    source = models.CharField(
+        _("entered through"), max_length=16, choices=EventSource.choices, default=EventSource.MANUAL
+    )
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    reason = models.CharField(
+        _("reason for the change"), max_length=300, blank=True, validators=SINGLE_LINE
+    )
+
+    class Meta:
+        verbose_name = _("retention event")
+        verbose_name_plural = _("retention events")
+        ordering = ["-date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "event_type"], name="retention_event_once")
+        ]
+        indexes = [models.Index(fields=["organisation", "event_type", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.get_event_type_display()}"
+
+
+class RetentionBatch(AuditedModel, TimeStampedModel):
+    """The items of one record class whose periods count from events of one fiscal year,
+    deleted together: 「2025年度退職者の履歴書」. Dates are kept up to date by the recompute."""
+
+    audit_exclude = ("created_at", "updated_at", "first_due", "last_due", "item_count")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="retention_batches",
+        verbose_name=_("organization"),
+    )
+    asset = models.ForeignKey(
+        "assets.Asset",
+        on_delete=models.CASCADE,
+        related_name="retention_batches",
+        verbose_name=_("record"),
+    )
+    event_type = models.CharField(_("kind of event"), max_length=24, choices=EventType.choices)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    first_due = models.DateField(_("first due date"), null=True, blank=True)
+    last_due = models.DateField(_("last due date"), null=True, blank=True)
+    item_count = models.PositiveIntegerField(_("items"), default=0)
+
+    class Meta:
+        verbose_name = _("retention batch")
+        verbose_name_plural = _("retention batches")
+        ordering = ["first_due", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["asset", "event_type", "fiscal_year"], name="retention_batch_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from ..retention import batch_label
+
+        return batch_label(self)
+
+
+class RetentionItem(AuditedModel, VersionedModel, TimeStampedModel):
+    """One subject's records of one record class (山田さんの履歴書): when its period starts,
+    the last day it is kept and the rule that set that date (the latest of the rules wins),
+    with each rule's own date in ``basis``. A hold (保留) suspends deletion."""
+
+    audit_exclude = ("created_at", "updated_at", "basis")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="retention_items",
+        verbose_name=_("organization"),
+    )
+    batch = models.ForeignKey(
+        RetentionBatch, on_delete=models.CASCADE, related_name="items", verbose_name=_("batch")
+    )
+    asset = models.ForeignKey(
+        "assets.Asset",
+        on_delete=models.CASCADE,
+        related_name="retention_items",
+        verbose_name=_("record"),
+    )
+    subject = models.ForeignKey(
+        RetentionSubject,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=pgettext_lazy("retention", "subject"),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    keep_until = models.DateField(_("kept until"), null=True, blank=True)
+    rule = models.ForeignKey(
+        RetentionRule,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rule that sets the date"),
+    )
+    permanent = models.BooleanField(_("kept permanently"), default=False)
+    basis = models.JSONField(_("how the date was set"), default=list, blank=True)
+    held = models.BooleanField(_("on hold"), default=False)
+    hold_reason = models.CharField(
+        _("reason for the hold"), max_length=300, blank=True, validators=SINGLE_LINE
+    )
+    hold_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hold owner"),
+    )
+    hold_review_on = models.DateField(_("review the hold on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("retained item")
+        verbose_name_plural = _("retained items")
+        ordering = ["keep_until", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "subject"], name="retention_item_once")
+        ]
+        indexes = [models.Index(fields=["organisation", "keep_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} / {self.asset.name}"

@@ -2,7 +2,15 @@
 
 from .assets import asset_create, asset_update
 from .endpoints import endpoint_list_keep_as_evidence
+from .events import (
+    retention_event_record,
+    retention_event_update,
+    retention_event_withdraw,
+    retention_hold_release,
+    retention_hold_set,
+)
 from .importing import assets_import
+from .recompute import recompute
 from .retention import (
     retention_period_choose,
     retention_rule_create,
@@ -25,6 +33,12 @@ __all__ = [
     "classification_level_update",
     "endpoint_list_keep_as_evidence",
     "ledger_settings_update",
+    "recompute",
+    "retention_event_record",
+    "retention_event_update",
+    "retention_event_withdraw",
+    "retention_hold_release",
+    "retention_hold_set",
     "retention_period_choose",
     "retention_rule_create",
     "retention_rule_delete",

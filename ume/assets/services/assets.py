@@ -14,6 +14,7 @@ from ume.core.services import service, update_fields
 from .. import endpoints, importance
 from ..models import Asset, LedgerSettings
 from ..permissions import ADD_ASSET, CHANGE_ASSET
+from .recompute import recompute
 
 REF_PATTERN = re.compile(r"A-(\d+)$")
 CIA_FIELDS = ("confidentiality", "integrity", "availability")
@@ -103,6 +104,8 @@ def asset_create(*, actor: User, scope: Scope, data: dict[str, Any]) -> Asset:
     asset.save()
     asset.measures.set(measures)
     asset.retention_rules.set(retention_rules)
+    if retention_rules:
+        recompute(organisation)
     return asset
 
 
@@ -122,4 +125,7 @@ def asset_update(
     _check(asset.organisation, scope, {**data, "measures": measures}, pk=asset.pk, current=asset)
     values = {f: data.get(f, getattr(asset, f)) for f in CIA_FIELDS}
     data["importance"] = importance.derive(_rule(asset.organisation), *values.values())
-    return update_fields(asset, data, version=version)
+    updated = update_fields(asset, data, version=version)
+    if "retention_rules" in data:
+        recompute(asset.organisation)
+    return updated

@@ -16,6 +16,7 @@ from ume.core.services import service, update_fields
 from ..choices import RuleKind
 from ..models import RetentionRule, RetentionRuleChoice
 from ..permissions import MANAGE_RETENTION
+from .recompute import recompute
 
 OWN_KINDS = (RuleKind.OWN, RuleKind.CONTRACT)
 
@@ -49,7 +50,9 @@ def retention_rule_update(
     *, actor: User, rule: RetentionRule, data: dict[str, Any], version: int | None = None
 ) -> RetentionRule:
     _check(rule.organisation, {"kind": rule.kind, **data}, pk=rule.pk)
-    return update_fields(rule, data, version=version)
+    updated = update_fields(rule, data, version=version)
+    recompute(rule.organisation)
+    return updated
 
 
 @service(perm=MANAGE_RETENTION, on="rule")
@@ -84,7 +87,9 @@ def retention_period_choose(
     }
     existing = RetentionRuleChoice.objects.filter(organisation=organisation, rule=rule).first()
     if existing is not None:
-        return update_fields(existing, data, version=version)
+        updated = update_fields(existing, data, version=version)
+        recompute(organisation)
+        return updated
     # Not chosen yet: the page showed the unsaved default (version 1), and the first save
     # makes it version 2, so a second page opened before it is refused as stale.
     choice = RetentionRuleChoice(organisation=organisation, rule=rule, **data)
@@ -92,4 +97,5 @@ def retention_period_choose(
     bump_version(choice)
     choice.full_clean()
     choice.save()
+    recompute(organisation)
     return choice

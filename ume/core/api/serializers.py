@@ -21,6 +21,8 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "holds_personal_data_at_scale",
             "develops_software",
             "require_mfa",
+            "fiscal_year_end_month",
+            "tax_filing_extension_months",
             "version",
         ]
         read_only_fields = ["id"]

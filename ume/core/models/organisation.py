@@ -1,5 +1,8 @@
 """Organisation, ISMS scope (適用範囲) and department."""
 
+import calendar
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -62,6 +65,26 @@ class Organisation(AuditedModel, VersionedModel, TimeStampedModel):
         help_text=_("API tokens expire after at most this many days (1 to 730)."),
     )
 
+    fiscal_year_end_month = models.PositiveSmallIntegerField(
+        _("fiscal year ends in (month)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_(
+            "The fiscal year ends on the last day of this month (3: 31 March). Retention "
+            "periods that count from the closing of the books or the tax filing deadline "
+            "follow it."
+        ),
+    )
+    tax_filing_extension_months = models.PositiveSmallIntegerField(
+        _("extension of the corporate tax filing deadline (months)"),
+        default=0,
+        validators=[MaxValueValidator(4)],
+        help_text=_(
+            "The corporate tax return is due two months after the fiscal year ends; enter "
+            "the months of an approved extension (申告期限の延長), usually 1."
+        ),
+    )
+
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
@@ -69,6 +92,26 @@ class Organisation(AuditedModel, VersionedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def fiscal_year_end(self, day) -> "date":
+        """The last day of the fiscal year that contains ``day``."""
+        year = day.year if day.month <= self.fiscal_year_end_month else day.year + 1
+        last = calendar.monthrange(year, self.fiscal_year_end_month)[1]
+        return date(year, self.fiscal_year_end_month, last)
+
+    def fiscal_year(self, day) -> int:
+        """The 年度 of ``day``, named by the year the fiscal year starts in (2025年度 runs
+        from April 2025 to March 2026 when the year ends in March)."""
+        end = self.fiscal_year_end(day)
+        return end.year if self.fiscal_year_end_month == 12 else end.year - 1
+
+    def tax_filing_deadline(self, day) -> "date":
+        """The corporate tax filing deadline of the fiscal year containing ``day``: two
+        months after its end (法人税法 第74条), plus any approved extension (第75条の2)."""
+        end = self.fiscal_year_end(day)
+        months = 2 + self.tax_filing_extension_months
+        year, index = divmod(end.year * 12 + end.month - 1 + months, 12)
+        return date(year, index + 1, calendar.monthrange(year, index + 1)[1])
 
     @property
     def size_band(self) -> str:

@@ -2,6 +2,7 @@
 once per page), choices by label, times in Asia/Tokyo, security events by name, and exports
 listed only when asked for."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -195,7 +196,7 @@ def test_records_are_named_from_their_name_fields_alone(world, soa, japanese, re
     name as the whole record gives, without another query."""
     from django.apps import apps
 
-    from ume.assets.services import asset_create
+    from ume.assets.services import asset_create, retention_event_record
     from ume.core.audit_display import _Names
 
     admin = world[Role.ADMIN]
@@ -208,6 +209,14 @@ def test_records_are_named_from_their_name_fields_alone(world, soa, japanese, re
         attach_to=soa.rows.get(control__ref="5.1"),
     )
     asset_create(actor=admin, scope=world.hq, data={"name": "顧客台帳"})
+    retention_event_record(
+        actor=admin,
+        organisation=world.org,
+        source="manual",
+        subject="山田 太郎",
+        event_type="leaving",
+        date=dt.date(2025, 10, 15),
+    )
     models = [m for m in apps.get_models() if getattr(m, "audit_name_fields", ())]
     assert len(models) >= 10
     for model in models:
