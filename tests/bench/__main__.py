@@ -26,6 +26,7 @@ GROUPS = (
     "soa",
     "measures",
     "assets",
+    "retention",
     "suggest",
     "notifications",
 )  # in run order

@@ -196,6 +196,11 @@ def run(
 
         assets.run(fx, runs=runs, log=log, done=done)
 
+    if "retention" in groups:
+        from . import retention
+
+        retention.run(fx, runs=runs, log=log, done=done)
+
     if "suggest" in groups:
         from . import suggest
 

@@ -106,12 +106,11 @@ def retention_event_list(*, actor, organisation: Organisation) -> QuerySet[Reten
 
 
 def retention_batch_list(*, actor, organisation: Organisation) -> QuerySet[RetentionBatch]:
-    """Batches of the records (assets) the actor may see, with how many items are held."""
+    """Batches of the records (assets) the actor may see."""
     assets = asset_list(actor=actor, organisation=organisation).values("pk")
     return (
         RetentionBatch.objects.filter(organisation=organisation, asset__in=assets)
         .select_related("asset", "asset__owner", "asset__scope")
-        .annotate(held_count=Count("items", filter=Q(items__held=True)))
         .order_by("first_due", "pk")
     )
 

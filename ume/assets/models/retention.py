@@ -300,7 +300,14 @@ class RetentionBatch(AuditedModel, TimeStampedModel):
     """The items of one record class whose periods count from events of one fiscal year,
     deleted together: 「2025年度退職者の履歴書」. Dates are kept up to date by the recompute."""
 
-    audit_exclude = ("created_at", "updated_at", "first_due", "last_due", "item_count")
+    audit_exclude = (
+        "created_at",
+        "updated_at",
+        "first_due",
+        "last_due",
+        "item_count",
+        "held_count",
+    )
 
     organisation = models.ForeignKey(
         Organisation,
@@ -319,6 +326,7 @@ class RetentionBatch(AuditedModel, TimeStampedModel):
     first_due = models.DateField(_("first due date"), null=True, blank=True)
     last_due = models.DateField(_("last due date"), null=True, blank=True)
     item_count = models.PositiveIntegerField(_("items"), default=0)
+    held_count = models.PositiveIntegerField(_("on hold"), default=0)
 
     class Meta:
         verbose_name = _("retention batch")
