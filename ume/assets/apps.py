@@ -12,16 +12,21 @@ class AssetsConfig(UmeAppConfig):
     reference_loaders = ("ume.assets.reference.load",)
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_save, pre_save
 
         from ume.core import next_steps
         from ume.core.audit_display import register_event
         from ume.core.models import Organisation
 
         from .next_steps import asset_steps
-        from .signals import recompute_after_profile_change, seed_new_organisation
+        from .signals import (
+            note_fiscal_change,
+            recompute_after_profile_change,
+            seed_new_organisation,
+        )
 
         post_save.connect(seed_new_organisation, sender=Organisation, dispatch_uid="assets-seed")
+        pre_save.connect(note_fiscal_change, sender=Organisation, dispatch_uid="assets-fiscal")
         post_save.connect(
             recompute_after_profile_change, sender=Organisation, dispatch_uid="assets-recompute"
         )

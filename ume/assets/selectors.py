@@ -15,6 +15,7 @@ from .models import (
     RetentionItem,
     RetentionRule,
     RetentionRuleChoice,
+    RetentionRun,
 )
 from .permissions import VIEW_ASSET, VIEW_RETENTION, VIEW_RETENTION_NAMES
 
@@ -121,3 +122,8 @@ def retention_items(batch: RetentionBatch) -> QuerySet[RetentionItem]:
         .select_related("subject", "rule", "hold_owner")
         .order_by("keep_until", "subject__name", "pk")
     )
+
+
+def retention_run(organisation: Organisation) -> RetentionRun | None:
+    """The organization's background recompute, if it ever had one."""
+    return RetentionRun.objects.filter(organisation=organisation).first()

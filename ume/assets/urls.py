@@ -67,6 +67,7 @@ urlpatterns = [
         {"kind": "csv"},
         name="retention_due_export_csv",
     ),
+    path("due/progress/", batches.RetentionProgressView.as_view(), name="retention_progress"),
     path(
         "due/<int:pk>/", batches.RetentionBatchDetailView.as_view(), name="retention_batch_detail"
     ),

@@ -7,6 +7,7 @@ from .retention import (
     RetentionItem,
     RetentionRule,
     RetentionRuleChoice,
+    RetentionRun,
     RetentionSubject,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "RetentionItem",
     "RetentionRule",
     "RetentionRuleChoice",
+    "RetentionRun",
     "RetentionSubject",
 ]

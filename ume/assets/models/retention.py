@@ -41,7 +41,7 @@ class RetentionRule(AuditedModel, VersionedModel, TimeStampedModel):
         verbose_name=_("organization"),
         help_text=_("Empty for the built-in statutory rules."),
     )
-    code = models.SlugField(_("code"), max_length=60, blank=True)
+    code = models.SlugField(_("code"), max_length=60, blank=True, validators=SINGLE_LINE)
     kind = models.CharField(
         _("kind of rule"), max_length=16, choices=RuleKind.choices, default=RuleKind.OWN
     )
@@ -413,3 +413,38 @@ class RetentionItem(AuditedModel, VersionedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.subject} / {self.asset.name}"
+
+
+class RetentionRun(models.Model):
+    """The recompute of an organization's dates that runs in the background when it has many
+    subjects (after a rule, a choice or the fiscal year changed): its progress for the pages,
+    and a generation so that a change made while it runs is computed again."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="retention_run",
+        verbose_name=_("organization"),
+    )
+    state = models.CharField(_("state"), max_length=8, choices=State.choices)
+    generation = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("retention recompute")
+        verbose_name_plural = _("retention recomputes")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.state} {self.done}/{self.total}"
+
+    @property
+    def active(self) -> bool:
+        return self.state != self.State.DONE

@@ -1,6 +1,7 @@
 """Asset ledger services: the only code that writes (audit trail and locking inside)."""
 
 from .assets import asset_create, asset_update
+from .dates import recompute
 from .endpoints import endpoint_list_keep_as_evidence
 from .events import (
     retention_event_record,
@@ -10,7 +11,6 @@ from .events import (
     retention_hold_set,
 )
 from .importing import assets_import
-from .recompute import recompute
 from .retention import (
     retention_period_choose,
     retention_rule_create,

@@ -14,7 +14,7 @@ from ume.core.services import service, update_fields
 from .. import endpoints, importance
 from ..models import Asset, LedgerSettings
 from ..permissions import ADD_ASSET, CHANGE_ASSET
-from .recompute import recompute
+from .dates import schedule_recompute
 
 REF_PATTERN = re.compile(r"A-(\d+)$")
 CIA_FIELDS = ("confidentiality", "integrity", "availability")
@@ -105,7 +105,7 @@ def asset_create(*, actor: User, scope: Scope, data: dict[str, Any]) -> Asset:
     asset.measures.set(measures)
     asset.retention_rules.set(retention_rules)
     if retention_rules:
-        recompute(organisation)
+        schedule_recompute(organisation)
     return asset
 
 
@@ -127,5 +127,5 @@ def asset_update(
     data["importance"] = importance.derive(_rule(asset.organisation), *values.values())
     updated = update_fields(asset, data, version=version)
     if "retention_rules" in data:
-        recompute(asset.organisation)
+        schedule_recompute(asset.organisation)
     return updated

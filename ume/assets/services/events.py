@@ -16,7 +16,7 @@ from ume.core.services import service, update_fields
 from ..choices import EventSource, EventType
 from ..models import Asset, RetentionEvent, RetentionItem, RetentionSubject
 from ..permissions import MANAGE_RETENTION
-from .recompute import recompute, refresh_batches
+from .dates import recompute, refresh_batches
 
 
 def subject_key(subject: Any) -> tuple[str, str]:

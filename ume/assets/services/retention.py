@@ -16,7 +16,7 @@ from ume.core.services import service, update_fields
 from ..choices import RuleKind
 from ..models import RetentionRule, RetentionRuleChoice
 from ..permissions import MANAGE_RETENTION
-from .recompute import recompute
+from .dates import schedule_recompute
 
 OWN_KINDS = (RuleKind.OWN, RuleKind.CONTRACT)
 
@@ -51,7 +51,7 @@ def retention_rule_update(
 ) -> RetentionRule:
     _check(rule.organisation, {"kind": rule.kind, **data}, pk=rule.pk)
     updated = update_fields(rule, data, version=version)
-    recompute(rule.organisation)
+    schedule_recompute(rule.organisation)
     return updated
 
 
@@ -88,7 +88,7 @@ def retention_period_choose(
     existing = RetentionRuleChoice.objects.filter(organisation=organisation, rule=rule).first()
     if existing is not None:
         updated = update_fields(existing, data, version=version)
-        recompute(organisation)
+        schedule_recompute(organisation)
         return updated
     # Not chosen yet: the page showed the unsaved default (version 1), and the first save
     # makes it version 2, so a second page opened before it is refused as stale.
@@ -97,5 +97,5 @@ def retention_period_choose(
     bump_version(choice)
     choice.full_clean()
     choice.save()
-    recompute(organisation)
+    schedule_recompute(organisation)
     return choice

@@ -334,3 +334,42 @@ def test_only_the_secretariat_and_administrators_record_events(world, other_worl
         )
     assert RetentionEvent.objects.get().version == 1
     assert Organisation.objects.count() == 2
+
+
+def test_a_large_recompute_runs_in_the_background_with_progress(
+    world, retention_rules, settings, monkeypatch, django_capture_on_commit_callbacks, admin_client
+):
+    from django.urls import reverse
+
+    from ume.assets.models import RetentionRun
+    from ume.assets.services import dates as steps
+
+    settings.UME_RETENTION_INLINE_SUBJECTS = 2
+    monkeypatch.setattr(steps, "SUBJECTS_PER_STEP", 2)
+    asset(world, "履歴書", builtin(HIRING))
+    for name in ("山田 太郎", "佐藤 花子", "鈴木 一郎"):
+        record(world, name, "leaving", D(2025, 10, 15))
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.retention_period_choose(
+            actor=world[Role.ADMIN],
+            organisation=world.org,
+            rule=builtin(HIRING),
+            use_transitional=True,
+            version=1,
+        )
+    run = RetentionRun.objects.get(organisation=world.org)
+    assert (run.state, run.total, run.done) == ("queued", 3, 0)
+    assert set(RetentionItem.objects.values_list("keep_until", flat=True)) == {D(2030, 10, 15)}
+    due = admin_client.get(reverse("assets:retention_batch_list")).content.decode()
+    assert 'data-testid="recompute-progress"' in due and "0 / 3" in due
+    for callback in callbacks:  # the commit enqueues the task (run at once in the tests)
+        callback()
+    run.refresh_from_db()
+    assert (run.state, run.done) == ("done", 3) and run.finished_at is not None
+    assert set(RetentionItem.objects.values_list("keep_until", flat=True)) == {D(2028, 10, 15)}
+    progress = admin_client.get(reverse("assets:retention_progress")).content.decode()
+    assert 'data-testid="recompute-finished"' in progress
+    assert (
+        "recompute-progress"
+        not in admin_client.get(reverse("assets:retention_batch_list")).content.decode()
+    )

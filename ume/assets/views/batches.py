@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,6 +76,7 @@ class RetentionBatchListView(ListView):
         return {
             **super().get_context_data(**kwargs),
             "counts": counts,
+            "run": selectors.retention_run(self.organisation),
             "may_record": can(self.request.user, MANAGE_RETENTION, self.organisation),
         }
 
@@ -269,3 +271,20 @@ class RetentionBatchExportView(PolicyMixin, View):
         return export_response(
             write_xlsx([table], meta=export_meta(request)), filename=name, kind="xlsx"
         )
+
+
+class RetentionProgressView(PolicyMixin, View):
+    """The progress of a background recompute (polled by the due list and rule pages)."""
+
+    permission_required = VIEW_RETENTION
+    http_method_names = ["get"]
+
+    def get(self, request) -> HttpResponse:
+        run = selectors.retention_run(request.organisation)
+        context = {
+            "run": run,
+            "finished": run is not None and not run.active,
+            "reload_url": (request.htmx.current_url if request.htmx else "")
+            or reverse("assets:retention_batch_list"),
+        }
+        return TemplateResponse(request, "assets/partials/retention_progress.html", context)

@@ -129,6 +129,7 @@ class RetentionRuleDetailView(RuleObjectMixin, ServiceFormView):
             "effective_label": retention.effective_label(rule, chosen),
             "choice": choice if choice.pk else None,
             "may_choose": self.may_choose(),
+            "run": selectors.retention_run(self.organisation),
             "may_manage": own and can(self.request.user, MANAGE_RETENTION, rule),
             "assets": following[:50],
             "asset_count": following.count(),

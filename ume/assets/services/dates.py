@@ -7,7 +7,8 @@ recompute (the event with its reason, the rule, the choice), not each item."""
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
@@ -21,10 +22,15 @@ from ..models import (
     RetentionItem,
     RetentionRule,
     RetentionRuleChoice,
+    RetentionRun,
     RetentionSubject,
 )
 
 CHUNK = 2000
+# Above this many subjects, an organization-wide recompute runs in the background with
+# progress on the due list (setting ``UME_RETENTION_INLINE_SUBJECTS``); below, in the request.
+INLINE_SUBJECTS = 5000
+SUBJECTS_PER_STEP = 5000
 DATE_FIELDS = ("batch", "start_date", "keep_until", "rule", "permanent", "basis")
 ITEM_VALUES = ("start_date", "keep_until", "rule_id", "permanent", "basis")
 
@@ -134,6 +140,55 @@ def recompute(
         RetentionItem.objects.filter(pk__in=gone[start : start + CHUNK]).delete()
     refresh_batches(touched_batches)
     return RetentionItem.objects.filter(**mine).count()
+
+
+def schedule_recompute(organisation: Organisation) -> bool:
+    """Recompute every date of the organization: now when it has few subjects, else in the
+    background (returns True) with progress in its ``RetentionRun``."""
+    limit = getattr(settings, "UME_RETENTION_INLINE_SUBJECTS", INLINE_SUBJECTS)
+    count = RetentionSubject.objects.filter(organisation=organisation).count()
+    if count <= limit:
+        recompute(organisation)
+        return False
+    run, _ = RetentionRun.objects.select_for_update().get_or_create(
+        organisation=organisation,
+        defaults={"state": RetentionRun.State.QUEUED, "requested_at": timezone.now()},
+    )
+    run.state, run.generation = RetentionRun.State.QUEUED, run.generation + 1
+    run.total, run.done, run.requested_at = count, 0, timezone.now()
+    run.finished_at = None
+    run.save()
+    from ..tasks import recompute_retention
+
+    transaction.on_commit(lambda: recompute_retention.enqueue(organisation_id=organisation.pk))
+    return True
+
+
+def run_scheduled(organisation_id: int) -> None:
+    """The background recompute: subjects in steps (each its own transaction, its progress
+    saved), again from the start if another change was scheduled meanwhile."""
+    run = RetentionRun.objects.filter(organisation_id=organisation_id).first()
+    while run is not None and run.state != RetentionRun.State.DONE:
+        generation = run.generation
+        organisation = run.organisation
+        ids = list(
+            RetentionSubject.objects.filter(organisation=organisation)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        RetentionRun.objects.filter(pk=run.pk).update(
+            state=RetentionRun.State.RUNNING, total=len(ids), done=0
+        )
+        for start in range(0, len(ids), SUBJECTS_PER_STEP):
+            step = ids[start : start + SUBJECTS_PER_STEP]
+            with transaction.atomic():
+                recompute(organisation, [RetentionSubject(pk=pk) for pk in step])
+            RetentionRun.objects.filter(pk=run.pk).update(done=start + len(step))
+        with transaction.atomic():
+            run = RetentionRun.objects.select_for_update().get(pk=run.pk)
+            if run.generation == generation:
+                run.state, run.finished_at = RetentionRun.State.DONE, timezone.now()
+                run.save(update_fields=["state", "finished_at"])
 
 
 def _fields(names) -> list:
