@@ -448,6 +448,10 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
         },
         "version": _fresh(s.item).version,
     },
+    "retention_events_import": lambda s: {
+        "organisation": s.w.org,
+        "rows": [{"subject": "佐藤 花子", "event_type": "leaving", "date": "2025-10-15"}],
+    },
     "retention_hold_release": lambda s: {"item": s.item, "version": _fresh(s.item).version},
     "export_record": lambda s: {
         "organisation": s.w.org,

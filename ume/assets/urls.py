@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from .views import batches, endpoints, events, importing, ledger, retention, settings
+from .views import (
+    batches,
+    endpoints,
+    events,
+    events_import,
+    importing,
+    ledger,
+    retention,
+    settings,
+)
 
 app_name = "assets"
 
@@ -79,6 +88,21 @@ urlpatterns = [
     ),
     path("events/", events.RetentionEventListView.as_view(), name="retention_event_list"),
     path("events/new/", events.RetentionEventCreateView.as_view(), name="retention_event_create"),
+    path(
+        "events/import/",
+        events_import.RetentionEventImportView.as_view(),
+        name="retention_event_import",
+    ),
+    path(
+        "events/import/apply/",
+        events_import.RetentionEventImportApplyView.as_view(),
+        name="retention_event_import_apply",
+    ),
+    path(
+        "events/import/template/",
+        events_import.RetentionEventTemplateView.as_view(),
+        name="retention_event_template",
+    ),
     path("events/<int:pk>/", events.RetentionEventEditView.as_view(), name="retention_event_edit"),
     path(
         "events/<int:pk>/withdraw/",

@@ -7,6 +7,7 @@ from .events import (
     retention_event_record,
     retention_event_update,
     retention_event_withdraw,
+    retention_events_import,
     retention_hold_release,
     retention_hold_set,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "retention_event_record",
     "retention_event_update",
     "retention_event_withdraw",
+    "retention_events_import",
     "retention_hold_release",
     "retention_hold_set",
     "retention_period_choose",

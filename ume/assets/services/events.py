@@ -154,3 +154,32 @@ def retention_hold_release(
     updated = update_fields(item, values, version=version)
     refresh_batches({item.batch_id})
     return updated
+
+
+@service(perm=MANAGE_RETENTION, on="organisation")
+def retention_events_import(
+    *, actor: User, organisation: Organisation, rows: list[dict[str, Any]]
+) -> int:
+    """Record the previewed rows (subject, event_type, ISO date, asset ids) all at once,
+    marked as imported; any refused row refuses the whole import."""
+    ids = {pk for row in rows for pk in row.get("assets") or ()}
+    assets = Asset.objects.in_bulk(ids)
+    if len(assets) != len(ids) or any(
+        a.organisation_id != organisation.pk for a in assets.values()
+    ):
+        raise ValidationError(_("Choose records of this organization."))
+    for row in rows:
+        try:
+            day = dt.date.fromisoformat(row["date"])
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError({"date": _("Enter a valid date.")}) from None
+        retention_event_record(
+            actor=actor,
+            organisation=organisation,
+            source=EventSource.IMPORT,
+            subject=row.get("subject", ""),
+            event_type=row.get("event_type", ""),
+            date=day,
+            assets=[assets[pk] for pk in row["assets"]] if row.get("assets") else None,
+        )
+    return len(rows)
