@@ -486,6 +486,28 @@ def seed_retention_events(*, organisation, users) -> None:
 
     admin, today = users["admin"], timezone.localdate()
     records = {a.name: a for a in Asset.objects.filter(organisation=organisation)}
+    # The company's own rule: contracts are kept five years after they end, often longer
+    # than 会社法's ten years from the closing of the books of the year they were signed.
+    contracts = records["取引基本契約書・秘密保持契約書"]
+    own = services.retention_rule_create(
+        actor=admin,
+        organisation=organisation,
+        data={
+            "kind": "own",
+            "record_ja": "取引先との契約書",
+            "record_en": "Contracts with business partners",
+            "years": 5,
+            "event_type": "contract_end",
+            "start_event_ja": "契約の終了日",
+            "notes_ja": "文書管理規程 第12条（契約終了後5年保存）",
+        },
+    )
+    services.asset_update(
+        actor=admin,
+        asset=contracts,
+        data={"retention_rules": [*contracts.retention_rules.all(), own]},
+        version=contracts.version,
+    )
     for name, years, months, day in LEAVERS:
         services.retention_event_record(
             actor=admin,

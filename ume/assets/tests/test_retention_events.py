@@ -373,3 +373,25 @@ def test_a_large_recompute_runs_in_the_background_with_progress(
         "recompute-progress"
         not in admin_client.get(reverse("assets:retention_batch_list")).content.decode()
     )
+
+
+def test_the_profile_page_sets_the_fiscal_year_and_the_dates_follow(
+    world, retention_rules, admin_client
+):
+    from django.urls import reverse
+
+    books = asset(world, "会計帳簿", builtin("companies-act-432-books"))
+    record(world, "第10期 会計帳簿", "created", D(2025, 5, 1), assets=[books])
+    assert RetentionItem.objects.get().keep_until == D(2036, 3, 31)
+    url = reverse("core:organisation_edit")
+    form = admin_client.get(url).context["form"]
+    assert {"fiscal_year_end_month", "tax_filing_extension_months"} <= set(form.fields)
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    bad = admin_client.post(url, {**data, "fiscal_year_end_month": 13, "version": 1})
+    assert "fiscal_year_end_month" in bad.context["form"].errors
+    admin_client.post(url, {**data, "fiscal_year_end_month": 12, "version": 1})
+    world.org.refresh_from_db()
+    assert world.org.fiscal_year_end_month == 12
+    item = RetentionItem.objects.get()
+    assert item.start_date == D(2025, 12, 31) and item.keep_until == D(2035, 12, 31)
+    assert item.batch.fiscal_year == 2025
