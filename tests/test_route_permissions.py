@@ -141,6 +141,9 @@ def sample_kwargs(route: Route, world) -> dict:
         "assets:retention_hold_release": {"pk": world.item.pk},
         "assets:retention_event_edit": {"pk": world.event.pk},
         "assets:retention_event_withdraw": {"pk": world.event.pk},
+        "retentionevent-detail": {"pk": world.event.pk},
+        "retentionbatch-detail": {"pk": world.item.batch_id},
+        "retentionitem-detail": {"pk": world.item.pk},
     }
     if route.kwargs == ("scope_pk",):
         return {"scope_pk": world.hq.pk}

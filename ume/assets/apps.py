@@ -19,6 +19,7 @@ class AssetsConfig(UmeAppConfig):
         from ume.core.models import Organisation
 
         from .next_steps import asset_steps
+        from .reminders import register as register_reminders
         from .signals import (
             note_fiscal_change,
             recompute_after_profile_change,
@@ -34,3 +35,4 @@ class AssetsConfig(UmeAppConfig):
         register_event("retention_rules_exported", _("Retention rules exported"), export=True)
         register_event("retention_due_exported", _("Retention due list exported"), export=True)
         next_steps.register(asset_steps)
+        register_reminders()

@@ -199,6 +199,7 @@ class RetentionEventFilter(filters.FilterSet):
         from .selectors import may_see_names
 
         super().__init__(*args, **kwargs)
+        organisation = organisation or getattr(self.request, "organisation", None)
         user = getattr(self.request, "user", None)
         self.may_see_names = bool(organisation and user and may_see_names(user, organisation))
 
@@ -233,6 +234,7 @@ class RetentionBatchFilter(filters.FilterSet):
 
     def __init__(self, *args, organisation: Organisation | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        organisation = organisation or getattr(self.request, "organisation", None)
         if organisation is not None:
             self.filters["owner"].queryset = (
                 User.objects.filter(memberships__organisation=organisation)

@@ -1,6 +1,7 @@
 """Asset ledger API serializers. Writes go through services; ``version`` guards edits (409)."""
 
 from django.db.models import Q
+from django.utils import timezone
 from rest_framework import serializers
 
 from ume.core.api.fields import OrganisationRelatedField
@@ -8,7 +9,14 @@ from ume.core.models import Department, Scope, User
 from ume.measures.models import Measure
 
 from .. import retention
-from ..models import Asset, ClassificationLevel, RetentionRule
+from ..models import (
+    Asset,
+    ClassificationLevel,
+    RetentionBatch,
+    RetentionEvent,
+    RetentionItem,
+    RetentionRule,
+)
 
 
 class RetentionRuleField(OrganisationRelatedField):
@@ -131,3 +139,91 @@ class RetentionRuleSerializer(serializers.ModelSerializer):
 
     def get_state(self, rule: RetentionRule) -> str:
         return retention.state(rule, getattr(rule, "use_transitional", None)).value
+
+
+def _may_see_names(serializer) -> bool:
+    view = serializer.context.get("view")
+    return bool(getattr(view, "may_see_names", False))
+
+
+class RetentionEventSerializer(serializers.ModelSerializer):
+    subject = serializers.SerializerMethodField(
+        help_text="Whom or what the records are about; a leaver is 「退職者 No.n」 to roles that "
+        "may not see the people register."
+    )
+    subject_id = serializers.IntegerField(read_only=True)
+    item_count = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = RetentionEvent
+        fields = [
+            "id",
+            "subject_id",
+            "subject",
+            "event_type",
+            "date",
+            "source",
+            "withdrawn",
+            "reason",
+            "version",
+            "item_count",
+        ]
+        read_only_fields = fields
+
+    def get_subject(self, event: RetentionEvent) -> str:
+        return event.subject.label(_may_see_names(self))
+
+
+class RetentionBatchSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+    asset_ref = serializers.CharField(source="asset.ref", read_only=True)
+    due = serializers.SerializerMethodField(
+        help_text="overdue, this_month, soon (90 days), later or no_date (first due date)."
+    )
+
+    class Meta:
+        model = RetentionBatch
+        fields = [
+            "id",
+            "label",
+            "asset",
+            "asset_ref",
+            "event_type",
+            "fiscal_year",
+            "first_due",
+            "last_due",
+            "due",
+            "item_count",
+            "held_count",
+        ]
+        read_only_fields = fields
+
+    def get_due(self, batch: RetentionBatch) -> str:
+        return retention.due(batch.first_due, timezone.localdate()).value
+
+
+class RetentionItemSerializer(serializers.ModelSerializer):
+    subject = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RetentionItem
+        fields = [
+            "id",
+            "batch",
+            "asset",
+            "subject",
+            "start_date",
+            "keep_until",
+            "rule",
+            "permanent",
+            "basis",
+            "held",
+            "hold_reason",
+            "hold_owner",
+            "hold_review_on",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_subject(self, item: RetentionItem) -> str:
+        return item.subject.label(_may_see_names(self))

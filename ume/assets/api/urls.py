@@ -1,6 +1,13 @@
 """Routes of the asset ledger API."""
 
-from .views import AssetViewSet, ClassificationLevelViewSet, RetentionRuleViewSet
+from .views import (
+    AssetViewSet,
+    ClassificationLevelViewSet,
+    RetentionBatchViewSet,
+    RetentionEventViewSet,
+    RetentionItemViewSet,
+    RetentionRuleViewSet,
+)
 
 
 def register(router) -> None:
@@ -9,3 +16,6 @@ def register(router) -> None:
         "classification-levels", ClassificationLevelViewSet, basename="classificationlevel"
     )
     router.register("retention-rules", RetentionRuleViewSet, basename="retentionrule")
+    router.register("retention-events", RetentionEventViewSet, basename="retentionevent")
+    router.register("retention-batches", RetentionBatchViewSet, basename="retentionbatch")
+    router.register("retention-items", RetentionItemViewSet, basename="retentionitem")

@@ -7,12 +7,22 @@ from ume.core.api.permissions import PolicyPermission, RecordWritePermission
 from ume.core.api.views import OrgViewSet, ServiceWriteMixin
 
 from .. import selectors, services
-from ..filters import AssetFilter, RetentionRuleFilter
-from ..models import Asset, ClassificationLevel, RetentionRule
+from ..filters import AssetFilter, RetentionBatchFilter, RetentionEventFilter, RetentionRuleFilter
+from ..models import (
+    Asset,
+    ClassificationLevel,
+    RetentionBatch,
+    RetentionEvent,
+    RetentionItem,
+    RetentionRule,
+)
 from ..permissions import ADD_ASSET, CHANGE_ASSET, VIEW_ASSET, VIEW_RETENTION
 from .serializers import (
     AssetSerializer,
     ClassificationLevelSerializer,
+    RetentionBatchSerializer,
+    RetentionEventSerializer,
+    RetentionItemSerializer,
     RetentionRuleSerializer,
 )
 
@@ -92,3 +102,65 @@ class RetentionRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Org
         return selectors.retention_rule_list(
             actor=self.request.user, organisation=self.organisation
         )
+
+
+class NamesMixin:
+    @property
+    def may_see_names(self) -> bool:
+        return selectors.may_see_names(self.request.user, self.organisation)
+
+
+class RetentionEventViewSet(
+    NamesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet
+):
+    """Retention events (退職日, 契約終了日 …) the dates count from, newest first. Filters as on
+    the page (``q``, ``event_type``, ``source``, ``state``)."""
+
+    serializer_class = RetentionEventSerializer
+    filterset_class = RetentionEventFilter
+    permission_required = VIEW_RETENTION
+    model = RetentionEvent
+
+    def select(self):
+        return selectors.retention_event_list(
+            actor=self.request.user, organisation=self.organisation
+        )
+
+
+class RetentionBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
+    """The due list: batches of retained items by record and fiscal year, with their first and
+    last 保存期限. Filters as on the page (``q``, ``due``, ``held``, ``owner``, ``event_type``,
+    ``fiscal_year``)."""
+
+    serializer_class = RetentionBatchSerializer
+    filterset_class = RetentionBatchFilter
+    permission_required = VIEW_RETENTION
+    model = RetentionBatch
+
+    def select(self):
+        return selectors.retention_batch_list(
+            actor=self.request.user, organisation=self.organisation
+        )
+
+
+class RetentionItemViewSet(
+    NamesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet
+):
+    """Retained items (one subject's records of one kind) with their 起算日, 保存期限, the rule
+    that set it and each rule's own date (``basis``); ``?batch=ID`` lists one batch."""
+
+    serializer_class = RetentionItemSerializer
+    permission_required = VIEW_RETENTION
+    model = RetentionItem
+
+    def select(self):
+        batches = selectors.retention_batch_list(
+            actor=self.request.user, organisation=self.organisation
+        )
+        items = RetentionItem.objects.filter(batch__in=batches.values("pk")).select_related(
+            "subject"
+        )
+        batch = self.request.query_params.get("batch", "")
+        if batch.isdigit() and len(batch) < 18:
+            items = items.filter(batch_id=int(batch))
+        return items.order_by("keep_until", "pk")
