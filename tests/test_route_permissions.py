@@ -142,6 +142,7 @@ def sample_kwargs(route: Route, world) -> dict:
         "assets:retention_event_edit": {"pk": world.event.pk},
         "assets:retention_event_withdraw": {"pk": world.event.pk},
         "retentionevent-detail": {"pk": world.event.pk},
+        "assets:retention_deletion_create": {"pk": world.due_batch.pk},
         "retentionbatch-detail": {"pk": world.item.batch_id},
         "retentionitem-detail": {"pk": world.item.pk},
     }
@@ -168,7 +169,7 @@ def invited(world, catalogue):
     world.asset = _asset(world)
     world.level = world.asset.classification
     world.rule = _retention_rule(world)
-    world.event, world.item = _retention_event(world)
+    world.event, world.item, world.due_batch = _retention_event(world)
     world.measure = measure_services.measure_create(
         actor=admin, organisation=world.org, data={"title": "脅威情報の収集", "scope": world.hq}
     )
@@ -235,7 +236,16 @@ def _retention_event(world):
         event_type="contract_end",
         date=dt.date(2025, 9, 30),
     )
-    return event, RetentionItem.objects.get(asset=contracts)
+    ended = retention_event_record(  # ended long ago: its contracts are due for deletion
+        actor=admin,
+        organisation=world.org,
+        source="manual",
+        subject="B社 保守契約",
+        event_type="contract_end",
+        date=dt.date(2015, 9, 30),
+    )
+    item = RetentionItem.objects.get(asset=contracts, subject=event.subject)
+    return event, item, RetentionItem.objects.get(subject=ended.subject).batch
 
 
 def _asset(world):

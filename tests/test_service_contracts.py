@@ -77,6 +77,7 @@ class Stage:
     other_rule: Any = None
     event: Any = None
     item: Any = None
+    due_batch: Any = None
     other_asset: Any = None
 
 
@@ -181,7 +182,20 @@ def _event(world) -> dict[str, Any]:
         date=dt.date(2025, 9, 30),
         assets=[contracts],
     )
-    return {"event": event, "item": RetentionItem.objects.get(subject=event.subject)}
+    ended = retention_event_record(  # a contract ended long ago: its contracts are due
+        actor=admin,
+        organisation=world.org,
+        source="manual",
+        subject="B社 保守契約",
+        event_type="contract_end",
+        date=dt.date(2015, 9, 30),
+        assets=[contracts],
+    )
+    return {
+        "event": event,
+        "item": RetentionItem.objects.get(subject=event.subject),
+        "due_batch": RetentionItem.objects.get(subject=ended.subject).batch,
+    }
 
 
 def _rule(world, record):
@@ -447,6 +461,10 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
             "hold_review_on": dt.date(2027, 1, 31),
         },
         "version": _fresh(s.item).version,
+    },
+    "deletion_record_create": lambda s: {
+        "batch": s.due_batch,
+        "data": {"method": "shredding", "deleted_on": dt.date.today()},
     },
     "retention_events_import": lambda s: {
         "organisation": s.w.org,

@@ -119,3 +119,15 @@ class EventSource(models.TextChoices):
     IMPORT = "import", _("Imported from a file")
     PEOPLE = "people", _("People register")
     SUPPLIERS = "suppliers", _("Supplier register")
+
+
+class DeletionMethod(models.TextChoices):
+    """How records were deleted or media erased (JIS Q 27001 A.8.10, A.7.14)."""
+
+    LOGICAL = "logical", _("Logical deletion (deleted in the system)")
+    OVERWRITE = "overwrite", _("Overwriting (data erasure software)")
+    CRYPTO = "crypto", _("Cryptographic erasure (keys destroyed)")
+    PHYSICAL = "physical", _("Physical destruction (media destroyed)")
+    SHREDDING = "shredding", _("Shredding (paper)")
+    DISSOLUTION = "dissolution", _("Dissolution (paper, by a contractor)")
+    OTHER = "other", _("Other method")

@@ -10,10 +10,10 @@ from django.utils.translation import pgettext_lazy
 from ume.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField, VersionedModelForm
 from ume.core.models import Department, Organisation, Scope, User
 from ume.core.policies import can
-from ume.core.validators import MAX_PK, SINGLE_LINE
+from ume.core.validators import MAX_PK, MULTI_LINE, SINGLE_LINE
 from ume.measures.selectors import measure_list
 
-from .choices import CIA_VALUES, EventType, NoPeriod, RuleKind
+from .choices import CIA_VALUES, DeletionMethod, EventType, NoPeriod, RuleKind
 from .models import Asset, ClassificationLevel, LedgerSettings, RetentionRule
 from .permissions import ADD_ASSET
 from .selectors import classification_levels
@@ -291,3 +291,52 @@ class RetentionHoldForm(forms.Form):
             .distinct()
             .order_by("full_name", "email")
         )
+
+
+class DeletionRecordForm(forms.Form):
+    """The deletion of a batch's items past their 保存期限 (消去記録)."""
+
+    items = forms.MultipleChoiceField(label=_("Items deleted"), widget=forms.CheckboxSelectMultiple)
+    method = forms.ChoiceField(label=_("method"), choices=DeletionMethod.choices)
+    deleted_on = forms.DateField(label=_("deleted on"), widget=DATE)
+    witness = forms.CharField(
+        label=_("witness"),
+        max_length=200,
+        required=False,
+        validators=SINGLE_LINE,
+        help_text=_("Who saw the deletion or destruction done (e.g. 総務部 桜井)."),
+    )
+    supplier = forms.CharField(
+        label=_("supplier that held the data"),
+        max_length=200,
+        required=False,
+        validators=SINGLE_LINE,
+        help_text=_("When a contractor or cloud service held the records: its name."),
+    )
+    supplier_confirmation = forms.CharField(
+        label=_("supplier's confirmation"),
+        max_length=300,
+        required=False,
+        validators=SINGLE_LINE,
+        help_text=_("How the supplier confirmed the deletion (its certificate number, a letter)."),
+    )
+    certificate = forms.FileField(
+        label=_("certificate of erasure"),
+        required=False,
+        help_text=_(
+            "The 消去証明書 or 廃棄証明書 (PDF or image). It is kept with its SHA-256 as "
+            "evidence of 8.10; one certificate can close the whole batch."
+        ),
+    )
+    notes = forms.CharField(
+        label=_("notes"),
+        required=False,
+        max_length=2000,
+        validators=MULTI_LINE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, items=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = list(items)
+        self.initial.setdefault("items", [value for value, _label in items])

@@ -1,6 +1,7 @@
 """Reads of the asset ledger, limited to what the actor may see."""
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from ume.core.models import Organisation, Scope
 from ume.core.policies import can
@@ -119,7 +120,7 @@ def retention_batch_list(*, actor, organisation: Organisation) -> QuerySet[Reten
 def retention_items(batch: RetentionBatch) -> QuerySet[RetentionItem]:
     return (
         RetentionItem.objects.filter(batch=batch)
-        .select_related("subject", "rule", "hold_owner")
+        .select_related("subject", "rule", "hold_owner", "deletion")
         .order_by("keep_until", "subject__name", "pk")
     )
 
@@ -127,3 +128,13 @@ def retention_items(batch: RetentionBatch) -> QuerySet[RetentionItem]:
 def retention_run(organisation: Organisation) -> RetentionRun | None:
     """The organization's background recompute, if it ever had one."""
     return RetentionRun.objects.filter(organisation=organisation).first()
+
+
+def deletable_items(batch: RetentionBatch, today=None) -> QuerySet[RetentionItem]:
+    """The items of ``batch`` that may be deleted: past their 保存期限, not held, not deleted."""
+    return RetentionItem.objects.filter(
+        batch=batch,
+        keep_until__lt=today or timezone.localdate(),
+        held=False,
+        deletion__isnull=True,
+    )

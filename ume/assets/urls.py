@@ -80,6 +80,11 @@ urlpatterns = [
     path(
         "due/<int:pk>/", batches.RetentionBatchDetailView.as_view(), name="retention_batch_detail"
     ),
+    path(
+        "due/<int:pk>/delete/",
+        batches.DeletionRecordCreateView.as_view(),
+        name="retention_deletion_create",
+    ),
     path("due/items/<int:pk>/hold/", batches.RetentionHoldView.as_view(), name="retention_hold"),
     path(
         "due/items/<int:pk>/release/",

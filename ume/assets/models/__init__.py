@@ -1,5 +1,6 @@
 """Models of the asset app: the ledger (``ledger``) and retention (``retention``)."""
 
+from .deletion import DeletionRecord
 from .ledger import Asset, ClassificationLevel, LedgerSettings
 from .retention import (
     RetentionBatch,
@@ -14,6 +15,7 @@ from .retention import (
 __all__ = [
     "Asset",
     "ClassificationLevel",
+    "DeletionRecord",
     "LedgerSettings",
     "RetentionBatch",
     "RetentionEvent",

@@ -307,6 +307,7 @@ class RetentionBatch(AuditedModel, TimeStampedModel):
         "last_due",
         "item_count",
         "held_count",
+        "deleted_count",
     )
 
     organisation = models.ForeignKey(
@@ -327,6 +328,7 @@ class RetentionBatch(AuditedModel, TimeStampedModel):
     last_due = models.DateField(_("last due date"), null=True, blank=True)
     item_count = models.PositiveIntegerField(_("items"), default=0)
     held_count = models.PositiveIntegerField(_("on hold"), default=0)
+    deleted_count = models.PositiveIntegerField(_("deleted"), default=0)
 
     class Meta:
         verbose_name = _("retention batch")
@@ -401,6 +403,14 @@ class RetentionItem(AuditedModel, VersionedModel, TimeStampedModel):
         verbose_name=_("hold owner"),
     )
     hold_review_on = models.DateField(_("review the hold on"), null=True, blank=True)
+    deletion = models.ForeignKey(
+        "assets.DeletionRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("deletion record"),
+    )
 
     class Meta:
         verbose_name = _("retained item")

@@ -2,6 +2,7 @@
 
 from .assets import asset_create, asset_update
 from .dates import recompute
+from .deletion import deletion_record_create
 from .endpoints import endpoint_list_keep_as_evidence
 from .events import (
     retention_event_record,
@@ -32,6 +33,7 @@ __all__ = [
     "classification_level_create",
     "classification_level_delete",
     "classification_level_update",
+    "deletion_record_create",
     "endpoint_list_keep_as_evidence",
     "ledger_settings_update",
     "recompute",

@@ -80,14 +80,14 @@ def recompute(
     existing = {
         (row[1], row[2]): row
         for row in RetentionItem.objects.filter(**mine).values_list(
-            "pk", "asset_id", "subject_id", "held", "batch_id", *ITEM_VALUES
+            "pk", "asset_id", "subject_id", "held", "deletion_id", "batch_id", *ITEM_VALUES
         )
     }
     batches = {
         (b.asset_id, b.event_type, b.fiscal_year): b
         for b in RetentionBatch.objects.filter(organisation=organisation)
     }
-    touched_batches = {row[4] for row in existing.values()}
+    touched_batches = {row[5] for row in existing.values()}
     new, changed, keep = [], [], set()
     for subject_id, dates in events.items():
         chosen = chosen_assets[subject_id]
@@ -131,11 +131,12 @@ def recompute(
                 new.append((asset_id, subject_id, values))
             else:
                 keep.add(row[0])
-                if tuple(row[4:]) != values:
+                if row[4] is None and tuple(row[5:]) != values:  # deleted items stay as they were
                     changed.append((row[0], values))
     _insert(organisation, new)
     _update_dates(changed)
-    gone = [row[0] for row in existing.values() if row[0] not in keep and not row[3]]
+    # Items no longer kept go, unless held or deleted already (their record stays).
+    gone = [row[0] for row in existing.values() if row[0] not in keep and not (row[3] or row[4])]
     for start in range(0, len(gone), CHUNK):
         RetentionItem.objects.filter(pk__in=gone[start : start + CHUNK]).delete()
     refresh_batches(touched_batches)
@@ -277,7 +278,7 @@ def _update_dates(rows: list[tuple]) -> None:
 def refresh_batches(batch_ids: set[int]) -> None:
     """First and last due date (of the items not on hold: a hold suspends deletion), item
     and hold counts of each batch; empty batches go."""
-    due, held = Q(held=False), Q(held=True)
+    due, held = Q(held=False, deletion__isnull=True), Q(held=True, deletion__isnull=True)
     figures = {
         row["batch_id"]: row
         for row in RetentionItem.objects.filter(batch_id__in=batch_ids)
@@ -287,6 +288,7 @@ def refresh_batches(batch_ids: set[int]) -> None:
             last=Max("keep_until", filter=due),
             n=Count("pk"),
             held=Count("pk", filter=held),
+            deleted=Count("pk", filter=Q(deletion__isnull=False)),
         )
     }
     stale = []
@@ -297,7 +299,15 @@ def refresh_batches(batch_ids: set[int]) -> None:
             continue
         batch.first_due, batch.last_due = row["first"], row["last"]
         batch.item_count, batch.held_count = row["n"], row["held"]
+        batch.deleted_count = row["deleted"]
         batch.save(
-            update_fields=["first_due", "last_due", "item_count", "held_count", "updated_at"]
+            update_fields=[
+                "first_due",
+                "last_due",
+                "item_count",
+                "held_count",
+                "deleted_count",
+                "updated_at",
+            ]
         )
     RetentionBatch.objects.filter(pk__in=stale).delete()

@@ -33,9 +33,9 @@ from ume.core.views.base import ListView, ObjectMixin, PolicyMixin, ServiceFormV
 from .. import retention, selectors, services
 from ..exports import retention_batches_table
 from ..filters import RetentionBatchFilter
-from ..forms import RetentionHoldForm
+from ..forms import DeletionRecordForm, RetentionHoldForm
 from ..models import RetentionItem, RetentionRule
-from ..permissions import MANAGE_RETENTION, VIEW_RETENTION
+from ..permissions import CHANGE_ASSET, MANAGE_RETENTION, VIEW_RETENTION
 from ..tables import RetentionBatchTable
 
 DUE = (gettext_lazy("Retention and deletion"), reverse_lazy("assets:retention_batch_list"))
@@ -144,6 +144,9 @@ class RetentionBatchDetailView(BatchObjectMixin, PolicyMixin, DetailView):
             "items": items,
             "first_due": retention.due(batch.first_due, today),
             "may_manage": can(self.request.user, MANAGE_RETENTION, batch.organisation),
+            "may_delete": can(self.request.user, CHANGE_ASSET, batch.asset)
+            and selectors.deletable_items(batch).exists(),
+            "deletions": batch.deletion_records.select_related("performed_by", "certificate"),
         }
 
 
@@ -288,3 +291,57 @@ class RetentionProgressView(PolicyMixin, View):
             or reverse("assets:retention_batch_list"),
         }
         return TemplateResponse(request, "assets/partials/retention_progress.html", context)
+
+
+class DeletionRecordCreateView(BatchObjectMixin, ServiceFormView):
+    """Record that a batch's items past their 保存期限 were deleted (one certificate may close
+    the whole batch). Open to those who may edit the record (asset)."""
+
+    permission_required = CHANGE_ASSET
+    form_class = DeletionRecordForm
+    template_name = "core/form.html"
+    success_message = gettext_lazy("The deletion was recorded.")
+
+    def get_permission_object(self):
+        return self.get_object().asset
+
+    def get_form_kwargs(self):
+        batch = self.get_object()
+        names = selectors.may_see_names(self.request.user, self.request.organisation)
+        due = (
+            selectors.deletable_items(batch).select_related("subject").order_by("keep_until", "pk")
+        )
+        choices = [(str(i.pk), f"{i.subject.label(names)}（{i.keep_until:%Y/%m/%d}）") for i in due]
+        return {**super().get_form_kwargs(), "items": choices}
+
+    def get_breadcrumbs(self):
+        batch = self.get_object()
+        detail = reverse("assets:retention_batch_detail", args=[batch.pk])
+        return [DUE, (batch.label, detail), (_("Record the deletion"), None)]
+
+    def get_context_data(self, **kwargs):
+        batch = self.get_object()
+        return {
+            **super().get_context_data(**kwargs),
+            "page_title": _("Record the deletion: {batch}").format(batch=batch.label),
+            "cancel_url": reverse("assets:retention_batch_detail", args=[batch.pk]),
+        }
+
+    def get(self, request, *args, **kwargs):
+        if not selectors.deletable_items(self.get_object()).exists():
+            messages.info(request, _("No item of this batch is due for deletion."))
+            return redirect("assets:retention_batch_detail", pk=self.get_object().pk)
+        return super().get(request, *args, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.deletion_record_create(
+            actor=self.request.user,
+            batch=self.get_object(),
+            items=[int(pk) for pk in data["items"]],
+            certificate=data.get("certificate"),
+            data={k: v for k, v in data.items() if k not in ("items", "certificate")},
+        )
+
+    def get_success_url(self):
+        return reverse("assets:retention_batch_detail", args=[self.get_object().pk])
