@@ -142,7 +142,7 @@ def test_a_file_with_errors_records_nothing_and_says_which_rows(world, resumes, 
         ("events.csv", "名前,年齢\n山田,30\n".encode(), "対象"),
     ],
 )
-def test_a_file_that_is_no_event_list_is_refused(world, name, content, message):
+def test_a_file_that_is_no_event_list_is_refused(world, name, content, message, japanese):
     preview = preview_events(organisation=world.org, uploaded=SimpleUploadedFile(name, content))
     assert not preview.ok and message in preview.errors[0]["message"]
 

@@ -201,7 +201,9 @@ def test_a_choice_is_per_organization(world, other_world, retention_rules):
     assert theirs.use_transitional is None
 
 
-def test_a_rule_without_a_transitional_period_has_nothing_to_choose(world, retention_rules):
+def test_a_rule_without_a_transitional_period_has_nothing_to_choose(
+    world, retention_rules, japanese
+):
     with pytest.raises(ValidationError, match="選べる経過措置がありません"):
         services.retention_period_choose(
             actor=world[Role.ADMIN],
@@ -213,7 +215,7 @@ def test_a_rule_without_a_transitional_period_has_nothing_to_choose(world, reten
     assert not RetentionRuleChoice.objects.exists()
 
 
-def test_own_rules_are_checked_and_built_in_ones_cannot_be_edited(world, retention_rules):
+def test_own_rules_are_checked_and_built_in_ones_cannot_be_edited(world, retention_rules, japanese):
     admin = world[Role.ADMIN]
     rule = own_rule(world)
     assert (rule.organisation, rule.kind) == (world.org, "contract")
