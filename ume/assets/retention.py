@@ -166,6 +166,7 @@ class Due(models.TextChoices):
     SOON = "soon", _("Due within 90 days")
     LATER = "later", _("Later")
     NO_DATE = "no_date", _("No date")
+    DELETED = "deleted", _("All deleted")
 
 
 SOON_DAYS = 90
@@ -190,11 +191,13 @@ def due(keep_until: date | None, today: date) -> Due:
 
 def due_range(state: str, today: date) -> models.Q:
     """The condition on a batch's first due date for ``state``."""
+    deleted = models.Q(deleted_count__gt=0, deleted_count=models.F("item_count"))
     end = month_end(today)
     return {
         Due.OVERDUE: models.Q(first_due__lt=today),
         Due.THIS_MONTH: models.Q(first_due__gte=today, first_due__lte=end),
         Due.SOON: models.Q(first_due__gt=end, first_due__lte=today + timedelta(days=SOON_DAYS)),
         Due.LATER: models.Q(first_due__gt=max(end, today + timedelta(days=SOON_DAYS))),
-        Due.NO_DATE: models.Q(first_due__isnull=True),
+        Due.NO_DATE: models.Q(first_due__isnull=True) & ~deleted,
+        Due.DELETED: deleted,
     }[Due(state)]

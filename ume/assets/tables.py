@@ -205,6 +205,7 @@ DUE_COLOURS = {
     retention.Due.SOON: "bg-yellow-lt",
     retention.Due.LATER: "bg-green-lt",
     retention.Due.NO_DATE: "bg-secondary-lt",
+    retention.Due.DELETED: "bg-secondary-lt",
 }
 SOURCE_LABELS = dict(EventSource.choices)
 RIGHT = {"td": {"class": "text-end"}}
@@ -323,6 +324,9 @@ class RetentionBatchTable(tables.Table):
         return str(owner) if owner else html('<span class="text-warning">{}</span>', _("No owner"))
 
     def render_first_due(self, record: RetentionBatch):
+        if record.deleted_count and record.deleted_count == record.item_count:
+            badge = retention.Due.DELETED
+            return html('<span class="badge {}">{}</span>', DUE_COLOURS[badge], badge.label)
         return html("{} {}", ymd(record.first_due), due_badge(record.first_due, self.today))
 
     def render_last_due(self, record: RetentionBatch):

@@ -178,7 +178,8 @@ class RetentionBatchSerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
     asset_ref = serializers.CharField(source="asset.ref", read_only=True)
     due = serializers.SerializerMethodField(
-        help_text="overdue, this_month, soon (90 days), later or no_date (first due date)."
+        help_text="overdue, this_month, soon (90 days), later or no_date (first due date), "
+        "or deleted (every item)."
     )
 
     class Meta:
@@ -199,6 +200,8 @@ class RetentionBatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_due(self, batch: RetentionBatch) -> str:
+        if batch.deleted_count and batch.deleted_count == batch.item_count:
+            return retention.Due.DELETED.value
         return retention.due(batch.first_due, timezone.localdate()).value
 
 

@@ -163,5 +163,15 @@ def test_the_batch_page_records_the_deletion_with_its_certificate(world, batch, 
     assert page.count('data-testid="item-deleted"') == 2
     assert 'data-testid="batch-delete"' not in page
     assert head.get(url).status_code == 302  # nothing left to delete
+    due = reverse("assets:retention_batch_list")
+    assert list(head.get(due, {"due": "deleted"}).context["table"].page.object_list) == []
+    assert len(list(head.get(due, {"due": "no_date"}).context["table"].page.object_list)) == 1
+    services.retention_hold_release(  # the held item, released and deleted: all deleted
+        actor=world[Role.ADMIN], item=RetentionItem.objects.get(held=True), version=2
+    )
+    delete(world, batch)
+    done = list(head.get(due, {"due": "deleted"}).context["table"].page.object_list)
+    assert [row.record for row in done] == [batch]
+    assert "すべて削除済み" in head.get(due).content.decode()
     staff = login(world[Role.STAFF])
     assert staff.get(url).status_code == 403

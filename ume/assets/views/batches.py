@@ -142,7 +142,9 @@ class RetentionBatchDetailView(BatchObjectMixin, PolicyMixin, DetailView):
             "page_title": batch.label,
             "page_obj": page,
             "items": items,
-            "first_due": retention.due(batch.first_due, today),
+            "first_due": retention.Due.DELETED
+            if batch.deleted_count and batch.deleted_count == batch.item_count
+            else retention.due(batch.first_due, today),
             "may_manage": can(self.request.user, MANAGE_RETENTION, batch.organisation),
             "may_delete": can(self.request.user, CHANGE_ASSET, batch.asset)
             and selectors.deletable_items(batch).exists(),
