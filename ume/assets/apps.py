@@ -34,5 +34,6 @@ class AssetsConfig(UmeAppConfig):
         register_event("assets_exported", _("Information assets exported"), export=True)
         register_event("retention_rules_exported", _("Retention rules exported"), export=True)
         register_event("retention_due_exported", _("Retention due list exported"), export=True)
+        register_event("deletion_records_exported", _("Deletion records exported"), export=True)
         next_steps.register(asset_steps)
         register_reminders()

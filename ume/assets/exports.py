@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ume.core.exports import Table
 
-from .choices import PROVENANCE, AssetStatus, AssetType, ImportanceRule, Location, NoPeriod
+from .choices import (
+    PROVENANCE,
+    AssetStatus,
+    AssetType,
+    DeletionMethod,
+    ImportanceRule,
+    Location,
+    NoPeriod,
+)
 from .models import Asset, ClassificationLevel, LedgerSettings
 
 MARK = "○"
@@ -282,3 +290,46 @@ def retention_batches_table(items, may_see_names: bool, today) -> Table:
         for i in items
     )
     return Table(title=_("Retention due list"), headers=[str(h) for h in DUE_HEADERS], rows=rows)
+
+
+DELETION_HEADERS = [
+    gettext_lazy("deleted on"),
+    gettext_lazy("batch"),
+    gettext_lazy("asset number"),
+    gettext_lazy("asset name"),
+    gettext_lazy("ISMS scope"),
+    gettext_lazy("method"),
+    gettext_lazy("items deleted"),
+    gettext_lazy("deleted by"),
+    gettext_lazy("witness"),
+    gettext_lazy("supplier that held the data"),
+    gettext_lazy("supplier's confirmation"),
+    gettext_lazy("certificate of erasure"),
+    gettext_lazy("SHA-256"),
+    gettext_lazy("notes"),
+]
+
+
+def deletion_records_table(records) -> Table:
+    """Deletion records as evidence of 8.10: ids and counts, the certificate's name and hash."""
+    methods = _labels(DeletionMethod.choices)
+    rows = (
+        [
+            r.deleted_on,
+            r.batch_label,
+            r.asset.ref,
+            r.asset.name,
+            r.asset.scope.name,
+            methods.get(r.method, r.method),
+            r.item_count,
+            r.performed_by.email if r.performed_by_id else "",
+            r.witness,
+            r.supplier,
+            r.supplier_confirmation,
+            r.certificate.name if r.certificate_id else "",
+            r.certificate.sha256 if r.certificate_id else "",
+            r.notes,
+        ]
+        for r in records
+    )
+    return Table(title=_("Deletion records"), headers=[str(h) for h in DELETION_HEADERS], rows=rows)

@@ -10,8 +10,23 @@ from ume.core.models import Department, Organisation, Scope, User
 from ume.core.roles import visible_scope_ids
 
 from . import endpoints
-from .choices import AssetStatus, AssetType, EventSource, EventType, Location, RuleKind
-from .models import Asset, ClassificationLevel, RetentionBatch, RetentionEvent, RetentionRule
+from .choices import (
+    AssetStatus,
+    AssetType,
+    DeletionMethod,
+    EventSource,
+    EventType,
+    Location,
+    RuleKind,
+)
+from .models import (
+    Asset,
+    ClassificationLevel,
+    DeletionRecord,
+    RetentionBatch,
+    RetentionEvent,
+    RetentionRule,
+)
 from .retention import Due, RuleState, due_range
 
 UNOWNED = "none"
@@ -253,3 +268,38 @@ class RetentionBatchFilter(filters.FilterSet):
 
     def by_hold(self, queryset, name: str, value: str):
         return queryset.filter(held_count__gt=0)
+
+
+class DeletionRecordFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="search")
+    method = ChoiceFilter(label=_("method"), choices=DeletionMethod.choices)
+    deleted_from = filters.DateFilter(
+        label=_("deleted from"), field_name="deleted_on", lookup_expr="gte"
+    )
+    deleted_to = filters.DateFilter(
+        label=_("deleted to"), field_name="deleted_on", lookup_expr="lte"
+    )
+    certificate = ChoiceFilter(
+        label=_("certificate of erasure"),
+        method="by_certificate",
+        choices=[("yes", _("With a certificate")), ("no", _("Without a certificate"))],
+    )
+
+    class Meta:
+        model = DeletionRecord
+        fields = ["q", "method", "deleted_from", "deleted_to", "certificate"]
+
+    def search(self, queryset, name: str, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(batch_label__icontains=value)
+            | Q(asset__name__icontains=value)
+            | Q(asset__ref__icontains=value)
+            | Q(supplier__icontains=value)
+            | Q(witness__icontains=value)
+        )
+
+    def by_certificate(self, queryset, name: str, value: str):
+        return queryset.filter(certificate__isnull=value != "yes")

@@ -10,6 +10,7 @@ from ume.core.roles import visible_scope_ids
 from .models import (
     Asset,
     ClassificationLevel,
+    DeletionRecord,
     LedgerSettings,
     RetentionBatch,
     RetentionEvent,
@@ -137,4 +138,14 @@ def deletable_items(batch: RetentionBatch, today=None) -> QuerySet[RetentionItem
         keep_until__lt=today or timezone.localdate(),
         held=False,
         deletion__isnull=True,
+    )
+
+
+def deletion_record_list(*, actor, organisation: Organisation) -> QuerySet[DeletionRecord]:
+    """Deletion records of the records (assets) the actor may see, newest first."""
+    assets = asset_list(actor=actor, organisation=organisation).values("pk")
+    return (
+        DeletionRecord.objects.filter(organisation=organisation, asset__in=assets)
+        .select_related("asset", "asset__scope", "performed_by", "certificate")
+        .order_by("-deleted_on", "-pk")
     )

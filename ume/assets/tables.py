@@ -10,7 +10,7 @@ from ume.core.templatetags.ume import link_pattern
 
 from . import retention
 from .choices import AssetStatus, AssetType, EventSource, EventType, Location, RuleKind
-from .models import Asset, RetentionBatch, RetentionEvent, RetentionRule
+from .models import Asset, DeletionRecord, RetentionBatch, RetentionEvent, RetentionRule
 
 STATUS_COLOURS = {
     AssetStatus.IN_USE: "bg-green-lt",
@@ -336,3 +336,59 @@ class RetentionBatchTable(tables.Table):
         if not record.held_count:
             return "0"
         return html('<span class="badge bg-purple-lt">{}</span>', record.held_count)
+
+
+class DeletionRecordTable(tables.Table):
+    """Deletion records: evidence of 8.10, with the certificate's file and SHA-256."""
+
+    deleted_on = tables.Column(verbose_name=_("deleted on"), attrs={"td": {"class": "text-nowrap"}})
+    batch_label = tables.Column(verbose_name=_("batch"), order_by=("batch_label", "asset__name"))
+    method = tables.Column(verbose_name=_("method"), attrs=WIDE)
+    item_count = tables.Column(verbose_name=_("items deleted"), attrs=RIGHT)
+    witness = tables.Column(verbose_name=_("witness"), attrs=WIDE)
+    certificate = tables.Column(
+        verbose_name=_("certificate of erasure"), order_by=("certificate__name",)
+    )
+
+    class Meta:
+        model = DeletionRecord
+        fields = ("deleted_on", "batch_label", "method", "item_count", "witness", "certificate")
+        empty_text = _(
+            "No deletion is recorded yet. When the items of a batch are past their retention "
+            "period, record their deletion from the batch's page."
+        )
+
+    def render_deleted_on(self, record: DeletionRecord):
+        return ymd(record.deleted_on)
+
+    def render_batch_label(self, record: DeletionRecord):
+        if not hasattr(self, "_batch_url"):
+            self._batch_url = link_pattern("assets:retention_batch_detail")
+        label = record.batch_label or record.asset.name
+        link = (
+            html('<a href="{}">{}</a>', self._batch_url(record.batch_id), label)
+            if record.batch_id
+            else label
+        )
+        return html(
+            '{}<div class="small text-secondary">{} {}</div>',
+            link,
+            record.asset.ref,
+            record.asset.scope.name,
+        )
+
+    def render_method(self, record: DeletionRecord):
+        return html(
+            '{}<div class="small text-secondary">{}</div>',
+            record.get_method_display(),
+            record.supplier,
+        )
+
+    def render_certificate(self, record: DeletionRecord):
+        if not hasattr(self, "_file_url"):
+            self._file_url = link_pattern("measures:evidence_download")
+        return html(
+            '<a href="{}" data-testid="deletion-certificate">{}</a>',
+            self._file_url(record.certificate_id),
+            record.certificate.name,
+        )

@@ -4,6 +4,7 @@ from django.urls import path
 
 from .views import (
     batches,
+    deletions,
     endpoints,
     events,
     events_import,
@@ -113,5 +114,18 @@ urlpatterns = [
         "events/<int:pk>/withdraw/",
         events.RetentionEventWithdrawView.as_view(),
         name="retention_event_withdraw",
+    ),
+    path("deletions/", deletions.DeletionRecordListView.as_view(), name="deletion_record_list"),
+    path(
+        "deletions/export/xlsx/",
+        deletions.DeletionRecordExportView.as_view(),
+        {"kind": "xlsx"},
+        name="deletion_export_xlsx",
+    ),
+    path(
+        "deletions/export/csv/",
+        deletions.DeletionRecordExportView.as_view(),
+        {"kind": "csv"},
+        name="deletion_export_csv",
     ),
 ]

@@ -175,3 +175,50 @@ def test_the_batch_page_records_the_deletion_with_its_certificate(world, batch, 
     assert "すべて削除済み" in head.get(due).content.decode()
     staff = login(world[Role.STAFF])
     assert staff.get(url).status_code == 403
+
+
+def test_deletion_records_are_listed_filtered_and_exported_as_evidence(
+    world, other_world, batch, login
+):
+    import csv
+    import io
+
+    import openpyxl
+
+    from ume.core.models import AuditEntry
+
+    certificate = SimpleUploadedFile("=溶解証明書.pdf", PDF)
+    delete(world, batch, certificate=certificate, data={"supplier": "株式会社リサイクル"})
+    client = login(world[Role.INTERNAL_AUDITOR])  # auditors read the evidence
+    url = reverse("assets:deletion_record_list")
+    page = client.get(url)
+    assert [r.record.item_count for r in page.context["table"].page.object_list] == [2]
+    assert "株式会社リサイクル" in page.content.decode()
+    for query, count in (
+        ({"method": "shredding"}, 0),
+        ({"certificate": "no"}, 0),
+        ({"q": "リサイクル"}, 1),
+        ({"deleted_to": "2000-01-01"}, 0),
+    ):
+        assert len(list(client.get(url, query).context["table"].page.object_list)) == count
+    assert client.get(url, {"deleted_from": "x"}).status_code == 200
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("assets:deletion_export_xlsx")).content)
+    )
+    rows = list(book["消去記録"].iter_rows(values_only=False))
+    header = next(r for r in rows if r[0].value == "削除日")
+    assert [c.value for c in header][11:13] == ["消去証明書", "SHA-256"]
+    data = rows[rows.index(header) + 1]
+    assert data[12].value == hashlib.sha256(PDF).hexdigest()
+    assert data[11].value == "=溶解証明書.pdf" and data[11].quotePrefix
+    lines = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("assets:deletion_export_csv")).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert len(lines) == 2 and lines[1][6] == "2"
+    assert AuditEntry.objects.filter(changes__contains="deletion_records_exported").count() == 2
+    theirs = login(other_world[Role.ADMIN])
+    assert list(theirs.get(url).context["table"].page.object_list) == []
