@@ -128,6 +128,7 @@ def sample_kwargs(route: Route, world) -> dict:
         "notifications:webhook_delete": {"pk": world.webhook.pk},
         "notifications:webhook_test": {"pk": world.webhook.pk},
         "assets:asset_edit": {"pk": world.asset.pk},
+        "assets:asset_dispose": {"pk": world.asset.pk},
         "asset-detail": {"pk": world.asset.pk},
         "classificationlevel-detail": {"pk": world.level.pk},
         "assets:level_edit": {"pk": world.level.pk},

@@ -462,6 +462,11 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
         },
         "version": _fresh(s.item).version,
     },
+    "asset_dispose": lambda s: {
+        "asset": s.asset,
+        "data": {"method": "physical", "deleted_on": dt.date.today()},
+        "version": _fresh(s.asset).version,
+    },
     "deletion_record_create": lambda s: {
         "batch": s.due_batch,
         "data": {"method": "shredding", "deleted_on": dt.date.today()},

@@ -1,6 +1,7 @@
 """The filters of the asset ledger (django-filter); they narrow ``selectors.asset_list``."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -268,6 +269,9 @@ class RetentionBatchFilter(filters.FilterSet):
 
     def by_hold(self, queryset, name: str, value: str):
         return queryset.filter(held_count__gt=0)
+
+
+DAY = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DeletionRecordFilter(filters.FilterSet):

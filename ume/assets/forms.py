@@ -340,3 +340,17 @@ class DeletionRecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["items"].choices = list(items)
         self.initial.setdefault("items", [value for value, _label in items])
+
+
+class AssetDisposalForm(DeletionRecordForm):
+    """The disposal of an asset: how and when, with the certificate; no items to choose."""
+
+    version = _version_field()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["items"]
+        self.fields["certificate"].help_text = _(
+            "The 消去証明書 or 廃棄証明書 of the device or the records (PDF or image), kept with "
+            "its SHA-256 as evidence of 7.14 and 8.10."
+        )

@@ -22,6 +22,7 @@ urlpatterns = [
     path("export/xlsx/", ledger.AssetExportView.as_view(), {"kind": "xlsx"}, name="export_xlsx"),
     path("export/csv/", ledger.AssetExportView.as_view(), {"kind": "csv"}, name="export_csv"),
     path("<int:pk>/", ledger.AssetEditView.as_view(), name="asset_edit"),
+    path("<int:pk>/dispose/", ledger.AssetDisposeView.as_view(), name="asset_dispose"),
     path("endpoints/export/", endpoints.EndpointExportView.as_view(), name="endpoint_export"),
     path("endpoints/evidence/", endpoints.EndpointEvidenceView.as_view(), name="endpoint_evidence"),
     path("import/", importing.AssetImportView.as_view(), name="import"),

@@ -2,7 +2,7 @@
 
 from .assets import asset_create, asset_update
 from .dates import recompute
-from .deletion import deletion_record_create
+from .deletion import asset_dispose, deletion_record_create
 from .endpoints import endpoint_list_keep_as_evidence
 from .events import (
     retention_event_record,
@@ -28,6 +28,7 @@ from .settings import (
 
 __all__ = [
     "asset_create",
+    "asset_dispose",
     "asset_update",
     "assets_import",
     "classification_level_create",

@@ -5,16 +5,17 @@ deleted at once, with the method, the day, who deleted them and before whom, and
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ume.core.models import User
-from ume.core.services import service
+from ume.core.services import service, update_fields
 from ume.measures.services import evidence_attach, evidence_upload
 from ume.soa.selectors import soa_get, soa_row_list
 
-from ..choices import DeletionMethod
-from ..models import DeletionRecord, RetentionBatch, RetentionItem
+from ..choices import AssetStatus, DeletionMethod
+from ..models import Asset, DeletionRecord, RetentionBatch, RetentionItem
 from ..permissions import CHANGE_ASSET
 from ..selectors import deletable_items
 from .dates import refresh_batches
@@ -43,14 +44,13 @@ def _items(batch: RetentionBatch, items) -> list[RetentionItem]:
     return chosen
 
 
-def _keep_certificate(actor, batch: RetentionBatch, certificate):
-    asset = batch.asset
+def _keep_certificate(actor, asset: Asset, certificate, description: str):
     evidence = evidence_upload(
         actor=actor,
-        organisation=batch.organisation,
+        organisation=asset.organisation,
         scope=asset.scope,
         uploaded=certificate,
-        description=_("Certificate of erasure: {batch}").format(batch=batch.label)[:300],
+        description=description[:300],
     )
     soa = soa_get(actor=actor, scope=asset.scope)
     row = soa_row_list(actor=actor, soa=soa).filter(control__ref=CONTROL).first() if soa else None
@@ -72,13 +72,7 @@ def deletion_record_create(
     None; any other item, of this batch or another, is refused). One certificate may close
     the whole batch."""
     chosen = _items(batch, items)
-    if data.get("method") not in DeletionMethod.values:
-        raise ValidationError({"method": _("Choose how the records were deleted.")})
-    day = data.get("deleted_on")
-    if day is None or day > timezone.localdate():
-        raise ValidationError(
-            {"deleted_on": _("Enter the day of the deletion (not a future day).")}
-        )
+    day = _day(data)
     last = max(i.keep_until for i in chosen)
     if day <= last:
         raise ValidationError(
@@ -88,22 +82,79 @@ def deletion_record_create(
                 ).format(day=last.strftime("%Y/%m/%d"))
             }
         )
+    label = _("Certificate of erasure: {batch}").format(batch=batch.label)
+    return _record(actor, batch.asset, batch, chosen, data, certificate, label)
+
+
+def _day(data: dict[str, Any]):
+    if data.get("method") not in DeletionMethod.values:
+        raise ValidationError({"method": _("Choose how the records were deleted.")})
+    day = data.get("deleted_on")
+    if day is None or day > timezone.localdate():
+        raise ValidationError(
+            {"deleted_on": _("Enter the day of the deletion (not a future day).")}
+        )
+    return day
+
+
+def _record(actor, asset, batch, items, data, certificate, description) -> DeletionRecord:
+    """The deletion record of ``items`` (ids and counts only), its certificate kept as
+    evidence; the items are marked deleted and their batch refreshed."""
     record = DeletionRecord(
-        organisation=batch.organisation,
-        asset=batch.asset,
+        organisation=asset.organisation,
+        asset=asset,
         batch=batch,
-        batch_label=batch.label[:300],
-        item_count=len(chosen),
-        subject_ids=sorted(i.subject_id for i in chosen),
+        batch_label=batch.label[:300] if batch else "",
+        item_count=len(items),
+        subject_ids=sorted(i.subject_id for i in items),
         performed_by=actor,
         **{f: data.get(f, "") for f in FIELDS},
     )
     record.full_clean(exclude=["certificate"])
     if certificate is not None:
-        record.certificate = _keep_certificate(actor, batch, certificate)
+        record.certificate = _keep_certificate(actor, asset, certificate, description)
     record.save()
-    RetentionItem.objects.filter(pk__in=[i.pk for i in chosen]).update(
+    RetentionItem.objects.filter(pk__in=[i.pk for i in items]).update(
         deletion=record, updated_at=timezone.now()
     )
-    refresh_batches({batch.pk})
+    refresh_batches({i.batch_id for i in items})
+    return record
+
+
+@service(perm=CHANGE_ASSET, on="asset", versioned="version")
+def asset_dispose(
+    *,
+    actor: User,
+    asset: Asset,
+    data: dict[str, Any],
+    certificate=None,
+    version: int | None = None,
+) -> DeletionRecord:
+    """Dispose of an asset (a PC wiped and recycled, a ledger shredded): the asset becomes
+    廃棄済 and the deletion record stays with it; the asset itself is never deleted. Refused
+    while any of its retained items is kept, held or permanent."""
+    day = _day(data)
+    kept = RetentionItem.objects.filter(asset=asset, deletion__isnull=True).filter(
+        Q(held=True) | Q(permanent=True) | Q(keep_until__gte=day) | Q(keep_until__isnull=True)
+    )
+    if kept.exists():
+        raise ValidationError(
+            _(
+                "{count} retained items of this asset are still within their retention period, "
+                "on hold or kept permanently. Dispose of it once they may be deleted."
+            ).format(count=kept.count())
+        )
+    if asset.status == AssetStatus.DISPOSED:
+        raise ValidationError(_("This asset is disposed of already."))
+    remaining = list(RetentionItem.objects.filter(asset=asset, deletion__isnull=True))
+    record = _record(
+        actor,
+        asset,
+        None,
+        remaining,
+        data,
+        certificate,
+        _("Disposal: {asset}").format(asset=asset),
+    )
+    update_fields(asset, {"status": AssetStatus.DISPOSED}, version=version)
     return record

@@ -222,3 +222,41 @@ def test_deletion_records_are_listed_filtered_and_exported_as_evidence(
     assert AuditEntry.objects.filter(changes__contains="deletion_records_exported").count() == 2
     theirs = login(other_world[Role.ADMIN])
     assert list(theirs.get(url).context["table"].page.object_list) == []
+
+
+def test_an_asset_is_disposed_of_with_its_record_and_never_deleted(world, batch, login):
+    from ume.assets.models import Asset
+
+    asset = batch.asset
+    refused = login(world[Role.STAFF]).get(reverse("assets:asset_dispose", args=[asset.pk]))
+    assert refused.status_code == 403
+    head = login(world[Role.DEPARTMENT_HEAD])
+    url = reverse("assets:asset_dispose", args=[asset.pk])
+    post = {
+        "method": "physical",
+        "deleted_on": timezone.localdate().isoformat(),
+        "witness": "総務部 桜井",
+        "version": asset.version,
+    }
+    held = head.post(url, post)  # one item is on hold: refused, nothing changes
+    assert held.status_code == 200 and held.context["form"].non_field_errors()
+    assert Asset.objects.get(pk=asset.pk).status != "disposed"
+    services.retention_hold_release(
+        actor=world[Role.ADMIN], item=RetentionItem.objects.get(held=True), version=2
+    )
+    response = head.post(url, {**post, "certificate": SimpleUploadedFile("廃棄証明書.pdf", PDF)})
+    assert response.status_code == 302, response.context["form"].errors
+    asset = Asset.objects.get(pk=asset.pk)
+    assert asset.status == "disposed"
+    record = DeletionRecord.objects.get(asset=asset, batch__isnull=True)
+    assert record.item_count == 3 and record.certificate.name == "廃棄証明書.pdf"
+    assert not RetentionItem.objects.filter(deletion__isnull=True).exists()
+    page = head.get(reverse("assets:asset_edit", args=[asset.pk])).content.decode()
+    assert 'data-testid="asset-deletions"' in page and "asset-dispose" not in page
+    with pytest.raises(ValidationError):  # once only
+        services.asset_dispose(
+            actor=world[Role.ADMIN],
+            asset=asset,
+            data={"method": "physical", "deleted_on": timezone.localdate()},
+            version=asset.version,
+        )

@@ -34,11 +34,12 @@ from ume.core.views.base import (
 from ume.measures.permissions import UPLOAD_EVIDENCE
 
 from .. import selectors, services
+from ..choices import AssetStatus
 from ..endpoints import flags as endpoint_flags
 from ..endpoints import with_flags
 from ..exports import ledger_table, sources_table
 from ..filters import UNOWNED, AssetFilter
-from ..forms import AssetForm
+from ..forms import AssetDisposalForm, AssetForm
 from ..models import Asset
 from ..permissions import ADD_ASSET, CHANGE_ASSET, VIEW_ASSET
 from ..tables import AssetTable
@@ -143,6 +144,9 @@ class AssetEditView(ObjectMixin, RecordEditMixin, AssetFormMixin, ServiceFormVie
             "endpoint_flags": endpoint_flags(asset),
             "page_title": str(asset),
             "history": record_history(actor=self.request.user, obj=asset)[:50],
+            "deletions": asset.deletion_records.select_related("performed_by", "certificate")[:20],
+            "may_dispose": asset.status != AssetStatus.DISPOSED
+            and can(self.request.user, CHANGE_ASSET, asset),
         }
 
     def perform(self, form):
@@ -197,3 +201,45 @@ class AssetExportView(PolicyMixin, View):
         )
         data = write_xlsx([ledger_table(assets), sources], meta=export_meta(request))
         return export_response(data, filename=name, kind="xlsx")
+
+
+class AssetDisposeView(ObjectMixin, ServiceFormView):
+    """Record an asset's disposal (廃棄): it becomes 廃棄済 and keeps the record."""
+
+    permission_required = CHANGE_ASSET
+    form_class = AssetDisposalForm
+    template_name = "core/form.html"
+    success_message = gettext_lazy("The disposal was recorded. The asset is now disposed of.")
+
+    def get_queryset(self):
+        return assets_of(self.request)
+
+    def get_initial(self):
+        return {"version": self.get_object().version, "deleted_on": timezone.localdate()}
+
+    def get_breadcrumbs(self):
+        asset = self.get_object()
+        edit = reverse("assets:asset_edit", args=[asset.pk])
+        return [LEDGER, (str(asset), edit), (_("Record the disposal"), None)]
+
+    def get_context_data(self, **kwargs):
+        asset = self.get_object()
+        return {
+            **super().get_context_data(**kwargs),
+            "page_title": _("Record the disposal: {asset}").format(asset=asset),
+            "cancel_url": reverse("assets:asset_edit", args=[asset.pk]),
+        }
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        certificate, version = data.pop("certificate"), data.pop("version")
+        return services.asset_dispose(
+            actor=self.request.user,
+            asset=self.get_object(),
+            data=data,
+            certificate=certificate,
+            version=version,
+        )
+
+    def get_success_url(self):
+        return reverse("assets:asset_edit", args=[self.get_object().pk])
