@@ -36,7 +36,7 @@ class DeletionRecord(AuditedModel, TimeStampedModel):
         related_name="deletion_records",
         verbose_name=_("batch"),
     )
-    batch_label = models.CharField(_("batch"), max_length=300, blank=True)
+    batch_label = models.CharField(_("batch"), max_length=300, blank=True, validators=SINGLE_LINE)
     item_count = models.PositiveIntegerField(_("items deleted"))
     subject_ids = models.JSONField(_("subjects (ids)"), default=list, blank=True)
     method = models.CharField(_("method"), max_length=16, choices=DeletionMethod.choices)
