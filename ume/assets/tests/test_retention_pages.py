@@ -234,3 +234,18 @@ def test_the_due_list_exports_one_row_per_item_with_neutralised_cells(world, lea
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [line[4] for line in lines[1:]] == ["山田 太郎"]
     assert AuditEntry.objects.filter(changes__contains="retention_due_exported").count() == 2
+
+
+def test_an_export_over_the_limit_or_with_a_bad_filter_goes_back_to_the_list(
+    world, leavers, admin_client, settings
+):
+    settings.UME_EXPORT_MAX_ROWS = 2
+    url = reverse("assets:retention_due_export_xlsx")
+    response = admin_client.get(url, follow=True)
+    assert response.redirect_chain[-1][0] == DUE
+    assert "3件を超えて" not in response.content.decode()
+    assert "2件を超えています" in response.content.decode()
+    bad = admin_client.get(url, {"fiscal_year": "abc"}, follow=True)
+    assert bad.redirect_chain[-1][0] == DUE and "絞り込み条件を確認" in bad.content.decode()
+    assert not AuditEntry.objects.filter(changes__contains="retention_due_exported").exists()
+    assert admin_client.get(url, {"due": "later"}).status_code == 200  # one item: allowed

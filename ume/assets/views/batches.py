@@ -2,7 +2,6 @@
 year (「2025年度 退職者の履歴書」), what is overdue, due this month or on hold; a batch's items
 with the rule that set each date; holds (保留) that suspend deletion."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,18 +16,15 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 
-from ume.core.exports import (
-    exceeds_export_limit,
-    export_meta,
-    export_response,
-    filename_for,
-    write_csv,
-    write_xlsx,
-)
 from ume.core.policies import can
 from ume.core.selectors import record_history
-from ume.core.services import export_record
-from ume.core.views.base import ListView, ObjectMixin, PolicyMixin, ServiceFormView
+from ume.core.views.base import (
+    FilteredExportView,
+    ListView,
+    ObjectMixin,
+    PolicyMixin,
+    ServiceFormView,
+)
 
 from .. import retention, selectors, services
 from ..exports import retention_batches_table
@@ -236,46 +232,34 @@ class RetentionHoldReleaseView(ItemObjectMixin, PolicyMixin, View):
         return redirect("assets:retention_batch_detail", pk=item.batch_id)
 
 
-class RetentionBatchExportView(PolicyMixin, View):
+class RetentionBatchExportView(FilteredExportView):
     """The filtered due list, one row per item, for the owners who delete them."""
 
     permission_required = VIEW_RETENTION
-    http_method_names = ["get"]
+    filterset_class = RetentionBatchFilter
+    list_url = "assets:retention_batch_list"
+    export_event = "retention_due_exported"
+    filename = gettext_lazy("retention due list")
+    too_many = gettext_lazy(
+        "More than {limit} items match. Narrow the conditions and export again."
+    )
 
-    def get(self, request, kind: str) -> HttpResponse:
-        filterset = RetentionBatchFilter(
-            request.GET, queryset=batches_of(request), organisation=request.organisation
-        )
-        if not filterset.is_valid():
-            messages.error(request, _("Check the filter conditions."))
-            return redirect("assets:retention_batch_list")
-        items = (
-            RetentionItem.objects.filter(batch__in=filterset.qs.values("pk"))
+    def records(self, request):
+        self.see_names = selectors.may_see_names(request.user, request.organisation)
+        return batches_of(request)
+
+    def filterset_kwargs(self, request):
+        return {"organisation": request.organisation}
+
+    def rows(self, filtered):
+        return (
+            RetentionItem.objects.filter(batch__in=filtered.values("pk"))
             .select_related("batch", "batch__asset", "batch__asset__owner", "subject", "rule")
             .order_by("batch__first_due", "batch_id", "keep_until", "pk")
         )
-        if exceeds_export_limit(items):
-            messages.error(
-                request,
-                _("More than {limit} items match. Narrow the conditions and export again.").format(
-                    limit=settings.UME_EXPORT_MAX_ROWS
-                ),
-            )
-            return redirect("assets:retention_batch_list")
-        export_record(
-            actor=request.user,
-            organisation=request.organisation,
-            name="retention_due_exported",
-            details={"format": kind},
-        )
-        see_names = selectors.may_see_names(request.user, request.organisation)
-        table = retention_batches_table(items, see_names, timezone.localdate())
-        name = filename_for(_("retention due list"), kind)
-        if kind == "csv":
-            return export_response(write_csv(table), filename=name, kind="csv")
-        return export_response(
-            write_xlsx([table], meta=export_meta(request)), filename=name, kind="xlsx"
-        )
+
+    def table(self, rows):
+        return retention_batches_table(rows, self.see_names, timezone.localdate())
 
 
 class RetentionProgressView(PolicyMixin, View):

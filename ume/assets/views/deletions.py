@@ -1,24 +1,9 @@
 """Deletion records (消去記録) of the organization, filtered and exported as evidence of 8.10."""
 
-from django.conf import settings
-from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse_lazy
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
-from ume.core.exports import (
-    exceeds_export_limit,
-    export_meta,
-    export_response,
-    filename_for,
-    write_csv,
-    write_xlsx,
-)
-from ume.core.services import export_record
-from ume.core.views.base import ListView, PolicyMixin
+from ume.core.views.base import FilteredExportView, ListView
 
 from .. import selectors
 from ..exports import deletion_records_table
@@ -45,35 +30,18 @@ class DeletionRecordListView(ListView):
         return records_of(self.request)
 
 
-class DeletionRecordExportView(PolicyMixin, View):
+class DeletionRecordExportView(FilteredExportView):
     permission_required = VIEW_RETENTION
-    http_method_names = ["get"]
+    filterset_class = DeletionRecordFilter
+    list_url = "assets:deletion_record_list"
+    export_event = "deletion_records_exported"
+    filename = gettext_lazy("deletion records")
+    too_many = gettext_lazy(
+        "More than {limit} deletion records match. Narrow the conditions and export again."
+    )
 
-    def get(self, request, kind: str) -> HttpResponse:
-        filterset = DeletionRecordFilter(request.GET, queryset=records_of(request))
-        if not filterset.is_valid():
-            messages.error(request, _("Check the filter conditions."))
-            return redirect("assets:deletion_record_list")
-        records = filterset.qs
-        if exceeds_export_limit(records):
-            messages.error(
-                request,
-                _(
-                    "More than {limit} deletion records match. Narrow the conditions and "
-                    "export again."
-                ).format(limit=settings.UME_EXPORT_MAX_ROWS),
-            )
-            return redirect("assets:deletion_record_list")
-        export_record(
-            actor=request.user,
-            organisation=request.organisation,
-            name="deletion_records_exported",
-            details={"format": kind},
-        )
-        name = filename_for(_("deletion records"), kind)
-        table = deletion_records_table(records)
-        if kind == "csv":
-            return export_response(write_csv(table), filename=name, kind="csv")
-        return export_response(
-            write_xlsx([table], meta=export_meta(request)), filename=name, kind="xlsx"
-        )
+    def records(self, request):
+        return records_of(request)
+
+    def table(self, rows):
+        return deletion_records_table(rows)

@@ -2,29 +2,23 @@
 source, the organization's own and contractual rules, and its choice between a rule's 本則
 and its transitional period (経過措置)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import DetailView
 
-from ume.core.exports import (
-    exceeds_export_limit,
-    export_meta,
-    export_response,
-    filename_for,
-    write_csv,
-    write_xlsx,
-)
 from ume.core.policies import can
 from ume.core.selectors import record_history
-from ume.core.services import export_record
-from ume.core.views.base import ListView, ObjectMixin, PolicyMixin, ServiceFormView
+from ume.core.views.base import (
+    FilteredExportView,
+    ListView,
+    ObjectMixin,
+    PolicyMixin,
+    ServiceFormView,
+)
 
 from .. import retention, selectors, services
 from ..exports import retention_rules_table
@@ -239,35 +233,20 @@ class RetentionRuleDeleteView(OwnRuleMixin, PolicyMixin, DetailView):
         return redirect("assets:retention_rule_list")
 
 
-class RetentionRuleExportView(PolicyMixin, View):
+class RetentionRuleExportView(FilteredExportView):
     """The filtered rules with their law, article, source and the organization's choice."""
 
     permission_required = VIEW_RETENTION
-    http_method_names = ["get"]
+    filterset_class = RetentionRuleFilter
+    list_url = "assets:retention_rule_list"
+    export_event = "retention_rules_exported"
+    filename = gettext_lazy("retention rules")
+    too_many = gettext_lazy(
+        "More than {limit} rules match. Narrow the conditions and export again."
+    )
 
-    def get(self, request, kind: str) -> HttpResponse:
-        filterset = RetentionRuleFilter(request.GET, queryset=rules_of(request))
-        if not filterset.is_valid():
-            messages.error(request, _("Check the filter conditions."))
-            return redirect("assets:retention_rule_list")
-        rules = filterset.qs
-        if exceeds_export_limit(rules):
-            messages.error(
-                request,
-                _("More than {limit} rules match. Narrow the conditions and export again.").format(
-                    limit=settings.UME_EXPORT_MAX_ROWS
-                ),
-            )
-            return redirect("assets:retention_rule_list")
-        export_record(
-            actor=request.user,
-            organisation=request.organisation,
-            name="retention_rules_exported",
-            details={"format": kind},
-        )
-        name = filename_for(_("retention rules"), kind)
-        table = retention_rules_table(rules)
-        if kind == "csv":
-            return export_response(write_csv(table), filename=name, kind="csv")
-        data = write_xlsx([table], meta=export_meta(request))
-        return export_response(data, filename=name, kind="xlsx")
+    def records(self, request):
+        return rules_of(request)
+
+    def table(self, rows):
+        return retention_rules_table(rows)

@@ -3,16 +3,28 @@ service-backed forms with optimistic locking, and htmx partial selection."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from ..exports import (
+    exceeds_export_limit,
+    export_meta,
+    export_response,
+    filename_for,
+    write_csv,
+    write_xlsx,
+)
 from ..policies import can
+from ..services import export_record
 
 
 def public_view(view):
@@ -155,3 +167,54 @@ class ListView(PolicyMixin, SingleTableMixin, FilterView):
         if self.request.htmx and not self.request.htmx.boosted:
             return ["core/partials/list_results.html"]
         return [self.template_name]
+
+
+class FilteredExportView(PolicyMixin, View):
+    """The records a list shows under its filters, as xlsx or csv (``kind`` from the URL):
+    a filter that does not validate or too many rows go back to the list with a message; an
+    export is written to the audit trail as ``export_event``. Subclasses name the selector
+    (``records``), the table (``table``) and the texts."""
+
+    http_method_names = ["get"]
+    filterset_class: Any = None
+    list_url: str = ""  # the list's URL name, where refusals go back to
+    export_event: str = ""
+    filename: Any = ""  # lazy text, e.g. _("retention rules")
+    too_many: Any = ""  # lazy text with {limit}
+
+    def records(self, request):
+        raise ImproperlyConfigured(f"{type(self).__name__} must return its selector's queryset")
+
+    def filterset_kwargs(self, request) -> dict[str, Any]:
+        return {}
+
+    def rows(self, filtered):
+        """What the table is written from (the filtered records by default)."""
+        return filtered
+
+    def table(self, rows):
+        raise ImproperlyConfigured(f"{type(self).__name__} must build its export table")
+
+    def get(self, request, kind: str):
+        filterset = self.filterset_class(
+            request.GET, queryset=self.records(request), **self.filterset_kwargs(request)
+        )
+        if not filterset.is_valid():
+            messages.error(request, _("Check the filter conditions."))
+            return redirect(self.list_url)
+        rows = self.rows(filterset.qs)
+        if exceeds_export_limit(rows):
+            messages.error(request, str(self.too_many).format(limit=settings.UME_EXPORT_MAX_ROWS))
+            return redirect(self.list_url)
+        export_record(
+            actor=request.user,
+            organisation=request.organisation,
+            name=self.export_event,
+            details={"format": kind},
+        )
+        name = filename_for(str(self.filename), kind)
+        table = self.table(rows)
+        if kind == "csv":
+            return export_response(write_csv(table), filename=name, kind="csv")
+        data = write_xlsx([table], meta=export_meta(request))
+        return export_response(data, filename=name, kind="xlsx")
