@@ -37,6 +37,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_catalogue()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language, Japanese: a page requested in English by an
+    earlier test leaves English active in the thread (LocaleMiddleware does not reset it), and
+    the tests run in random order."""
+    translation.activate("ja")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def japanese():
     """Japanese for the test's own gettext calls and exports: a page requested in English by an
