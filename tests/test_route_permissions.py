@@ -144,6 +144,10 @@ def sample_kwargs(route: Route, world) -> dict:
         "assets:retention_event_withdraw": {"pk": world.event.pk},
         "retentionevent-detail": {"pk": world.event.pk},
         "assets:retention_deletion_create": {"pk": world.due_batch.pk},
+        "assets:removal_detail": {"pk": world.removal.pk},
+        "assets:removal_return": {"pk": world.removal.pk},
+        "assets:removal_dispose": {"pk": world.removal.pk},
+        "assets:removal_cancel": {"pk": world.removal.pk},
         "retentionbatch-detail": {"pk": world.item.batch_id},
         "retentionitem-detail": {"pk": world.item.pk},
     }
@@ -171,6 +175,7 @@ def invited(world, catalogue):
     world.level = world.asset.classification
     world.rule = _retention_rule(world)
     world.event, world.item, world.due_batch = _retention_event(world)
+    world.removal = _removal(world)
     world.measure = measure_services.measure_create(
         actor=admin, organisation=world.org, data={"title": "脅威情報の収集", "scope": world.hq}
     )
@@ -247,6 +252,32 @@ def _retention_event(world):
     )
     item = RetentionItem.objects.get(asset=contracts, subject=event.subject)
     return event, item, RetentionItem.objects.get(subject=ended.subject).batch
+
+
+def _removal(world):
+    """A PC of 本社 out for repair today, approved by top management."""
+    import datetime as dt
+
+    from ume.assets.services import asset_create, removal_approve, removal_request
+
+    admin = world[Role.ADMIN]
+    pc = asset_create(
+        actor=admin, scope=world.hq, data={"name": "経理用PC", "asset_type": "hardware"}
+    )
+    removal = removal_request(
+        actor=admin,
+        asset=pc,
+        data={
+            "purpose": "repair",
+            "supplier": "梅サービス",
+            "data_handling": "encrypted",
+            "out_on": dt.date.today(),
+            "expected_return_on": dt.date.today() + dt.timedelta(days=7),
+        },
+    )
+    return removal_approve(
+        actor=world[Role.TOP_MANAGEMENT], removal=removal, version=removal.version
+    )
 
 
 def _asset(world):

@@ -131,3 +131,40 @@ class DeletionMethod(models.TextChoices):
     SHREDDING = "shredding", _("Shredding (paper)")
     DISSOLUTION = "dissolution", _("Dissolution (paper, by a contractor)")
     OTHER = "other", _("Other method")
+
+
+class RemovalApprover(models.TextChoices):
+    """Who may approve equipment leaving the premises (持出, A.7.13 / seed 003's adopted
+    proposal #4: management approval). Top management may always approve."""
+
+    DEPARTMENT_HEAD = "department_head", _("The head of the asset's department")
+    TOP_MANAGEMENT = "top_management", _("Top management only")
+
+
+class RemovalPurpose(models.TextChoices):
+    REPAIR = "repair", _("Repair")
+    FAULT_ANALYSIS = "fault_analysis", _("Fault analysis")
+    DISPOSAL = "disposal", pgettext_lazy("equipment", "Disposal")
+    OTHER = "other", _("Other purpose")
+
+
+class DataHandling(models.TextChoices):
+    """What was done to the data on the equipment before it left."""
+
+    NO_DATA = "no_data", _("Holds no data")
+    REMOVED = "removed", _("Storage removed and kept on the premises")
+    ERASED = "erased", _("Data erased")
+    ENCRYPTED = "encrypted", _("Data encrypted")
+    NOTHING = "nothing", _("Nothing done (the data goes with it)")
+
+
+class RemovalStatus(models.TextChoices):
+    REQUESTED = "requested", _("Pending approval")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+    DISPOSED = "disposed", _("Disposed of")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_REMOVAL = (RemovalStatus.REQUESTED, RemovalStatus.APPROVED)

@@ -13,10 +13,13 @@ from .choices import (
     PROVENANCE,
     AssetStatus,
     AssetType,
+    DataHandling,
     DeletionMethod,
     ImportanceRule,
     Location,
     NoPeriod,
+    RemovalPurpose,
+    RemovalStatus,
 )
 from .models import Asset, ClassificationLevel, LedgerSettings
 
@@ -333,3 +336,68 @@ def deletion_records_table(records) -> Table:
         for r in records
     )
     return Table(title=_("Deletion records"), headers=[str(h) for h in DELETION_HEADERS], rows=rows)
+
+
+REMOVAL_HEADERS = [
+    gettext_lazy("out date"),
+    gettext_lazy("asset number"),
+    gettext_lazy("equipment"),
+    gettext_lazy("ISMS scope"),
+    gettext_lazy("purpose"),
+    gettext_lazy("supplier taking it"),
+    gettext_lazy("data on it"),
+    gettext_lazy("done to the data first"),
+    gettext_lazy("expected return"),
+    gettext_lazy("status"),
+    gettext_lazy("requested by"),
+    gettext_lazy("decided by"),
+    gettext_lazy("decided at"),
+    gettext_lazy("approver's comment"),
+    gettext_lazy("returned on"),
+    gettext_lazy("checked by"),
+    gettext_lazy("deletion method"),
+    gettext_lazy("certificate of erasure"),
+    gettext_lazy("SHA-256"),
+    gettext_lazy("closing note"),
+]
+
+
+def _email(user) -> str:
+    return user.email if user is not None else ""
+
+
+def removals_table(removals) -> Table:
+    """Equipment removals (持出) as evidence of 7.13, 7.10 and 7.14: who approved them and
+    when, how each ended, with the disposal's certificate and hash."""
+    purposes, handling = _labels(RemovalPurpose.choices), _labels(DataHandling.choices)
+    statuses, methods = _labels(RemovalStatus.choices), _labels(DeletionMethod.choices)
+    rows = []
+    for r in removals:
+        deletion = r.deletion
+        certificate = deletion.certificate if deletion and deletion.certificate_id else None
+        rows.append(
+            [
+                r.out_on,
+                r.asset.ref,
+                r.asset.name,
+                r.scope.name,
+                purposes.get(r.purpose, r.purpose),
+                r.supplier,
+                r.data_held,
+                handling.get(r.data_handling, r.data_handling),
+                r.expected_return_on,
+                statuses.get(r.status, r.status),
+                _email(r.requested_by),
+                _email(r.decided_by),
+                r.decided_at,
+                r.decision_note,
+                r.returned_on,
+                _email(r.checked_by),
+                methods.get(deletion.method, deletion.method) if deletion else "",
+                certificate.name if certificate else "",
+                certificate.sha256 if certificate else "",
+                r.closing_note,
+            ]
+        )
+    title = _("Equipment removals")
+    return Table(title=title, headers=[str(h) for h in REMOVAL_HEADERS], rows=rows)

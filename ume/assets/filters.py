@@ -18,12 +18,15 @@ from .choices import (
     EventSource,
     EventType,
     Location,
+    RemovalPurpose,
+    RemovalStatus,
     RuleKind,
 )
 from .models import (
     Asset,
     ClassificationLevel,
     DeletionRecord,
+    EquipmentRemoval,
     RetentionBatch,
     RetentionEvent,
     RetentionRule,
@@ -307,3 +310,39 @@ class DeletionRecordFilter(filters.FilterSet):
 
     def by_certificate(self, queryset, name: str, value: str):
         return queryset.filter(certificate__isnull=value != "yes")
+
+
+OVERDUE = "overdue"
+
+
+class RemovalFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="search")
+    status = ChoiceFilter(label=_("status"), choices=RemovalStatus.choices)
+    purpose = ChoiceFilter(label=_("purpose"), choices=RemovalPurpose.choices)
+    overdue = ChoiceFilter(
+        label=_("return"),
+        method="by_overdue",
+        choices=[(OVERDUE, _("Overdue returns"))],
+    )
+    out_from = filters.DateFilter(label=_("out from"), field_name="out_on", lookup_expr="gte")
+    out_to = filters.DateFilter(label=_("out to"), field_name="out_on", lookup_expr="lte")
+
+    class Meta:
+        model = EquipmentRemoval
+        fields = ["q", "status", "purpose", "overdue", "out_from", "out_to"]
+
+    def search(self, queryset, name: str, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(asset__name__icontains=value)
+            | Q(asset__ref__icontains=value)
+            | Q(supplier__icontains=value)
+            | Q(data_held__icontains=value)
+        )
+
+    def by_overdue(self, queryset, name: str, value: str):
+        return queryset.filter(
+            status=RemovalStatus.APPROVED, expected_return_on__lt=timezone.localdate()
+        )

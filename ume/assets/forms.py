@@ -13,8 +13,16 @@ from ume.core.policies import can
 from ume.core.validators import MAX_PK, MULTI_LINE, SINGLE_LINE
 from ume.measures.selectors import measure_list
 
-from .choices import CIA_VALUES, DeletionMethod, EventType, NoPeriod, RuleKind
-from .models import Asset, ClassificationLevel, LedgerSettings, RetentionRule
+from .choices import (
+    CIA_VALUES,
+    DataHandling,
+    DeletionMethod,
+    EventType,
+    NoPeriod,
+    RemovalPurpose,
+    RuleKind,
+)
+from .models import Asset, ClassificationLevel, EquipmentRemoval, LedgerSettings, RetentionRule
 from .permissions import ADD_ASSET
 from .selectors import classification_levels
 
@@ -157,8 +165,14 @@ class ClassificationLevelForm(VersionedModelForm):
 class LedgerSettingsForm(VersionedModelForm):
     class Meta(VersionedModelForm.Meta):
         model = LedgerSettings
-        fields = ["importance_rule"]
-        widgets = {"importance_rule": forms.RadioSelect}
+        fields = ["importance_rule", "removal_approver"]
+        widgets = {"importance_rule": forms.RadioSelect, "removal_approver": forms.RadioSelect}
+        help_texts = {
+            "removal_approver": _(
+                "Equipment leaving the premises for repair or disposal needs a manager's "
+                "approval before it leaves (A.7.13). Top management may always approve."
+            )
+        }
 
 
 class RetentionRuleForm(VersionedModelForm):
@@ -286,11 +300,7 @@ class RetentionHoldForm(forms.Form):
 
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hold_owner"].queryset = (
-            User.objects.filter(memberships__organisation=organisation, is_active=True)
-            .distinct()
-            .order_by("full_name", "email")
-        )
+        self.fields["hold_owner"].queryset = members(organisation)
 
 
 class DeletionRecordForm(forms.Form):
@@ -354,3 +364,96 @@ class AssetDisposalForm(DeletionRecordForm):
             "The 消去証明書 or 廃棄証明書 of the device or the records (PDF or image), kept with "
             "its SHA-256 as evidence of 7.14 and 8.10."
         )
+
+
+# --- Equipment removals (持出) -------------------------------------------------------------------
+
+
+def members(organisation: Organisation):
+    return (
+        User.objects.filter(memberships__organisation=organisation, is_active=True)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+class RemovalRequestForm(forms.ModelForm):
+    """A request to take equipment off the premises; the manager approves it before it leaves."""
+
+    asset = SafeModelChoiceField(label=_("equipment"), queryset=Asset.objects.none())
+
+    class Meta:
+        model = EquipmentRemoval
+        fields = [
+            "asset",
+            "purpose",
+            "supplier",
+            "data_held",
+            "data_handling",
+            "out_on",
+            "expected_return_on",
+            "notes",
+        ]
+        widgets = {
+            "out_on": DATE,
+            "expected_return_on": DATE,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "supplier": _(
+                "The maintenance or disposal contractor that takes it (e.g. 〇〇サービス)."
+            ),
+            "data_held": _("What information is on it (e.g. 顧客台帳, 経理データ); empty if none."),
+            "data_handling": _(
+                "Remove the storage, erase or encrypt the data before it leaves whenever you can."
+            ),
+            "expected_return_on": _("Not needed when it leaves to be disposed of."),
+        }
+
+    def __init__(self, *args, assets=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].queryset = assets if assets is not None else Asset.objects.none()
+        self.fields["purpose"].choices = RemovalPurpose.choices
+        self.fields["data_handling"].choices = DataHandling.choices
+
+
+class RemovalDecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("approver's comment"),
+        max_length=300,
+        required=False,
+        validators=SINGLE_LINE,
+        help_text=_("Required when rejecting (e.g. ask for the data to be erased first)."),
+    )
+    version = _version_field()
+
+
+class RemovalReturnForm(forms.Form):
+    returned_on = forms.DateField(label=_("returned on"), widget=DATE)
+    checked_by = SafeModelChoiceField(
+        label=_("checked by"),
+        queryset=User.objects.none(),
+        help_text=_("Who checked it on its return (its data, seals and condition)."),
+    )
+    closing_note = forms.CharField(
+        label=_("closing note"),
+        max_length=300,
+        required=False,
+        validators=SINGLE_LINE,
+        help_text=_("For example: repaired, the storage was not replaced."),
+    )
+    version = _version_field()
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["checked_by"].queryset = members(organisation)
+
+
+class RemovalCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for the cancellation"),
+        max_length=300,
+        validators=SINGLE_LINE,
+        help_text=_("For example: repaired on site, the request was made twice."),
+    )
+    version = _version_field()

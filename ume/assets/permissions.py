@@ -9,3 +9,6 @@ VIEW_RETENTION = "assets.view_retention_rule"
 MANAGE_RETENTION = "assets.manage_retention_rule"
 # Who a retained item is about (a leaver) shows only to roles that may see the people register.
 VIEW_RETENTION_NAMES = "assets.view_retention_names"
+# Equipment leaving the premises (持出): approved by a department head or top management
+# (the organization's setting); requested and closed by those who may change the asset.
+APPROVE_REMOVAL = "assets.approve_removal"

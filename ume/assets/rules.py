@@ -10,8 +10,10 @@ from ume.core.choices import Role as R
 from ume.core.models import Department
 from ume.core.policies import has_role, is_member
 
+from .choices import RemovalApprover
 from .permissions import (
     ADD_ASSET,
+    APPROVE_REMOVAL,
     CHANGE_ASSET,
     MANAGE_CLASSIFICATION,
     MANAGE_RETENTION,
@@ -51,4 +53,30 @@ rules.add_perm(MANAGE_RETENTION, has_role(R.ADMIN, R.SECRETARIAT, org_wide=True)
 # Leavers' names (the people register's): administrators, the 事務局 and top management.
 rules.add_perm(
     VIEW_RETENTION_NAMES, has_role(R.ADMIN, R.SECRETARIAT, R.TOP_MANAGEMENT, org_wide=True)
+)
+
+
+@rules.predicate
+def heads_removed_assets_department(user, removal=None) -> bool:
+    """The head of the removed equipment's department, where the organization lets department
+    heads approve removals."""
+    from .models import LedgerSettings
+
+    asset = getattr(removal, "asset", None)
+    setting = LedgerSettings.objects.filter(
+        organisation_id=getattr(removal, "organisation_id", None)
+    )
+    return (
+        asset is not None
+        and setting.values_list("removal_approver", flat=True).first()
+        != RemovalApprover.TOP_MANAGEMENT
+        and heads_asset_department(user, asset)
+    )
+
+
+# Approval is a management decision (seed 003, #4): top management, or the head of the
+# equipment's department when the organization's setting allows it; never the 事務局 alone.
+rules.add_perm(
+    APPROVE_REMOVAL,
+    has_role(R.TOP_MANAGEMENT) | (has_role(R.DEPARTMENT_HEAD) & heads_removed_assets_department),
 )

@@ -11,6 +11,7 @@ from .models import (
     Asset,
     ClassificationLevel,
     DeletionRecord,
+    EquipmentRemoval,
     LedgerSettings,
     RetentionBatch,
     RetentionEvent,
@@ -148,4 +149,14 @@ def deletion_record_list(*, actor, organisation: Organisation) -> QuerySet[Delet
         DeletionRecord.objects.filter(organisation=organisation, asset__in=assets)
         .select_related("asset", "asset__scope", "performed_by", "certificate")
         .order_by("-deleted_on", "-pk")
+    )
+
+
+def removal_list(*, actor, organisation: Organisation) -> QuerySet[EquipmentRemoval]:
+    """Equipment removals (持出) of the assets the actor may see, latest out date first."""
+    assets = asset_list(actor=actor, organisation=organisation).values("pk")
+    return (
+        EquipmentRemoval.objects.filter(organisation=organisation, asset__in=assets)
+        .select_related("asset", "scope", "requested_by", "decided_by", "checked_by")
+        .order_by("-out_on", "-pk")
     )

@@ -9,8 +9,23 @@ from ume.core.html import html, html_join
 from ume.core.templatetags.ume import link_pattern
 
 from . import retention
-from .choices import AssetStatus, AssetType, EventSource, EventType, Location, RuleKind
-from .models import Asset, DeletionRecord, RetentionBatch, RetentionEvent, RetentionRule
+from .choices import (
+    AssetStatus,
+    AssetType,
+    EventSource,
+    EventType,
+    Location,
+    RemovalStatus,
+    RuleKind,
+)
+from .models import (
+    Asset,
+    DeletionRecord,
+    EquipmentRemoval,
+    RetentionBatch,
+    RetentionEvent,
+    RetentionRule,
+)
 
 STATUS_COLOURS = {
     AssetStatus.IN_USE: "bg-green-lt",
@@ -392,3 +407,72 @@ class DeletionRecordTable(tables.Table):
             self._file_url(record.certificate_id),
             record.certificate.name,
         )
+
+
+REMOVAL_COLOURS = {
+    RemovalStatus.REQUESTED: "bg-yellow-lt",
+    RemovalStatus.APPROVED: "bg-blue-lt",
+    RemovalStatus.RETURNED: "bg-green-lt",
+    RemovalStatus.DISPOSED: "bg-secondary-lt",
+    RemovalStatus.REJECTED: "bg-red-lt",
+    RemovalStatus.CANCELLED: "bg-secondary-lt",
+}
+
+
+def removal_badges(removal: EquipmentRemoval):
+    """The status, 持出中 once it has left, 期限切れ when it is overdue."""
+    badges = html(
+        '<span class="badge {}">{}</span>',
+        REMOVAL_COLOURS[removal.status],
+        removal.get_status_display(),
+    )
+    if removal.is_out:
+        badges = html('{} <span class="badge bg-azure-lt">{}</span>', badges, _("Out"))
+    if removal.overdue:
+        badges = html(
+            '{} <span class="badge bg-red-lt" data-testid="removal-overdue">{}</span>',
+            badges,
+            _("Overdue"),
+        )
+    return badges
+
+
+class RemovalTable(tables.Table):
+    """Equipment removals (持出): evidence of 7.13, 7.10 and 7.14."""
+
+    out_on = tables.Column(verbose_name=_("out date"), attrs={"td": {"class": "text-nowrap"}})
+    asset = tables.Column(verbose_name=_("equipment"), order_by=("asset__ref",))
+    purpose = tables.Column(verbose_name=_("purpose"), attrs=WIDE)
+    supplier = tables.Column(verbose_name=_("supplier taking it"), attrs=WIDE)
+    expected_return_on = tables.Column(
+        verbose_name=_("expected return"), attrs={"td": {"class": "text-nowrap"}}
+    )
+    status = tables.Column(verbose_name=_("status"))
+
+    class Meta:
+        model = EquipmentRemoval
+        fields = ("out_on", "asset", "purpose", "supplier", "expected_return_on", "status")
+        empty_text = _(
+            "No equipment removal is recorded. When a PC, a server or a medium leaves for "
+            "repair or disposal, request its removal from here or from the asset's page."
+        )
+
+    def render_out_on(self, record: EquipmentRemoval):
+        return ymd(record.out_on)
+
+    def render_asset(self, record: EquipmentRemoval):
+        if not hasattr(self, "_url"):
+            self._url = link_pattern("assets:removal_detail")
+        return html(
+            '<a href="{}">{}</a><div class="small text-secondary">{} {}</div>',
+            self._url(record.pk),
+            record.asset.name,
+            record.asset.ref,
+            record.scope.name,
+        )
+
+    def render_expected_return_on(self, record: EquipmentRemoval):
+        return ymd(record.expected_return_on) if record.expected_return_on else "—"
+
+    def render_status(self, record: EquipmentRemoval):
+        return removal_badges(record)

@@ -10,6 +10,7 @@ from .views import (
     events_import,
     importing,
     ledger,
+    removals,
     retention,
     settings,
 )
@@ -129,4 +130,25 @@ urlpatterns = [
         {"kind": "csv"},
         name="deletion_export_csv",
     ),
+    path("removals/", removals.RemovalListView.as_view(), name="removal_list"),
+    path("removals/new/", removals.RemovalCreateView.as_view(), name="removal_create"),
+    path(
+        "removals/export/xlsx/",
+        removals.RemovalExportView.as_view(),
+        {"kind": "xlsx"},
+        name="removal_export_xlsx",
+    ),
+    path(
+        "removals/export/csv/",
+        removals.RemovalExportView.as_view(),
+        {"kind": "csv"},
+        name="removal_export_csv",
+    ),
+    path("removals/evidence/", removals.RemovalEvidenceView.as_view(), name="removal_evidence"),
+    path("removals/<int:pk>/", removals.RemovalDetailView.as_view(), name="removal_detail"),
+    path("removals/<int:pk>/return/", removals.RemovalReturnView.as_view(), name="removal_return"),
+    path(
+        "removals/<int:pk>/dispose/", removals.RemovalDisposeView.as_view(), name="removal_dispose"
+    ),
+    path("removals/<int:pk>/cancel/", removals.RemovalCancelView.as_view(), name="removal_cancel"),
 ]

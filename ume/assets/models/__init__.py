@@ -1,7 +1,9 @@
-"""Models of the asset app: the ledger (``ledger``) and retention (``retention``)."""
+"""Models of the asset app: the ledger (``ledger``), retention (``retention``), deletion
+records (``deletion``) and equipment removals (``removal``)."""
 
 from .deletion import DeletionRecord
 from .ledger import Asset, ClassificationLevel, LedgerSettings
+from .removal import EquipmentRemoval
 from .retention import (
     RetentionBatch,
     RetentionEvent,
@@ -16,6 +18,7 @@ __all__ = [
     "Asset",
     "ClassificationLevel",
     "DeletionRecord",
+    "EquipmentRemoval",
     "LedgerSettings",
     "RetentionBatch",
     "RetentionEvent",

@@ -29,6 +29,7 @@ from ..choices import (
     ImportanceRule,
     Location,
     Ownership,
+    RemovalApprover,
 )
 
 CIA = [MinValueValidator(1), MaxValueValidator(3)]
@@ -77,7 +78,8 @@ class ClassificationLevel(AuditedModel, VersionedModel, TimeStampedModel):
 
 
 class LedgerSettings(AuditedModel, VersionedModel, TimeStampedModel):
-    """The organization's ledger settings: how 重要度 follows from C/I/A."""
+    """The organization's ledger settings: how 重要度 follows from C/I/A, and who approves
+    equipment leaving the premises (持出)."""
 
     audit_exclude = ("created_at", "updated_at")
 
@@ -92,6 +94,12 @@ class LedgerSettings(AuditedModel, VersionedModel, TimeStampedModel):
         max_length=16,
         choices=ImportanceRule.choices,
         default=ImportanceRule.HIGHEST,
+    )
+    removal_approver = models.CharField(
+        _("who approves equipment removals"),
+        max_length=16,
+        choices=RemovalApprover.choices,
+        default=RemovalApprover.DEPARTMENT_HEAD,
     )
 
     class Meta:

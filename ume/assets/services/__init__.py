@@ -13,6 +13,15 @@ from .events import (
     retention_hold_set,
 )
 from .importing import assets_import
+from .removals import (
+    removal_approve,
+    removal_cancel,
+    removal_dispose,
+    removal_records_keep_as_evidence,
+    removal_reject,
+    removal_request,
+    removal_return,
+)
 from .retention import (
     retention_period_choose,
     retention_rule_create,
@@ -38,6 +47,13 @@ __all__ = [
     "endpoint_list_keep_as_evidence",
     "ledger_settings_update",
     "recompute",
+    "removal_approve",
+    "removal_cancel",
+    "removal_dispose",
+    "removal_records_keep_as_evidence",
+    "removal_reject",
+    "removal_request",
+    "removal_return",
     "retention_event_record",
     "retention_event_update",
     "retention_event_withdraw",

@@ -11,16 +11,17 @@ from django.utils.translation import gettext as _
 
 from ume.core.models import User
 from ume.core.services import service, update_fields
-from ume.measures.services import evidence_attach, evidence_upload
-from ume.soa.selectors import soa_get, soa_row_list
 
-from ..choices import AssetStatus, DeletionMethod
+from ..choices import OPEN_REMOVAL, AssetStatus, DeletionMethod
 from ..models import Asset, DeletionRecord, RetentionBatch, RetentionItem
 from ..permissions import CHANGE_ASSET
 from ..selectors import deletable_items
 from .dates import refresh_batches
+from .evidence import keep_as_evidence
 
-CONTROL = "8.10"
+CONTROLS = ("8.10",)
+# A device or medium disposed of: secure disposal (7.14) and deletion of its data (8.10).
+DISPOSAL_CONTROLS = ("7.14", "8.10")
 FIELDS = ("method", "deleted_on", "witness", "supplier", "supplier_confirmation", "notes")
 
 
@@ -42,21 +43,6 @@ def _items(batch: RetentionBatch, items) -> list[RetentionItem]:
     if not chosen:
         raise ValidationError({"items": _("No item of this batch is due for deletion.")})
     return chosen
-
-
-def _keep_certificate(actor, asset: Asset, certificate, description: str):
-    evidence = evidence_upload(
-        actor=actor,
-        organisation=asset.organisation,
-        scope=asset.scope,
-        uploaded=certificate,
-        description=description[:300],
-    )
-    soa = soa_get(actor=actor, scope=asset.scope)
-    row = soa_row_list(actor=actor, soa=soa).filter(control__ref=CONTROL).first() if soa else None
-    if row is not None:
-        evidence_attach(actor=actor, target=row, evidence=evidence)
-    return evidence
 
 
 @service(perm=CHANGE_ASSET, on="batch.asset")
@@ -83,7 +69,7 @@ def deletion_record_create(
             }
         )
     label = _("Certificate of erasure: {batch}").format(batch=batch.label)
-    return _record(actor, batch.asset, batch, chosen, data, certificate, label)
+    return _record(actor, batch.asset, batch, chosen, data, certificate, label, CONTROLS)
 
 
 def _day(data: dict[str, Any]):
@@ -97,7 +83,7 @@ def _day(data: dict[str, Any]):
     return day
 
 
-def _record(actor, asset, batch, items, data, certificate, description) -> DeletionRecord:
+def _record(actor, asset, batch, items, data, certificate, description, controls) -> DeletionRecord:
     """The deletion record of ``items`` (ids and counts only), its certificate kept as
     evidence; the items are marked deleted and their batch refreshed."""
     record = DeletionRecord(
@@ -112,7 +98,9 @@ def _record(actor, asset, batch, items, data, certificate, description) -> Delet
     )
     record.full_clean(exclude=["certificate"])
     if certificate is not None:
-        record.certificate = _keep_certificate(actor, asset, certificate, description)
+        record.certificate = keep_as_evidence(
+            actor, asset.scope, certificate, description, controls
+        )
     record.save()
     RetentionItem.objects.filter(pk__in=[i.pk for i in items]).update(
         deletion=record, updated_at=timezone.now()
@@ -133,6 +121,22 @@ def asset_dispose(
     """Dispose of an asset (a PC wiped and recycled, a ledger shredded): the asset becomes
     廃棄済 and the deletion record stays with it; the asset itself is never deleted. Refused
     while any of its retained items is kept, held or permanent."""
+    removal = asset.removals.filter(status__in=OPEN_REMOVAL).first()
+    if removal is not None:
+        raise ValidationError(
+            _(
+                "This equipment has an open removal ({supplier}). Record its disposal on the "
+                "removal."
+            ).format(supplier=removal.supplier)
+        )
+    record = dispose(actor, asset, data, certificate)
+    update_fields(asset, {"status": AssetStatus.DISPOSED}, version=version)
+    return record
+
+
+def dispose(actor: User, asset: Asset, data: dict[str, Any], certificate=None) -> DeletionRecord:
+    """The deletion record of an asset's disposal, closing its remaining retained items; the
+    caller marks the asset 廃棄済 (under its version)."""
     day = _day(data)
     kept = RetentionItem.objects.filter(asset=asset, deletion__isnull=True).filter(
         Q(held=True) | Q(permanent=True) | Q(keep_until__gte=day) | Q(keep_until__isnull=True)
@@ -147,14 +151,5 @@ def asset_dispose(
     if asset.status == AssetStatus.DISPOSED:
         raise ValidationError(_("This asset is disposed of already."))
     remaining = list(RetentionItem.objects.filter(asset=asset, deletion__isnull=True))
-    record = _record(
-        actor,
-        asset,
-        None,
-        remaining,
-        data,
-        certificate,
-        _("Disposal: {asset}").format(asset=asset),
-    )
-    update_fields(asset, {"status": AssetStatus.DISPOSED}, version=version)
-    return record
+    description = _("Disposal: {asset}").format(asset=asset)
+    return _record(actor, asset, None, remaining, data, certificate, description, DISPOSAL_CONTROLS)

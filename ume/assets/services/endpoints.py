@@ -2,7 +2,6 @@
 working) on the scope's Statement of Applicability, through the measures app's evidence files
 (the file and its SHA-256 stay as they were on the day)."""
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,12 +11,11 @@ from ume.core.models import Scope, User
 from ume.core.services import service
 from ume.measures.models import EvidenceFile
 from ume.measures.permissions import UPLOAD_EVIDENCE
-from ume.measures.services import evidence_attach, evidence_upload
-from ume.soa.selectors import soa_get, soa_row_list
 
 from .. import endpoints
 from ..exports import endpoint_table
 from ..models import Asset
+from .evidence import keep_as_evidence
 
 CONTROLS = ("8.1", "6.7")
 
@@ -25,19 +23,6 @@ CONTROLS = ("8.1", "6.7")
 @service(perm=UPLOAD_EVIDENCE, on="scope")
 def endpoint_list_keep_as_evidence(*, actor: User, scope: Scope) -> EvidenceFile:
     """Write the scope's endpoint list (xlsx) and link it to its 8.1 and 6.7 SoA rows."""
-    soa = soa_get(actor=actor, scope=scope)
-    rows = (
-        {
-            r.control.ref: r
-            for r in soa_row_list(actor=actor, soa=soa).filter(control__ref__in=CONTROLS)
-        }
-        if soa
-        else {}
-    )
-    if set(rows) != set(CONTROLS):
-        raise ValidationError(
-            _("Create the Statement of Applicability of {scope} first.").format(scope=scope.name)
-        )
     devices = endpoints.with_flags(
         Asset.objects.filter(scope=scope)
         .filter(endpoints.ENDPOINT)
@@ -48,15 +33,8 @@ def endpoint_list_keep_as_evidence(*, actor: User, scope: Scope) -> EvidenceFile
     data = write_xlsx([endpoint_table(devices)])
     day = timezone.localdate().strftime("%Y%m%d")
     name = _("endpoints_{scope}_{day}.xlsx").format(scope=scope.name, day=day)
-    evidence = evidence_upload(
-        actor=actor,
-        organisation=scope.organisation,
-        scope=scope,
-        uploaded=ContentFile(data, name=name),
-        description=_("Endpoint list (8.1, 6.7) as of {day}").format(
-            day=timezone.localdate().strftime("%Y/%m/%d")
-        ),
-        attach_to=rows["8.1"],
+    description = _("Endpoint list (8.1, 6.7) as of {day}").format(
+        day=timezone.localdate().strftime("%Y/%m/%d")
     )
-    evidence_attach(actor=actor, target=rows["6.7"], evidence=evidence)
-    return evidence
+    uploaded = ContentFile(data, name=name)
+    return keep_as_evidence(actor, scope, uploaded, description, CONTROLS, require_soa=True)

@@ -115,6 +115,8 @@ def retention_event_withdraw(
     *, actor: User, event: RetentionEvent, reason: str, version: int | None = None
 ) -> RetentionEvent:
     """The event did not happen after all (a rehire): it no longer counts."""
+    if event.withdrawn:
+        raise ValidationError(_("This event is withdrawn already."))
     data = {"withdrawn": True, "reason": _reason(reason)}
     updated = update_fields(event, data, version=version)
     recompute(event.organisation, [event.subject])

@@ -229,6 +229,10 @@ def test_a_second_report_corrects_the_date_and_a_withdrawn_event_counts_again(
     )
     assert not RetentionItem.objects.exists() and not RetentionBatch.objects.exists()
     assert RetentionEvent.objects.get().withdrawn
+    with pytest.raises(ValidationError):  # not withdrawn twice
+        services.retention_event_withdraw(
+            actor=world[Role.ADMIN], event=RetentionEvent.objects.get(), reason="重複", version=3
+        )
     record(world, "山田 太郎", "leaving", D(2027, 3, 31))
     assert RetentionItem.objects.get().keep_until == D(2032, 3, 31)
 

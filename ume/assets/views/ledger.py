@@ -34,7 +34,7 @@ from ume.core.views.base import (
 from ume.measures.permissions import UPLOAD_EVIDENCE
 
 from .. import selectors, services
-from ..choices import AssetStatus
+from ..choices import AssetStatus, AssetType
 from ..endpoints import flags as endpoint_flags
 from ..endpoints import with_flags
 from ..exports import ledger_table, sources_table
@@ -147,6 +147,9 @@ class AssetEditView(ObjectMixin, RecordEditMixin, AssetFormMixin, ServiceFormVie
             "deletions": asset.deletion_records.select_related("performed_by", "certificate")[:20],
             "may_dispose": asset.status != AssetStatus.DISPOSED
             and can(self.request.user, CHANGE_ASSET, asset),
+            "removals": asset.removals.order_by("-out_on", "-pk")[:10]
+            if asset.asset_type == AssetType.HARDWARE
+            else None,
         }
 
     def perform(self, form):

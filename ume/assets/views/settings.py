@@ -30,7 +30,7 @@ class LedgerSettingsView(ServiceFormView):
     breadcrumbs = [LEDGER, (gettext_lazy("Ledger settings"), None)]
     success_url = reverse_lazy("assets:settings")
     success_message = gettext_lazy(
-        "The importance rule was saved. Every asset's importance follows it."
+        "The settings were saved. Every asset's importance follows the importance rule."
     )
 
     def get_form_kwargs(self):
