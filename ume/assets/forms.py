@@ -7,7 +7,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ume.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField, VersionedModelForm
+from ume.core.forms import (
+    BLANK_CHOICE_LABEL,
+    SafeModelChoiceField,
+    SafeModelMultipleChoiceField,
+    VersionedModelForm,
+)
 from ume.core.models import Department, Organisation, Scope, User
 from ume.core.policies import can
 from ume.core.validators import MAX_PK, MULTI_LINE, SINGLE_LINE
@@ -414,7 +419,7 @@ class RemovalRequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["asset"].queryset = assets if assets is not None else Asset.objects.none()
         self.fields["purpose"].choices = RemovalPurpose.choices
-        self.fields["data_handling"].choices = DataHandling.choices
+        self.fields["data_handling"].choices = [("", BLANK_CHOICE_LABEL), *DataHandling.choices]
 
 
 class RemovalDecisionForm(forms.Form):

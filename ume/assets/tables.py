@@ -420,14 +420,15 @@ REMOVAL_COLOURS = {
 
 
 def removal_badges(removal: EquipmentRemoval):
-    """The status, 持出中 once it has left, 期限切れ when it is overdue."""
-    badges = html(
-        '<span class="badge {}">{}</span>',
-        REMOVAL_COLOURS[removal.status],
-        removal.get_status_display(),
-    )
+    """The status (持出中 once an approved removal has left), 期限切れ when it is overdue."""
     if removal.is_out:
-        badges = html('{} <span class="badge bg-azure-lt">{}</span>', badges, _("Out"))
+        badges = html('<span class="badge bg-azure-lt">{}</span>', _("Out"))
+    else:
+        badges = html(
+            '<span class="badge {}">{}</span>',
+            REMOVAL_COLOURS[removal.status],
+            removal.get_status_display(),
+        )
     if removal.overdue:
         badges = html(
             '{} <span class="badge bg-red-lt" data-testid="removal-overdue">{}</span>',
@@ -445,7 +446,8 @@ class RemovalTable(tables.Table):
     purpose = tables.Column(verbose_name=_("purpose"), attrs=WIDE)
     supplier = tables.Column(verbose_name=_("supplier taking it"), attrs=WIDE)
     expected_return_on = tables.Column(
-        verbose_name=_("expected return"), attrs={"td": {"class": "text-nowrap"}}
+        verbose_name=_("expected return"),
+        attrs={"th": WIDE["th"], "td": {"class": "d-none d-md-table-cell text-nowrap"}},
     )
     status = tables.Column(verbose_name=_("status"))
 

@@ -71,4 +71,4 @@ class DeletionRecord(AuditedModel, TimeStampedModel):
         ordering = ["-deleted_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.batch_label or self.asset_id} ({self.deleted_on:%Y/%m/%d})"
+        return f"{self.batch_label or self.asset.name} ({self.deleted_on:%Y/%m/%d})"

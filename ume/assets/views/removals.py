@@ -306,7 +306,7 @@ class RemovalDisposeView(RemovalStepView):
 
 class RemovalCancelView(RemovalStepView):
     form_class = RemovalCancelForm
-    step_label = gettext_lazy("Cancel")
+    step_label = gettext_lazy("Cancel the removal")
     title = gettext_lazy("Cancel the removal: {asset}")
     success_message = gettext_lazy("The removal was cancelled.")
 

@@ -38,6 +38,9 @@ def test_seed_demo_builds_a_realistic_organisation_once(settings, tmp_path):
     reasons = dict(soa.rows.filter(applicable=True).values_list("control__ref", "reasons"))
     assert len(reasons) == 92 and all(reasons.values())  # approved with every reason given
     assert reasons["5.34"] == ["risk", "legal"] and reasons["5.19"] == ["risk", "contract"]
+    removals = {r.status: r for r in org.equipment_removals.all()}  # the assets app's hook
+    assert set(removals) == {"returned", "approved", "disposed", "requested"}
+    assert removals["approved"].overdue and removals["disposed"].asset.status == "disposed"
     password = (tmp_path / "demo-credentials.txt").read_text()
     assert out.getvalue().count(f"admin@ume-demo.example  password: {password}") == 2
     assert audit.verify_chain(org.pk).ok
