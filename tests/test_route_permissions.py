@@ -149,6 +149,8 @@ def sample_kwargs(route: Route, world) -> dict:
         "assets:removal_dispose": {"pk": world.removal.pk},
         "assets:removal_cancel": {"pk": world.removal.pk},
         "retentionbatch-detail": {"pk": world.item.batch_id},
+        "deletionrecord-detail": {"pk": world.deletion.pk},
+        "equipmentremoval-detail": {"pk": world.removal.pk},
         "retentionitem-detail": {"pk": world.item.pk},
     }
     if route.kwargs == ("scope_pk",):
@@ -176,6 +178,7 @@ def invited(world, catalogue):
     world.rule = _retention_rule(world)
     world.event, world.item, world.due_batch = _retention_event(world)
     world.removal = _removal(world)
+    world.deletion = _deletion(world)
     world.measure = measure_services.measure_create(
         actor=admin, organisation=world.org, data={"title": "脅威情報の収集", "scope": world.hq}
     )
@@ -277,6 +280,24 @@ def _removal(world):
     )
     return removal_approve(
         actor=world[Role.TOP_MANAGEMENT], removal=removal, version=removal.version
+    )
+
+
+def _deletion(world):
+    """The disposal of an old USB memory stick."""
+    import datetime as dt
+
+    from ume.assets.services import asset_create, asset_dispose
+
+    admin = world[Role.ADMIN]
+    usb = asset_create(
+        actor=admin, scope=world.hq, data={"name": "USBメモリ", "asset_type": "hardware"}
+    )
+    return asset_dispose(
+        actor=admin,
+        asset=usb,
+        data={"method": "physical", "deleted_on": dt.date.today()},
+        version=usb.version,
     )
 
 

@@ -12,6 +12,8 @@ from .. import retention
 from ..models import (
     Asset,
     ClassificationLevel,
+    DeletionRecord,
+    EquipmentRemoval,
     RetentionBatch,
     RetentionEvent,
     RetentionItem,
@@ -230,3 +232,66 @@ class RetentionItemSerializer(serializers.ModelSerializer):
 
     def get_subject(self, item: RetentionItem) -> str:
         return item.subject.label(_may_see_names(self))
+
+
+class DeletionRecordSerializer(serializers.ModelSerializer):
+    asset_ref = serializers.CharField(source="asset.ref", read_only=True)
+    certificate_name = serializers.CharField(source="certificate.name", read_only=True, default="")
+    certificate_sha256 = serializers.CharField(
+        source="certificate.sha256", read_only=True, default=""
+    )
+
+    class Meta:
+        model = DeletionRecord
+        fields = [
+            "id",
+            "asset",
+            "asset_ref",
+            "batch",
+            "batch_label",
+            "item_count",
+            "method",
+            "deleted_on",
+            "performed_by",
+            "witness",
+            "supplier",
+            "supplier_confirmation",
+            "certificate",
+            "certificate_name",
+            "certificate_sha256",
+            "notes",
+        ]
+        read_only_fields = fields
+
+
+class EquipmentRemovalSerializer(serializers.ModelSerializer):
+    asset_ref = serializers.CharField(source="asset.ref", read_only=True)
+    is_out = serializers.BooleanField(read_only=True)
+    overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = EquipmentRemoval
+        fields = [
+            "id",
+            "asset",
+            "asset_ref",
+            "scope",
+            "purpose",
+            "supplier",
+            "data_held",
+            "data_handling",
+            "out_on",
+            "expected_return_on",
+            "status",
+            "is_out",
+            "overdue",
+            "requested_by",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "returned_on",
+            "checked_by",
+            "closing_note",
+            "deletion",
+        ]
+        read_only_fields = fields

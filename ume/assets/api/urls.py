@@ -3,6 +3,8 @@
 from .views import (
     AssetViewSet,
     ClassificationLevelViewSet,
+    DeletionRecordViewSet,
+    EquipmentRemovalViewSet,
     RetentionBatchViewSet,
     RetentionEventViewSet,
     RetentionItemViewSet,
@@ -19,3 +21,5 @@ def register(router) -> None:
     router.register("retention-events", RetentionEventViewSet, basename="retentionevent")
     router.register("retention-batches", RetentionBatchViewSet, basename="retentionbatch")
     router.register("retention-items", RetentionItemViewSet, basename="retentionitem")
+    router.register("deletion-records", DeletionRecordViewSet, basename="deletionrecord")
+    router.register("equipment-removals", EquipmentRemovalViewSet, basename="equipmentremoval")

@@ -7,10 +7,19 @@ from ume.core.api.permissions import PolicyPermission, RecordWritePermission
 from ume.core.api.views import OrgViewSet, ServiceWriteMixin
 
 from .. import selectors, services
-from ..filters import AssetFilter, RetentionBatchFilter, RetentionEventFilter, RetentionRuleFilter
+from ..filters import (
+    AssetFilter,
+    DeletionRecordFilter,
+    RemovalFilter,
+    RetentionBatchFilter,
+    RetentionEventFilter,
+    RetentionRuleFilter,
+)
 from ..models import (
     Asset,
     ClassificationLevel,
+    DeletionRecord,
+    EquipmentRemoval,
     RetentionBatch,
     RetentionEvent,
     RetentionItem,
@@ -20,6 +29,8 @@ from ..permissions import ADD_ASSET, CHANGE_ASSET, VIEW_ASSET, VIEW_RETENTION
 from .serializers import (
     AssetSerializer,
     ClassificationLevelSerializer,
+    DeletionRecordSerializer,
+    EquipmentRemovalSerializer,
     RetentionBatchSerializer,
     RetentionEventSerializer,
     RetentionItemSerializer,
@@ -164,3 +175,33 @@ class RetentionItemViewSet(
         if batch.isdigit() and len(batch) < 18:
             items = items.filter(batch_id=int(batch))
         return items.order_by("keep_until", "pk")
+
+
+class DeletionRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
+    """Deletion records (消去記録, A.8.10): ids and counts, the certificate's name and SHA-256.
+    Filters as on the page (``q``, ``method``, ``deleted_from``, ``deleted_to``,
+    ``certificate``)."""
+
+    serializer_class = DeletionRecordSerializer
+    filterset_class = DeletionRecordFilter
+    permission_required = VIEW_RETENTION
+    model = DeletionRecord
+
+    def select(self):
+        return selectors.deletion_record_list(
+            actor=self.request.user, organisation=self.organisation
+        )
+
+
+class EquipmentRemovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet):
+    """Equipment removals (持出, A.7.13): who approved them and when, and how each ended.
+    Filters as on the page (``q``, ``status``, ``purpose``, ``overdue=overdue``, ``out_from``,
+    ``out_to``)."""
+
+    serializer_class = EquipmentRemovalSerializer
+    filterset_class = RemovalFilter
+    permission_required = VIEW_ASSET
+    model = EquipmentRemoval
+
+    def select(self):
+        return selectors.removal_list(actor=self.request.user, organisation=self.organisation)

@@ -298,3 +298,32 @@ def test_the_removal_records_are_kept_as_evidence_of_713_710_and_714(
     assert any("梅サービス株式会社" in row for row in book.active.iter_rows(values_only=True))
     assert login(world[Role.STAFF]).post(url, {"scope": world.hq.pk}).status_code == 403
     assert EvidenceFile.objects.count() == 1
+
+
+def test_the_api_lists_removals_and_deletion_records_of_visible_equipment(
+    world, other_world, server
+):
+    from ume.core.tests.factories import api_client
+
+    approved = approve(world, request(world, server))
+    services.removal_dispose(
+        actor=world[Role.ADMIN],
+        removal=approved,
+        data={"method": "physical", "deleted_on": today()},
+        certificate=SimpleUploadedFile("消去証明書.pdf", PDF),
+        version=approved.version,
+    )
+    auditor = api_client(world[Role.INTERNAL_AUDITOR], world.org)
+    removals = auditor.get("/api/v1/equipment-removals/").json()["results"]
+    assert [(r["asset_ref"], r["status"], r["overdue"]) for r in removals] == [
+        (server.ref, "disposed", False)
+    ]
+    assert auditor.get("/api/v1/equipment-removals/", {"status": "returned"}).json()["count"] == 0
+    records = auditor.get("/api/v1/deletion-records/").json()["results"]
+    assert records[0]["supplier"] == "梅サービス株式会社"
+    assert records[0]["certificate_sha256"] == hashlib.sha256(PDF).hexdigest()
+    admin = api_client(world[Role.ADMIN], world.org)
+    assert admin.post("/api/v1/equipment-removals/", {}).status_code == 405  # read-only
+    theirs = api_client(other_world[Role.ADMIN], other_world.org)
+    assert theirs.get("/api/v1/equipment-removals/").json()["count"] == 0
+    assert theirs.get(f"/api/v1/equipment-removals/{approved.pk}/").status_code == 404
