@@ -14,10 +14,11 @@ class AssetsConfig(UmeAppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save, pre_save
 
-        from ume.core import next_steps
+        from ume.core import figures, next_steps
         from ume.core.audit_display import register_event
         from ume.core.models import Organisation
 
+        from .figures import asset_widgets
         from .next_steps import asset_steps
         from .reminders import register as register_reminders
         from .signals import (
@@ -35,5 +36,7 @@ class AssetsConfig(UmeAppConfig):
         register_event("retention_rules_exported", _("Retention rules exported"), export=True)
         register_event("retention_due_exported", _("Retention due list exported"), export=True)
         register_event("deletion_records_exported", _("Deletion records exported"), export=True)
+        register_event("removals_exported", _("Equipment removals exported"), export=True)
         next_steps.register(asset_steps)
+        figures.register(asset_widgets)
         register_reminders()

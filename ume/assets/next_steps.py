@@ -14,9 +14,9 @@ from ume.core.next_steps import Step
 from ume.core.policies import can
 
 from . import endpoints
-from .choices import AssetStatus
-from .models import Asset
-from .permissions import ADD_ASSET, CHANGE_ASSET
+from .choices import AssetStatus, RemovalStatus
+from .models import Asset, EquipmentRemoval
+from .permissions import ADD_ASSET, APPROVE_REMOVAL, CHANGE_ASSET
 
 REVIEW_EVERY = dt.timedelta(days=365)
 
@@ -68,7 +68,7 @@ def asset_steps(user, organisation, scopes, today) -> list[Step]:
                     scope.name,
                 )
             )
-    return steps + _reviews(user, organisation, scopes, today)
+    return steps + _reviews(user, organisation, scopes, today) + _removals(user, scopes, today)
 
 
 def _endpoint_steps(row: dict, url: str, scope) -> list[Step]:
@@ -121,3 +121,25 @@ def _reviews(user, organisation, scopes, today) -> list[Step]:
     ).format(n=count)
     url = f"{reverse('assets:asset_list')}?{urlencode({'owner': user.pk})}"
     return [Step(label, url)]
+
+
+def _removals(user, scopes, today) -> list[Step]:
+    """Removals waiting for the user's approval; equipment out beyond its expected return,
+    for those who may close the removal."""
+    open_ = EquipmentRemoval.objects.filter(
+        scope__in=scopes, status__in=[RemovalStatus.REQUESTED, RemovalStatus.APPROVED]
+    ).select_related("asset", "scope")
+    steps = []
+    for removal in open_.order_by("out_on", "pk")[:50]:
+        url = reverse("assets:removal_detail", args=[removal.pk])
+        if removal.status == RemovalStatus.REQUESTED and can(user, APPROVE_REMOVAL, removal):
+            label = _("Approve or reject the removal of {asset} (out {day}).")
+            day = removal.out_on
+        elif removal.overdue and can(user, CHANGE_ASSET, removal.asset):
+            label = _("{asset} was expected back on {day}: record its return or disposal.")
+            day = removal.expected_return_on
+        else:
+            continue
+        text = label.format(asset=removal.asset.name, day=day.strftime("%Y/%m/%d"))
+        steps.append(Step(text, url, removal.scope.name, overdue=removal.overdue))
+    return steps

@@ -197,7 +197,7 @@ def due_range(state: str, today: date) -> models.Q:
         Due.OVERDUE: models.Q(first_due__lt=today),
         Due.THIS_MONTH: models.Q(first_due__gte=today, first_due__lte=end),
         Due.SOON: models.Q(first_due__gt=end, first_due__lte=today + timedelta(days=SOON_DAYS)),
-        Due.LATER: models.Q(first_due__gt=max(end, today + timedelta(days=SOON_DAYS))),
+        Due.LATER: models.Q(first_due__gt=today + timedelta(days=SOON_DAYS)),
         Due.NO_DATE: models.Q(first_due__isnull=True) & ~deleted,
         Due.DELETED: deleted,
     }[Due(state)]

@@ -7,11 +7,10 @@ from django.utils.translation import gettext as _
 from ume.core.models import Scope, User
 from ume.measures.models import EvidenceFile
 from ume.measures.services import evidence_attach, evidence_upload
-from ume.soa.models import SoARow
 from ume.soa.selectors import soa_get, soa_row_list
 
 
-def soa_rows(actor: User, scope: Scope, controls: tuple[str, ...]) -> dict[str, SoARow]:
+def soa_rows(actor: User, scope: Scope, controls: tuple[str, ...]) -> dict:
     """The rows of ``controls`` on the scope's SoA (none while it has no SoA)."""
     soa = soa_get(actor=actor, scope=scope)
     if soa is None:

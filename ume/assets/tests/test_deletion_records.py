@@ -260,3 +260,18 @@ def test_an_asset_is_disposed_of_with_its_record_and_never_deleted(world, batch,
             data={"method": "physical", "deleted_on": timezone.localdate()},
             version=asset.version,
         )
+
+
+def test_the_dashboard_counts_batches_past_their_retention_period(world, batch, login):
+    def overdue(client) -> int:
+        page = client.get(reverse("core:dashboard"))
+        figures = {f.testid: f.value for w in page.context["widgets"] for f in w.figures}
+        return figures.get("widget-batches-overdue", -1)
+
+    assert overdue(login(world[Role.SECRETARIAT])) == 1
+    delete(world, batch)
+    services.retention_hold_release(
+        actor=world[Role.ADMIN], item=RetentionItem.objects.get(held=True), version=2
+    )
+    delete(world, batch)
+    assert overdue(login(world[Role.SECRETARIAT])) == 0

@@ -328,3 +328,32 @@ def test_the_api_lists_removals_and_deletion_records_of_visible_equipment(
     theirs = api_client(other_world[Role.ADMIN], other_world.org)
     assert theirs.get("/api/v1/equipment-removals/").json()["count"] == 0
     assert theirs.get(f"/api/v1/equipment-removals/{approved.pk}/").status_code == 404
+
+
+def figures_of(response) -> dict[str, int]:
+    return {f.testid: f.value for w in response.context["widgets"] for f in w.figures}
+
+
+def test_the_dashboard_counts_removals_and_asks_the_approver_and_the_keeper(world, server, login):
+    removal = request(world, server)
+    head = login(world[Role.DEPARTMENT_HEAD])
+    page = head.get(reverse("core:dashboard"))
+    assert figures_of(page)["widget-removals-pending"] == 1
+    asks = [s.label for s in page.context["next_steps"]]
+    assert any("ファイルサーバ" in label for label in asks)
+    secretariat = login(world[Role.SECRETARIAT])  # may not approve: not asked to
+    page = secretariat.get(reverse("core:dashboard"))
+    assert not any("ファイルサーバ" in s.label for s in page.context["next_steps"])
+    approve(world, removal)
+    late = today() - dt.timedelta(days=3)
+    EquipmentRemoval.objects.filter(pk=removal.pk).update(out_on=late, expected_return_on=late)
+    page = secretariat.get(reverse("core:dashboard"))
+    counts = figures_of(page)
+    assert (counts["widget-removals-overdue"], counts["widget-removals-pending"]) == (1, 0)
+    late_steps = [s for s in page.context["next_steps"] if "ファイルサーバ" in s.label]
+    assert len(late_steps) == 1 and late_steps[0].overdue
+    assert counts["widget-unowned"] == 1 and counts["widget-level-none"] == 1
+    staff = login(world[Role.STAFF])  # staff see their scope's figures, never the approvals
+    page = staff.get(reverse("core:dashboard"))
+    assert figures_of(page)["widget-removals-overdue"] == 1
+    assert not any("ファイルサーバ" in s.label for s in page.context["next_steps"])

@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..figures import widgets
 from ..next_steps import certificate_state, next_steps
 from ..permissions import (
     ADD_DEPARTMENT,
@@ -32,6 +33,7 @@ class DashboardView(PageView):
             scopes=scopes,
             today=today,
             next_steps=next_steps(user, org, scopes, today),
+            widgets=widgets(user, org, self._chosen(scopes), today),
             login=login_summary(user=user),
             recent=list(
                 without_exports(audit_entry_list(actor=user, organisation=org))
@@ -41,6 +43,11 @@ class DashboardView(PageView):
             steps=self._next_steps(scopes),
         )
         return ctx
+
+    def _chosen(self, scopes) -> list:
+        """The scope chosen in the header, or every scope the user sees."""
+        chosen = getattr(self.request, "scope", None)
+        return [s for s in scopes if s.pk == chosen.pk] if chosen is not None else scopes
 
     def _next_steps(self, scopes) -> list[dict]:
         """The platform's setup (the ISMS build order of JIS Q 27001 4–6), each step only for
