@@ -151,6 +151,11 @@ def sample_kwargs(route: Route, world) -> dict:
         "retentionbatch-detail": {"pk": world.item.batch_id},
         "deletionrecord-detail": {"pk": world.deletion.pk},
         "equipmentremoval-detail": {"pk": world.removal.pk},
+        "assets:inventory_detail": {"pk": world.campaign.pk},
+        "assets:inventory_confirm": {"pk": world.campaign.pk},
+        "assets:inventory_close": {"pk": world.campaign.pk},
+        "assets:inventory_report": {"pk": world.campaign.pk, "kind": "xlsx"},
+        "assets:inventory_not_found": {"pk": world.campaign.checks.first().pk},
         "retentionitem-detail": {"pk": world.item.pk},
     }
     if route.kwargs == ("scope_pk",):
@@ -179,6 +184,7 @@ def invited(world, catalogue):
     world.event, world.item, world.due_batch = _retention_event(world)
     world.removal = _removal(world)
     world.deletion = _deletion(world)
+    world.campaign = _campaign(world)
     world.measure = measure_services.measure_create(
         actor=admin, organisation=world.org, data={"title": "脅威情報の収集", "scope": world.hq}
     )
@@ -280,6 +286,19 @@ def _removal(world):
     )
     return removal_approve(
         actor=world[Role.TOP_MANAGEMENT], removal=removal, version=removal.version
+    )
+
+
+def _campaign(world):
+    """An open 棚卸し of 本社."""
+    import datetime as dt
+
+    from ume.assets.services import inventory_campaign_start
+
+    return inventory_campaign_start(
+        actor=world[Role.ADMIN],
+        scope=world.hq,
+        data={"name": "2026年度 棚卸し", "due_on": dt.date.today() + dt.timedelta(days=30)},
     )
 
 

@@ -82,6 +82,8 @@ class Stage:
     equipment: Any = None
     removal: Any = None
     removal_out: Any = None
+    campaign: Any = None
+    check: Any = None
 
 
 def _upload(name: str = "記録.txt") -> SimpleUploadedFile:
@@ -132,7 +134,7 @@ def stage(world, other_world, catalogue) -> Stage:
 
     admin = world[Role.ADMIN]
     mine, theirs = _build(world, admin), _build(other_world, other_world[Role.ADMIN])
-    return Stage(
+    stage_ = Stage(
         w=world,
         other=other_world,
         invitation=core.invitation_create(
@@ -164,6 +166,8 @@ def stage(world, other_world, catalogue) -> Stage:
         **_removals(world),
         **mine,
     )
+    stage_.__dict__.update(_inventory(world, stage_.asset))
+    return stage_
 
 
 def _event(world) -> dict[str, Any]:
@@ -200,6 +204,20 @@ def _event(world) -> dict[str, Any]:
         "item": RetentionItem.objects.get(subject=event.subject),
         "due_batch": RetentionItem.objects.get(subject=ended.subject).batch,
     }
+
+
+def _inventory(world, asset) -> dict[str, Any]:
+    """An open 棚卸し of 本社, and an asset of 開発センター (so one can start there too)."""
+    from ume.assets.services import asset_create, inventory_campaign_start
+
+    admin = world[Role.ADMIN]
+    asset_create(actor=admin, scope=world.dev, data={"name": "開発用サーバー"})
+    campaign = inventory_campaign_start(
+        actor=admin,
+        scope=world.hq,
+        data={"name": "2026年度 棚卸し", "due_on": dt.date.today() + dt.timedelta(days=30)},
+    )
+    return {"campaign": campaign, "check": campaign.checks.get(asset=asset)}
 
 
 def _removals(world) -> dict[str, Any]:
@@ -549,6 +567,24 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
         "version": _fresh(s.removal_out).version,
     },
     "removal_records_keep_as_evidence": lambda s: {"scope": s.w.hq},
+    "inventory_campaign_start": lambda s: {
+        "scope": s.w.dev,
+        "data": {"name": "開発センター 棚卸し", "due_on": dt.date.today()},
+    },
+    "inventory_checks_confirm": lambda s: {
+        "asset": s.asset,
+        "versions": {s.check.pk: _fresh(s.check).version},
+    },
+    "inventory_check_record": lambda s: {
+        "check": s.check,
+        "result": "not_found",
+        "note": "所在不明",
+        "version": _fresh(s.check).version,
+    },
+    "inventory_campaign_close": lambda s: {
+        "campaign": s.campaign,
+        "version": _fresh(s.campaign).version,
+    },
     "retention_hold_release": lambda s: {"item": s.item, "version": _fresh(s.item).version},
     "export_record": lambda s: {
         "organisation": s.w.org,

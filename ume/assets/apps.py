@@ -36,6 +36,9 @@ class AssetsConfig(UmeAppConfig):
         register_event("retention_rules_exported", _("Retention rules exported"), export=True)
         register_event("retention_due_exported", _("Retention due list exported"), export=True)
         register_event("deletion_records_exported", _("Deletion records exported"), export=True)
+        register_event(
+            "inventory_report_exported", _("Inventory review report exported"), export=True
+        )
         register_event("removals_exported", _("Equipment removals exported"), export=True)
         next_steps.register(asset_steps)
         figures.register(asset_widgets)

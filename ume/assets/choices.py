@@ -168,3 +168,12 @@ class RemovalStatus(models.TextChoices):
 
 
 OPEN_REMOVAL = (RemovalStatus.REQUESTED, RemovalStatus.APPROVED)
+
+
+class CheckResult(models.TextChoices):
+    """An asset's answer in a 棚卸し (inventory review, A.5.9)."""
+
+    PENDING = "pending", _("Not checked yet")
+    CONFIRMED = "confirmed", _("Confirmed as registered")
+    CORRECTED = "corrected", _("Corrected")
+    NOT_FOUND = "not_found", _("Not found")

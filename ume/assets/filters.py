@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ume.core.filters import ChoiceFilter, ModelChoiceFilter
 from ume.core.models import Department, Organisation, Scope, User
@@ -14,6 +15,7 @@ from . import endpoints
 from .choices import (
     AssetStatus,
     AssetType,
+    CheckResult,
     DeletionMethod,
     EventSource,
     EventType,
@@ -27,6 +29,8 @@ from .models import (
     ClassificationLevel,
     DeletionRecord,
     EquipmentRemoval,
+    InventoryCampaign,
+    InventoryCheck,
     RetentionBatch,
     RetentionEvent,
     RetentionRule,
@@ -346,3 +350,50 @@ class RemovalFilter(filters.FilterSet):
         return queryset.filter(
             status=RemovalStatus.APPROVED, expected_return_on__lt=timezone.localdate()
         )
+
+
+class InventoryCheckFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="search")
+    result = ChoiceFilter(label=_("result"), choices=CheckResult.choices)
+    department = ModelChoiceFilter(label=_("department"), queryset=Department.objects.none())
+
+    class Meta:
+        model = InventoryCheck
+        fields = ["q", "result", "department"]
+
+    def __init__(self, *args, organisation: Organisation | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if organisation is not None:
+            self.filters["department"].queryset = Department.objects.filter(
+                organisation=organisation
+            ).order_by("name")
+
+    def search(self, queryset, name: str, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(asset__name__icontains=value)
+            | Q(asset__ref__icontains=value)
+            | Q(owner__full_name__icontains=value)
+            | Q(note__icontains=value)
+        )
+
+
+class InventoryCampaignFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
+    state = ChoiceFilter(
+        label=_("status"),
+        method="by_state",
+        choices=[
+            ("open", pgettext_lazy("inventory", "Open")),
+            ("closed", pgettext_lazy("inventory", "Closed")),
+        ],
+    )
+
+    class Meta:
+        model = InventoryCampaign
+        fields = ["q", "state"]
+
+    def by_state(self, queryset, name: str, value: str):
+        return queryset.filter(closed_at__isnull=value == "open")

@@ -462,3 +462,41 @@ class RemovalCancelForm(forms.Form):
         help_text=_("For example: repaired on site, the request was made twice."),
     )
     version = _version_field()
+
+
+# --- 棚卸し (inventory reviews) ----------------------------------------------------------------
+
+
+class InventoryStartForm(forms.Form):
+    scope = SafeModelChoiceField(label=_("ISMS scope"), queryset=Scope.objects.none())
+    name = forms.CharField(
+        label=_("name"),
+        max_length=200,
+        validators=SINGLE_LINE,
+        help_text=_("For example: 2026年度 情報資産の棚卸し."),
+    )
+    due_on = forms.DateField(
+        label=_("answer by"),
+        widget=DATE,
+        help_text=_("Each asset owner confirms or corrects their assets by this day."),
+    )
+
+    def __init__(self, *args, scopes=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].queryset = scopes if scopes is not None else Scope.objects.none()
+
+
+class InventoryNotFoundForm(forms.Form):
+    note = forms.CharField(
+        label=_("note"),
+        max_length=300,
+        validators=SINGLE_LINE,
+        help_text=_(
+            "Where it was looked for, or what happened to it (e.g. 廃棄済みだが台帳に残っていた)."
+        ),
+    )
+    version = _version_field()
+
+
+class InventoryCloseForm(forms.Form):
+    version = _version_field()

@@ -12,3 +12,6 @@ VIEW_RETENTION_NAMES = "assets.view_retention_names"
 # Equipment leaving the premises (持出): approved by a department head or top management
 # (the organization's setting); requested and closed by those who may change the asset.
 APPROVE_REMOVAL = "assets.approve_removal"
+# 棚卸し (inventory reviews): started and closed by the 事務局 and administrators of the scope;
+# each asset is answered by those who may change it (its owner, the department head).
+MANAGE_INVENTORY = "assets.manage_inventory"

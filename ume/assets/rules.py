@@ -16,6 +16,7 @@ from .permissions import (
     APPROVE_REMOVAL,
     CHANGE_ASSET,
     MANAGE_CLASSIFICATION,
+    MANAGE_INVENTORY,
     MANAGE_RETENTION,
     VIEW_ASSET,
     VIEW_RETENTION,
@@ -80,3 +81,4 @@ rules.add_perm(
     APPROVE_REMOVAL,
     has_role(R.TOP_MANAGEMENT) | (has_role(R.DEPARTMENT_HEAD) & heads_removed_assets_department),
 )
+rules.add_perm(MANAGE_INVENTORY, has_role(R.ADMIN, R.SECRETARIAT))

@@ -12,6 +12,8 @@ from .models import (
     ClassificationLevel,
     DeletionRecord,
     EquipmentRemoval,
+    InventoryCampaign,
+    InventoryCheck,
     LedgerSettings,
     RetentionBatch,
     RetentionEvent,
@@ -159,4 +161,30 @@ def removal_list(*, actor, organisation: Organisation) -> QuerySet[EquipmentRemo
         EquipmentRemoval.objects.filter(organisation=organisation, asset__in=assets)
         .select_related("asset", "scope", "requested_by", "decided_by", "checked_by")
         .order_by("-out_on", "-pk")
+    )
+
+
+def inventory_campaign_list(*, actor, organisation: Organisation) -> QuerySet[InventoryCampaign]:
+    """棚卸し campaigns of the scopes the actor may see, with their answer counts."""
+    if not can(actor, VIEW_ASSET, organisation):
+        return InventoryCampaign.objects.none()
+    qs = InventoryCampaign.objects.filter(organisation=organisation)
+    visible = visible_scope_ids(actor, organisation.pk)
+    if visible is not None:
+        qs = qs.filter(scope__in=visible)
+    return (
+        qs.select_related("scope", "started_by", "report")
+        .annotate(
+            total=Count("checks"),
+            answered=Count("checks", filter=~Q(checks__result="pending")),
+        )
+        .order_by("-started_on", "-pk")
+    )
+
+
+def inventory_checks(campaign: InventoryCampaign) -> QuerySet[InventoryCheck]:
+    return (
+        InventoryCheck.objects.filter(campaign=campaign)
+        .select_related("asset", "asset__classification", "department", "owner", "checked_by")
+        .order_by("asset__ref")
     )

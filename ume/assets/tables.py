@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -12,6 +13,7 @@ from . import retention
 from .choices import (
     AssetStatus,
     AssetType,
+    CheckResult,
     EventSource,
     EventType,
     Location,
@@ -22,6 +24,8 @@ from .models import (
     Asset,
     DeletionRecord,
     EquipmentRemoval,
+    InventoryCampaign,
+    InventoryCheck,
     RetentionBatch,
     RetentionEvent,
     RetentionRule,
@@ -478,3 +482,115 @@ class RemovalTable(tables.Table):
 
     def render_status(self, record: EquipmentRemoval):
         return removal_badges(record)
+
+
+def progress_bar(answered: int, total: int):
+    percent = round(100 * answered / total) if total else 100
+    return html(
+        '<div class="d-flex align-items-center gap-2"><div class="progress progress-sm flex-fill" '
+        'style="min-width:4rem"><div class="progress-bar" style="width: {}%" role="progressbar" '
+        'aria-valuenow="{}" aria-valuemin="0" aria-valuemax="100"></div></div>'
+        '<span class="small text-nowrap">{} / {}</span></div>',
+        percent,
+        percent,
+        answered,
+        total,
+    )
+
+
+class InventoryCampaignTable(tables.Table):
+    name = tables.Column(verbose_name=_("name"))
+    scope = tables.Column(verbose_name=_("ISMS scope"), order_by=("scope__name",), attrs=WIDE)
+    started_on = tables.Column(verbose_name=_("started on"), attrs=WIDE)
+    due_on = tables.Column(verbose_name=_("answer by"), attrs={"td": {"class": "text-nowrap"}})
+    answered = tables.Column(verbose_name=_("progress"), order_by=("answered",))
+    closed_at = tables.Column(verbose_name=_("status"), empty_values=())
+
+    class Meta:
+        model = InventoryCampaign
+        fields = ("name", "scope", "started_on", "due_on", "answered", "closed_at")
+        empty_text = _(
+            "No inventory review yet. Start one for a scope: each asset owner confirms or "
+            "corrects their assets, and the report is kept as evidence of 5.9."
+        )
+
+    def render_name(self, record: InventoryCampaign):
+        if not hasattr(self, "_url"):
+            self._url = link_pattern("assets:inventory_detail")
+        return html('<a href="{}">{}</a>', self._url(record.pk), record.name)
+
+    def render_scope(self, record: InventoryCampaign):
+        return record.scope.name
+
+    def render_started_on(self, record: InventoryCampaign):
+        return ymd(record.started_on)
+
+    def render_due_on(self, record: InventoryCampaign):
+        return ymd(record.due_on)
+
+    def render_answered(self, record: InventoryCampaign):
+        return progress_bar(record.answered, record.total)
+
+    def render_closed_at(self, record: InventoryCampaign):
+        if record.closed_at:
+            return html(
+                '<span class="badge bg-secondary-lt">{}</span>',
+                pgettext_lazy("inventory", "Closed"),
+            )
+        return html('<span class="badge bg-green-lt">{}</span>', pgettext_lazy("inventory", "Open"))
+
+
+RESULT_COLOURS = {
+    CheckResult.PENDING: "bg-yellow-lt",
+    CheckResult.CONFIRMED: "bg-green-lt",
+    CheckResult.CORRECTED: "bg-blue-lt",
+    CheckResult.NOT_FOUND: "bg-red-lt",
+}
+
+
+class InventoryCheckTable(tables.Table):
+    asset = tables.Column(verbose_name=_("asset"), order_by=("asset__ref",))
+    department = tables.Column(
+        verbose_name=_("department"), order_by=("department__name",), attrs=WIDE
+    )
+    owner = tables.Column(verbose_name=_("asset owner"), order_by=("owner__full_name",))
+    result = tables.Column(verbose_name=_("result"))
+    checked_by = tables.Column(verbose_name=_("checked by"), attrs=WIDE)
+
+    class Meta:
+        model = InventoryCheck
+        fields = ("asset", "department", "owner", "result", "checked_by")
+        empty_text = _("No asset matches the conditions.")
+
+    def render_asset(self, record: InventoryCheck):
+        if not hasattr(self, "_url"):
+            self._url = link_pattern("assets:asset_edit")
+        return html(
+            '<a href="{}">{}</a><div class="small text-secondary">{}</div>',
+            self._url(record.asset_id),
+            record.asset.name,
+            record.asset.ref,
+        )
+
+    def render_owner(self, record: InventoryCheck):
+        return record.owner.full_name or record.owner.email
+
+    def render_result(self, record: InventoryCheck):
+        badge = html(
+            '<span class="badge {}">{}</span>',
+            RESULT_COLOURS[record.result],
+            record.get_result_display(),
+        )
+        if record.note:
+            return html('{}<div class="small text-secondary">{}</div>', badge, record.note)
+        return badge
+
+    def render_checked_by(self, record: InventoryCheck):
+        when = (
+            timezone.localtime(record.checked_at).strftime("%Y/%m/%d") if record.checked_at else ""
+        )
+        return html(
+            '{}<div class="small text-secondary">{}</div>',
+            record.checked_by.full_name or record.checked_by.email,
+            when,
+        )

@@ -9,6 +9,7 @@ from .views import (
     events,
     events_import,
     importing,
+    inventory,
     ledger,
     removals,
     retention,
@@ -151,4 +152,25 @@ urlpatterns = [
         "removals/<int:pk>/dispose/", removals.RemovalDisposeView.as_view(), name="removal_dispose"
     ),
     path("removals/<int:pk>/cancel/", removals.RemovalCancelView.as_view(), name="removal_cancel"),
+    path("inventory/", inventory.InventoryListView.as_view(), name="inventory_list"),
+    path("inventory/new/", inventory.InventoryCreateView.as_view(), name="inventory_create"),
+    path("inventory/<int:pk>/", inventory.InventoryDetailView.as_view(), name="inventory_detail"),
+    path(
+        "inventory/<int:pk>/confirm/",
+        inventory.InventoryConfirmView.as_view(),
+        name="inventory_confirm",
+    ),
+    path(
+        "inventory/<int:pk>/close/", inventory.InventoryCloseView.as_view(), name="inventory_close"
+    ),
+    path(
+        "inventory/<int:pk>/report.<str:kind>",
+        inventory.InventoryReportView.as_view(),
+        name="inventory_report",
+    ),
+    path(
+        "inventory/checks/<int:pk>/not-found/",
+        inventory.InventoryNotFoundView.as_view(),
+        name="inventory_not_found",
+    ),
 ]

@@ -1,7 +1,8 @@
 """Models of the asset app: the ledger (``ledger``), retention (``retention``), deletion
-records (``deletion``) and equipment removals (``removal``)."""
+records (``deletion``), equipment removals (``removal``) and 棚卸し (``inventory``)."""
 
 from .deletion import DeletionRecord
+from .inventory import InventoryCampaign, InventoryCheck
 from .ledger import Asset, ClassificationLevel, LedgerSettings
 from .removal import EquipmentRemoval
 from .retention import (
@@ -19,6 +20,8 @@ __all__ = [
     "ClassificationLevel",
     "DeletionRecord",
     "EquipmentRemoval",
+    "InventoryCampaign",
+    "InventoryCheck",
     "LedgerSettings",
     "RetentionBatch",
     "RetentionEvent",

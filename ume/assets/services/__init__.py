@@ -13,6 +13,12 @@ from .events import (
     retention_hold_set,
 )
 from .importing import assets_import
+from .inventory import (
+    inventory_campaign_close,
+    inventory_campaign_start,
+    inventory_check_record,
+    inventory_checks_confirm,
+)
 from .removals import (
     removal_approve,
     removal_cancel,
@@ -45,6 +51,10 @@ __all__ = [
     "classification_level_update",
     "deletion_record_create",
     "endpoint_list_keep_as_evidence",
+    "inventory_campaign_close",
+    "inventory_campaign_start",
+    "inventory_check_record",
+    "inventory_checks_confirm",
     "ledger_settings_update",
     "recompute",
     "removal_approve",

@@ -3,6 +3,7 @@ asset form (read-only for those who may see but not edit the asset)."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -34,13 +35,13 @@ from ume.core.views.base import (
 from ume.measures.permissions import UPLOAD_EVIDENCE
 
 from .. import selectors, services
-from ..choices import AssetStatus, AssetType
+from ..choices import AssetStatus, AssetType, CheckResult
 from ..endpoints import flags as endpoint_flags
 from ..endpoints import with_flags
 from ..exports import ledger_table, sources_table
 from ..filters import UNOWNED, AssetFilter
 from ..forms import AssetDisposalForm, AssetForm
-from ..models import Asset
+from ..models import Asset, InventoryCheck
 from ..permissions import ADD_ASSET, CHANGE_ASSET, VIEW_ASSET
 from ..tables import AssetTable
 
@@ -147,18 +148,58 @@ class AssetEditView(ObjectMixin, RecordEditMixin, AssetFormMixin, ServiceFormVie
             "deletions": asset.deletion_records.select_related("performed_by", "certificate")[:20],
             "may_dispose": asset.status != AssetStatus.DISPOSED
             and can(self.request.user, CHANGE_ASSET, asset),
+            "inventory_check": self.inventory_check(),
             "removals": asset.removals.order_by("-out_on", "-pk")[:10]
             if asset.asset_type == AssetType.HARDWARE
             else None,
         }
 
-    def perform(self, form):
-        return services.asset_update(
-            actor=self.request.user,
-            asset=self.get_object(),
-            data=form.changed_data_dict(),
-            version=form.cleaned_data.get("version"),
+    def inventory_check(self) -> InventoryCheck | None:
+        """The pending 棚卸し check this edit answers (``?check=`` from the campaign page)."""
+        value = self.request.POST.get("check") or self.request.GET.get("check") or ""
+        if not (value.isdigit() and len(value) < 12):
+            return None
+        return (
+            InventoryCheck.objects.filter(
+                pk=int(value),
+                asset=self.get_object(),
+                result=CheckResult.PENDING,
+                campaign__closed_at__isnull=True,
+            )
+            .select_related("campaign")
+            .first()
         )
+
+    def perform(self, form):
+        check = self.inventory_check()
+        changed = [f for f in form.changed_data if f != "version"]
+        with transaction.atomic():
+            asset = services.asset_update(
+                actor=self.request.user,
+                asset=self.get_object(),
+                data=form.changed_data_dict(),
+                version=form.cleaned_data.get("version"),
+            )
+            if check is not None and changed:
+                services.inventory_check_record(
+                    actor=self.request.user,
+                    check=check,
+                    result=CheckResult.CORRECTED,
+                    changed_fields=changed,
+                    version=check.version,
+                )
+            elif check is not None:
+                services.inventory_checks_confirm(
+                    actor=self.request.user, asset=asset, versions={check.pk: check.version}
+                )
+        self.answered = check
+        return asset
+
+    def get_success_url(self):
+        check = getattr(self, "answered", None)
+        if check is not None:
+            return reverse("assets:inventory_detail", args=[check.campaign_id])
+        return super().get_success_url()
 
 
 class AssetExportView(PolicyMixin, View):
