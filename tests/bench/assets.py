@@ -94,6 +94,7 @@ def run(fx, *, runs: int, log: Callable[[str], None], done: Callable[[Result], N
     for name, fetch in pages:
         done(measure(name, fetch, runs=runs, warmups=3))
     done(import_case(fx, client, log=log))
+    inventory_case(fx, client, runs=runs, log=log, done=done)
     log("asset ledger exports (20,000 rows) …")
     for kind in ("xlsx", "csv"):
         url = reverse(f"assets:export_{kind}")
@@ -151,3 +152,37 @@ def import_case(fx, client: Client, *, log: Callable[[str], None]) -> Result:
         f"{len(preview.errors)} errors"
     )
     return result
+
+
+def inventory_case(fx, client: Client, *, runs: int, log, done) -> None:
+    """A 棚卸し of the largest scope: started (one check per asset), its page with the
+    secretariat's 200 pending checks and the progress, the report (xlsx), then closed."""
+    import datetime as dt
+
+    from django.db.models import Count
+
+    from ume.assets.services import inventory_campaign_close, inventory_campaign_start
+
+    scope = fx.organisation.scopes.annotate(n=Count("assets")).order_by("-n", "pk").first()
+    log(f"inventory review of {scope.name} …")
+    started = time.perf_counter()
+    campaign = inventory_campaign_start(
+        actor=fx.admin,
+        scope=scope,
+        data={"name": "ベンチ棚卸し", "due_on": dt.date.today() + dt.timedelta(days=30)},
+    )
+    seconds = time.perf_counter() - started
+    count = campaign.checks.count()
+    done(Result(f"inventory review start ({count:,} assets)", count, [seconds], 0))
+    detail = reverse("assets:inventory_detail", args=[campaign.pk])
+    done(
+        measure(
+            "inventory review page", fetch_page(client, detail, table_rows), runs=runs, warmups=3
+        )
+    )
+    report = reverse("assets:inventory_report", args=[campaign.pk, "xlsx"])
+    done(measure("inventory report, xlsx (bytes)", _download(client, report), runs=3, warmups=0))
+    started = time.perf_counter()
+    inventory_campaign_close(actor=fx.admin, campaign=campaign, version=campaign.version)
+    seconds = time.perf_counter() - started
+    done(Result(f"inventory review close + report kept ({count:,} checks)", count, [seconds], 0))

@@ -437,8 +437,9 @@ def seed_demo(*, organisation, scopes, users) -> None:
         scope=scopes["本社"],
         data={**BYOD, "owner": users["staff1"], "department": departments.get("営業部")},
     )
-    from .demo_removals import seed_removals
+    from .demo_operations import seed_inventory, seed_removals
     from .demo_retention import seed_retention_events
 
     seed_retention_events(organisation=organisation, users=users)
     seed_removals(scope=scopes["本社"], departments=departments, users=users)
+    seed_inventory(scope=scopes["本社"], users=users)

@@ -80,7 +80,9 @@ def asset_widgets(user, organisation, scopes, today) -> list[Widget]:
     ]
     link = (_("Information assets"), reverse(ledger))
     widgets = [Widget(_("Information assets"), figures, link, testid="widget-assets")]
-    return [*widgets, _retention_widget(user, organisation, ids, today)]
+    inventory = _inventory_widget(user, organisation, ids)
+    widgets.append(_retention_widget(user, organisation, ids, today))
+    return [*widgets, inventory] if inventory else widgets
 
 
 def _level_name(row) -> str:
@@ -146,3 +148,23 @@ def _retention_widget(user, organisation, ids, today) -> Widget:
     ]
     link = (_("Retention and deletion"), reverse("assets:retention_batch_list"))
     return Widget(_("Retention, deletion and removals"), figures, link, testid="widget-retention")
+
+
+def _inventory_widget(user, organisation, ids) -> Widget | None:
+    """Each open 棚卸し: how many of its assets are answered."""
+    campaigns = selectors.inventory_campaign_list(actor=user, organisation=organisation).filter(
+        scope__in=ids, closed_at__isnull=True
+    )
+    figures = [
+        Figure(
+            _("{name}: answered (of {total})").format(name=c.name, total=c.total),
+            c.answered,
+            reverse("assets:inventory_detail", args=[c.pk]),
+            testid=f"widget-inventory-{c.pk}",
+        )
+        for c in campaigns[:5]
+    ]
+    if not figures:
+        return None
+    link = (_("Inventory reviews"), reverse("assets:inventory_list"))
+    return Widget(_("Inventory reviews"), figures, link, testid="widget-inventory")

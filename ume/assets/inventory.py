@@ -72,8 +72,8 @@ CHECK_HEADERS = [
     gettext_lazy("result"),
     gettext_lazy("fields corrected"),
     gettext_lazy("note"),
-    gettext_lazy("checked by"),
-    gettext_lazy("checked at"),
+    gettext_lazy("answered by"),
+    gettext_lazy("answered at"),
 ]
 
 

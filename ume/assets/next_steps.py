@@ -14,8 +14,8 @@ from ume.core.next_steps import Step
 from ume.core.policies import can
 
 from . import endpoints
-from .choices import AssetStatus, RemovalStatus
-from .models import Asset, EquipmentRemoval
+from .choices import AssetStatus, CheckResult, RemovalStatus
+from .models import Asset, EquipmentRemoval, InventoryCheck
 from .permissions import ADD_ASSET, APPROVE_REMOVAL, CHANGE_ASSET
 
 REVIEW_EVERY = dt.timedelta(days=365)
@@ -68,7 +68,12 @@ def asset_steps(user, organisation, scopes, today) -> list[Step]:
                     scope.name,
                 )
             )
-    return steps + _reviews(user, organisation, scopes, today) + _removals(user, scopes, today)
+    return [
+        *steps,
+        *_inventory(user, scopes, today),
+        *_reviews(user, organisation, scopes, today),
+        *_removals(user, scopes, today),
+    ]
 
 
 def _endpoint_steps(row: dict, url: str, scope) -> list[Step]:
@@ -143,3 +148,35 @@ def _removals(user, scopes, today) -> list[Step]:
         text = label.format(asset=removal.asset.name, day=day.strftime("%Y/%m/%d"))
         steps.append(Step(text, url, removal.scope.name, overdue=removal.overdue))
     return steps
+
+
+def _inventory(user, scopes, today) -> list[Step]:
+    """The user's own assets waiting in an open 棚卸し, per campaign."""
+    pending = (
+        InventoryCheck.objects.filter(
+            campaign__scope__in=scopes,
+            campaign__closed_at__isnull=True,
+            result=CheckResult.PENDING,
+            asset__owner=user,
+        )
+        .values("campaign", "campaign__name", "campaign__due_on", "campaign__scope__name")
+        .annotate(n=Count("pk"))
+        .order_by("campaign__due_on")
+    )
+    return [
+        Step(
+            ngettext(
+                "Inventory review “{name}”: check {n} of your assets by {day}.",
+                "Inventory review “{name}”: check {n} of your assets by {day}.",
+                row["n"],
+            ).format(
+                name=row["campaign__name"],
+                n=row["n"],
+                day=row["campaign__due_on"].strftime("%Y/%m/%d"),
+            ),
+            reverse("assets:inventory_detail", args=[row["campaign"]]),
+            row["campaign__scope__name"],
+            overdue=row["campaign__due_on"] < today,
+        )
+        for row in pending
+    ]

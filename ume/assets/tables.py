@@ -555,7 +555,7 @@ class InventoryCheckTable(tables.Table):
     )
     owner = tables.Column(verbose_name=_("asset owner"), order_by=("owner__full_name",))
     result = tables.Column(verbose_name=_("result"))
-    checked_by = tables.Column(verbose_name=_("checked by"), attrs=WIDE)
+    checked_by = tables.Column(verbose_name=_("answered by"), attrs=WIDE)
 
     class Meta:
         model = InventoryCheck

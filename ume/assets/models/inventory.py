@@ -100,8 +100,8 @@ class InventoryCheck(AuditedModel, VersionedModel, TimeStampedModel):
     )
     changed_fields = models.JSONField(_("fields corrected"), default=list, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True, validators=SINGLE_LINE)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"), **USER)
-    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"), **USER)
+    checked_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("inventory check")

@@ -41,6 +41,9 @@ def test_seed_demo_builds_a_realistic_organisation_once(settings, tmp_path):
     removals = {r.status: r for r in org.equipment_removals.all()}  # the assets app's hook
     assert set(removals) == {"returned", "approved", "disposed", "requested"}
     assert removals["approved"].overdue and removals["disposed"].asset.status == "disposed"
+    campaign = org.inventory_campaigns.get()
+    results = set(campaign.checks.values_list("result", flat=True))
+    assert results == {"confirmed", "corrected", "pending"}
     password = (tmp_path / "demo-credentials.txt").read_text()
     assert out.getvalue().count(f"admin@ume-demo.example  password: {password}") == 2
     assert audit.verify_chain(org.pk).ok

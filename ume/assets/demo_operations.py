@@ -1,15 +1,17 @@
-"""Demo equipment removals (持出) of 梅商事株式会社: a multifunction printer back from repair, a
-laptop out for fault analysis beyond its expected return (flagged), a broken smartphone
-disposed of by the supplier that took it, and an old file server waiting for approval to
-leave for disposal. Each goes through the services on its out day; the past ones are then
-moved to the days they happened, as a company starting with Ume enters its recent history."""
+"""Demo operations of 梅商事株式会社's ledger: this year's 棚卸し of 本社 under way (総務部
+done, one asset corrected, the rest waiting), and equipment removals (持出): a multifunction
+printer back from repair, a laptop out for fault analysis beyond its expected return
+(flagged), a broken smartphone disposed of by the supplier that took it, and an old file
+server waiting for approval to leave for disposal. Each goes through the services on its
+day; the past ones are then moved to the days they happened, as a company starting with Ume
+enters its recent history."""
 
 import datetime as dt
 
 from django.utils import timezone
 
 from . import services
-from .models import EquipmentRemoval
+from .models import EquipmentRemoval, InventoryCampaign, InventoryCheck
 
 # name, owner, department, location, device kind
 EQUIPMENT = [
@@ -137,3 +139,42 @@ def seed_removals(*, scope, departments, users) -> None:
         out_on=timezone.localdate() + dt.timedelta(days=3),
         notes="新NASへの移行完了後、消去ソフトで上書き消去済み。廃棄証明書を受け取る。",
     )
+
+
+def seed_inventory(*, scope, users) -> None:
+    """This year's 棚卸し of 本社, started ten days ago: 総務部's head has confirmed their
+    assets, 営業部's head corrected where the customer list is kept; the rest are waiting."""
+    secretariat, today = users["jimukyoku"], timezone.localdate()
+    year = today.year if today.month > 3 else today.year - 1
+    campaign = services.inventory_campaign_start(
+        actor=secretariat,
+        scope=scope,
+        data={"name": f"{year}年度 情報資産の棚卸し", "due_on": today + dt.timedelta(days=20)},
+    )
+    InventoryCampaign.objects.filter(pk=campaign.pk).update(
+        started_on=today - dt.timedelta(days=10)
+    )
+    checks = InventoryCheck.objects.filter(campaign=campaign).select_related("asset")
+    by_owner: dict = {}
+    for check in checks:
+        by_owner.setdefault(check.asset.owner_id, []).append(check)
+    for check in by_owner.get(users["somu"].pk, []):
+        services.inventory_checks_confirm(
+            actor=users["somu"], asset=check.asset, versions={check.pk: check.version}
+        )
+    sales = by_owner.get(users["eigyo"].pk, [])
+    if sales:
+        check = sales[0]
+        services.asset_update(
+            actor=users["eigyo"],
+            asset=check.asset,
+            data={"storage_detail": "営業部キャビネットA（施錠）"},
+            version=check.asset.version,
+        )
+        services.inventory_check_record(
+            actor=users["eigyo"],
+            check=check,
+            result="corrected",
+            changed_fields=["storage_detail"],
+            version=check.version,
+        )
