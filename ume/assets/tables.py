@@ -488,7 +488,7 @@ def progress_bar(answered: int, total: int):
     percent = round(100 * answered / total) if total else 100
     return html(
         '<div class="d-flex align-items-center gap-2"><div class="progress progress-sm flex-fill" '
-        'style="min-width:4rem"><div class="progress-bar" style="width: {}%" role="progressbar" '
+        'style="min-width:6rem"><div class="progress-bar" style="width: {}%" role="progressbar" '
         'aria-valuenow="{}" aria-valuemin="0" aria-valuemax="100"></div></div>'
         '<span class="small text-nowrap">{} / {}</span></div>',
         percent,
