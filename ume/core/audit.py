@@ -148,51 +148,79 @@ def append(
     actor=None,
 ) -> AuditEntry:
     """Append one entry to the organisation's chain. Must run inside ``transaction.atomic``."""
+    entry = {
+        "action": action,
+        "model_label": model_label,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "changes": changes,
+        "scope_id": scope_id,
+    }
+    return append_many(organisation_id=organisation_id, entries=[entry], actor=actor)[0]
+
+
+def append_many(
+    *, organisation_id: int, entries: list[dict[str, Any]], actor=None
+) -> list[AuditEntry]:
+    """Append ``entries`` (each with ``action``, ``model_label`` and optionally ``object_id``,
+    ``object_repr``, ``changes``, ``scope_id``) to the organisation's chain in order, under one
+    lock of its head and with one INSERT per thousand (an import of 10,000 rows). Must run
+    inside ``transaction.atomic``."""
     if not transaction.get_connection().in_atomic_block:
         raise AuditError("audited writes must run inside transaction.atomic()")
     actor = actor if actor is not None else current_actor()
     head = AuditChainHead.objects.select_for_update().filter(pk=organisation_id).first()
     if head is None:  # the organisation's own creation, in this same transaction
         head = AuditChainHead.objects.create(organisation_id=organisation_id)
-    seq = head.seq + 1
+    seq, prev = head.seq, head.hash
     at = timezone.now()
-    changes_text = canonical_json(changes or {})
-    repr_text = object_repr[:200]
     actor_label = actor.email if actor else "system"
-    digest = entry_hash(
-        head.hash,
-        seq,
-        organisation_id,
-        at,
-        actor.pk if actor else None,
-        action,
-        model_label,
-        object_id,
-        repr_text,
-        changes_text,
-        actor_label=actor_label,
-        scope_id=scope_id,
-        version=HASH_VERSION_CURRENT,
-    )
-    entry = AuditEntry(
-        organisation_id=organisation_id,
-        seq=seq,
-        at=at,
-        actor=actor,
-        actor_label=actor_label,
-        action=action,
-        model_label=model_label,
-        object_id=object_id,
-        object_repr=repr_text,
-        scope_id=scope_id,
-        changes=changes_text,
-        prev_hash=head.hash,
-        hash=digest,
-        hash_version=HASH_VERSION_CURRENT,
-    )
-    entry.save()
-    AuditChainHead.objects.filter(pk=organisation_id).update(seq=seq, hash=digest)
-    return entry
+    rows = []
+    for entry in entries:
+        seq += 1
+        changes_text = canonical_json(entry.get("changes") or {})
+        repr_text = entry.get("object_repr", "")[:200]
+        object_id = entry.get("object_id", "")
+        digest = entry_hash(
+            prev,
+            seq,
+            organisation_id,
+            at,
+            actor.pk if actor else None,
+            entry["action"],
+            entry["model_label"],
+            object_id,
+            repr_text,
+            changes_text,
+            actor_label=actor_label,
+            scope_id=entry.get("scope_id"),
+            version=HASH_VERSION_CURRENT,
+        )
+        rows.append(
+            AuditEntry(
+                organisation_id=organisation_id,
+                seq=seq,
+                at=at,
+                actor=actor,
+                actor_label=actor_label,
+                action=entry["action"],
+                model_label=entry["model_label"],
+                object_id=object_id,
+                object_repr=repr_text,
+                scope_id=entry.get("scope_id"),
+                changes=changes_text,
+                prev_hash=prev,
+                hash=digest,
+                hash_version=HASH_VERSION_CURRENT,
+            )
+        )
+        prev = digest
+    if len(rows) == 1:
+        rows[0].save()
+    else:
+        AuditEntry.objects.bulk_create(rows, batch_size=1000)
+    AuditChainHead.objects.filter(pk=organisation_id).update(seq=seq, hash=prev)
+    return rows
 
 
 def record_event(

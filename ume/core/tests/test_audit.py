@@ -131,6 +131,29 @@ def test_chain_verifies_and_links_each_entry_to_the_previous(world):
     assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
 
 
+def test_many_entries_appended_at_once_continue_the_chain_in_order(world):
+    before = AuditChainHead.objects.get(pk=world.org.pk)
+    entries = [
+        {
+            "action": "create",
+            "model_label": "core.department",
+            "object_id": str(i),
+            "object_repr": f"部門{i}",
+            "changes": {"name": [None, f"部門{i}"]},
+        }
+        for i in range(2500)
+    ]
+    with transaction.atomic(), audit.acting_as(world[Role.ADMIN]):
+        written = audit.append_many(organisation_id=world.org.pk, entries=entries)
+    assert [e.seq for e in written] == list(range(before.seq + 1, before.seq + 2501))
+    assert written[0].prev_hash == before.hash
+    head = AuditChainHead.objects.get(pk=world.org.pk)
+    assert (head.seq, head.hash) == (written[-1].seq, written[-1].hash)
+    stored = AuditEntry.objects.get(organisation=world.org, seq=before.seq + 1234)
+    assert stored.object_repr == "部門1233" and stored.actor == world[Role.ADMIN]
+    assert audit.verify_chain(world.org.pk).ok
+
+
 def test_each_organisation_has_its_own_chain(world, other_world):
     assert audit.verify_chain(world.org.pk).ok
     assert audit.verify_chain(other_world.org.pk).ok
