@@ -241,7 +241,7 @@ def record_event(
 # --- Signal wiring: the only place model changes become audit entries ---------------------------
 
 
-def _diff(before: dict, after: dict) -> dict[str, list]:
+def diff(before: dict, after: dict) -> dict[str, list]:
     keys = before.keys() | after.keys()
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
@@ -267,7 +267,7 @@ def _on_save(sender, instance, created, raw=False, **kwargs) -> None:
         return
     after = instance.audit_snapshot()
     before = {} if created else getattr(instance, "_audit_loaded", {})
-    changes = _diff(before, after)
+    changes = diff(before, after)
     if changes or created:
         _record(instance, AuditAction.CREATE if created else AuditAction.UPDATE, changes)
     instance._audit_loaded = after
@@ -278,7 +278,7 @@ def _on_delete(sender, instance, **kwargs) -> None:
     if not isinstance(instance, AuditedModel):
         return
     # Django clears the primary key only after every post_delete signal has been sent.
-    _record(instance, AuditAction.DELETE, _diff(instance.audit_snapshot(), {}))
+    _record(instance, AuditAction.DELETE, diff(instance.audit_snapshot(), {}))
 
 
 @receiver(m2m_changed)

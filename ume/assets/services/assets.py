@@ -79,13 +79,16 @@ def next_ref(organisation: Organisation) -> str:
     return f"A-{max(numbers, default=0) + 1:05d}"
 
 
-def _rule(organisation: Organisation) -> str:
+def importance_rule(organisation: Organisation) -> str:
     return LedgerSettings.objects.get_or_create(organisation=organisation)[0].importance_rule
 
 
 def _derive(asset: Asset) -> None:
     asset.importance = importance.derive(
-        _rule(asset.organisation), asset.confidentiality, asset.integrity, asset.availability
+        importance_rule(asset.organisation),
+        asset.confidentiality,
+        asset.integrity,
+        asset.availability,
     )
 
 
@@ -124,7 +127,7 @@ def asset_update(
     measures = data.get("measures", list(asset.measures.all()))
     _check(asset.organisation, scope, {**data, "measures": measures}, pk=asset.pk, current=asset)
     values = {f: data.get(f, getattr(asset, f)) for f in CIA_FIELDS}
-    data["importance"] = importance.derive(_rule(asset.organisation), *values.values())
+    data["importance"] = importance.derive(importance_rule(asset.organisation), *values.values())
     updated = update_fields(asset, data, version=version)
     if "retention_rules" in data:
         schedule_recompute(asset.organisation)
