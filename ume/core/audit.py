@@ -21,6 +21,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from .bulk import insert_many
 from .choices import AuditAction
 from .models import GENESIS_HASH, AuditChainHead, AuditedModel, AuditEntry
 from .models.audit import HASH_VERSION_CURRENT, HASH_VERSION_LEGACY
@@ -164,8 +165,8 @@ def append_many(
 ) -> list[AuditEntry]:
     """Append ``entries`` (each with ``action``, ``model_label`` and optionally ``object_id``,
     ``object_repr``, ``changes``, ``scope_id``) to the organisation's chain in order, under one
-    lock of its head and with one INSERT per thousand (an import of 10,000 rows). Must run
-    inside ``transaction.atomic``."""
+    lock of its head and with one prepared INSERT (an import of 10,000 rows). Must run inside
+    ``transaction.atomic``."""
     if not transaction.get_connection().in_atomic_block:
         raise AuditError("audited writes must run inside transaction.atomic()")
     actor = actor if actor is not None else current_actor()
@@ -217,8 +218,8 @@ def append_many(
         prev = digest
     if len(rows) == 1:
         rows[0].save()
-    else:
-        AuditEntry.objects.bulk_create(rows, batch_size=1000)
+    else:  # appended only: entries are never saved twice (their pk stays unset)
+        insert_many(AuditEntry, rows)
     AuditChainHead.objects.filter(pk=organisation_id).update(seq=seq, hash=prev)
     return rows
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ume.core import audit
+from ume.core.bulk import insert_many, update_many
 from ume.core.choices import AuditAction
 from ume.core.locking import StaleEditError, require_version
 from ume.core.models import Department, Scope, User
@@ -127,7 +128,7 @@ def _apply_updates(actor, scope, updates, versions, lookups, rule) -> list[dict]
         if changes:
             entries.append(_entry(asset, AuditAction.UPDATE, changes))
         changed.append(asset)
-    Asset.objects.bulk_update(changed, sorted(fields), batch_size=500)
+    update_many(Asset, changed, fields)
     return entries
 
 
@@ -155,7 +156,12 @@ def _apply_creates(scope, creates, lookups, rule) -> list[dict]:
         raise ValidationError(
             _("The asset number {ref} is already used. Choose another.").format(ref=ref)
         )
-    Asset.objects.bulk_create(assets, batch_size=1000)
+    insert_many(Asset, assets)
+    ids = dict(
+        Asset.objects.filter(organisation=organisation, ref__in=refs).values_list("ref", "pk")
+    )
+    for asset in assets:
+        asset.pk = ids[asset.ref]
     return [_entry(a, AuditAction.CREATE, audit.diff({}, a.audit_snapshot())) for a in assets]
 
 

@@ -90,6 +90,15 @@ def test_a_japanese_ledger_is_read_with_its_mess(world):
     made = Asset.objects.get(ref="A-001")
     assert (made.importance, made.owner, made.last_reviewed_on) == (3, owner, dt.date(2025, 4, 1))
     assert Asset.objects.filter(ref__startswith="A-0").count() == 3  # the blank one numbered
+    # Written in bulk, each asset still has its creation in the trail, and the chain holds.
+    from ume.core import audit
+    from ume.core.models import AuditEntry
+
+    entry = AuditEntry.objects.get(model_label="assets.asset", object_id=str(made.pk))
+    assert entry.action == "create" and entry.actor == world[Role.ADMIN]
+    assert entry.changes_data["owner_id"] == [None, owner.pk]
+    assert entry.changes_data["importance"] == [None, 3]
+    assert audit.verify_chain(world.org.pk).ok
 
 
 def test_every_problem_is_reported_by_row_and_nothing_is_written(world, other_world):
@@ -156,8 +165,16 @@ def test_changes_are_found_by_number_and_an_export_reimported_changes_nothing(
         updates=changed.updates,
         versions=changed.versions,
     )
+    before = asset.version
     asset.refresh_from_db()
     assert (asset.availability, asset.importance) == (3, 3)
+    assert asset.version == before + 1  # a later stale edit of the old version is refused
+    from ume.core.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(model_label="assets.asset", object_id=str(asset.pk))
+    entry = entries.order_by("seq").last()
+    assert entry.action == "update" and entry.changes_data["availability"][1] == 3
+    assert entry.changes_data["version"] == [before, before + 1]
 
 
 def test_an_asset_changed_after_the_preview_refuses_the_whole_import(world):
