@@ -40,14 +40,22 @@ class EndpointExportView(PolicyMixin, View):
         return export_response(data, filename=filename_for(_("endpoints"), "xlsx"), kind="xlsx")
 
 
-class EndpointEvidenceView(PolicyMixin, View):
-    """POST ``scope``: keep that scope's endpoint list as evidence of its 8.1 and 6.7 rows."""
+class ScopeEvidenceView(PolicyMixin, View):
+    """POST ``scope``: keep a list of that scope as evidence on its SoA (``keep`` writes it and
+    returns the evidence file; ``done`` says so)."""
 
     permission_required = UPLOAD_EVIDENCE
     http_method_names = ["post"]
+    back_url = ""
+
+    def keep(self, scope):
+        raise NotImplementedError
+
+    def done(self, scope, evidence) -> str:
+        raise NotImplementedError
 
     def post(self, request):
-        back = redirect(f"{reverse('assets:asset_list')}?endpoint={ENDPOINTS}")
+        back = redirect(self.back_url)
         scope = Scope.objects.filter(
             organisation=request.organisation, pk=_number(request.POST.get("scope"))
         ).first()
@@ -55,19 +63,29 @@ class EndpointEvidenceView(PolicyMixin, View):
             messages.error(request, _("Choose an ISMS scope you keep evidence for."))
             return back
         try:
-            evidence = services.endpoint_list_keep_as_evidence(actor=request.user, scope=scope)
+            evidence = self.keep(scope)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
             return back
-        messages.success(
-            request,
-            _(
-                "The endpoint list of {scope} was kept as evidence of 8.1 and 6.7 "
-                "(SHA-256 {digest}…)."
-            ).format(scope=scope.name, digest=evidence.sha256[:12]),
-        )
+        messages.success(request, self.done(scope, evidence))
         return back
+
+
+class EndpointEvidenceView(ScopeEvidenceView):
+    """Keep the scope's endpoint list as evidence of its 8.1 and 6.7 rows."""
+
+    @property
+    def back_url(self) -> str:
+        return f"{reverse('assets:asset_list')}?endpoint={ENDPOINTS}"
+
+    def keep(self, scope):
+        return services.endpoint_list_keep_as_evidence(actor=self.request.user, scope=scope)
+
+    def done(self, scope, evidence) -> str:
+        return _(
+            "The endpoint list of {scope} was kept as evidence of 8.1 and 6.7 (SHA-256 {digest}…)."
+        ).format(scope=scope.name, digest=evidence.sha256[:12])
 
 
 def _number(value) -> int:

@@ -1,14 +1,11 @@
 """Equipment removals (持出, A.7.13): the list with its filters and exports, the request, the
 manager's decision, and the closing as returned or disposed of (A.7.14)."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from ume.core.models import Scope
 from ume.core.policies import can
@@ -17,7 +14,6 @@ from ume.core.views.base import (
     FilteredExportView,
     ListView,
     ObjectMixin,
-    PolicyMixin,
     ServiceFormView,
 )
 from ume.measures.permissions import UPLOAD_EVIDENCE
@@ -35,7 +31,7 @@ from ..forms import (
 )
 from ..permissions import APPROVE_REMOVAL, CHANGE_ASSET, VIEW_ASSET
 from ..tables import RemovalTable, removal_badges
-from .endpoints import _number
+from .endpoints import ScopeEvidenceView, _number
 
 REMOVALS = (gettext_lazy("Equipment removals"), reverse_lazy("assets:removal_list"))
 
@@ -95,34 +91,19 @@ class RemovalExportView(FilteredExportView):
         return removals_table(rows)
 
 
-class RemovalEvidenceView(PolicyMixin, View):
-    """POST ``scope``: keep that scope's removal records as evidence of 7.13, 7.10 and 7.14."""
+class RemovalEvidenceView(ScopeEvidenceView):
+    """Keep the scope's removal records as evidence of 7.13, 7.10 and 7.14."""
 
-    permission_required = UPLOAD_EVIDENCE
-    http_method_names = ["post"]
+    back_url = reverse_lazy("assets:removal_list")
 
-    def post(self, request):
-        back = redirect("assets:removal_list")
-        scope = Scope.objects.filter(
-            organisation=request.organisation, pk=_number(request.POST.get("scope"))
-        ).first()
-        if scope is None or not can(request.user, UPLOAD_EVIDENCE, scope):
-            messages.error(request, _("Choose an ISMS scope you keep evidence for."))
-            return back
-        try:
-            evidence = services.removal_records_keep_as_evidence(actor=request.user, scope=scope)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return back
-        messages.success(
-            request,
-            _(
-                "The equipment removals of {scope} were kept as evidence of 7.13, 7.10 and 7.14 "
-                "(SHA-256 {digest}…)."
-            ).format(scope=scope.name, digest=evidence.sha256[:12]),
-        )
-        return back
+    def keep(self, scope):
+        return services.removal_records_keep_as_evidence(actor=self.request.user, scope=scope)
+
+    def done(self, scope, evidence) -> str:
+        return _(
+            "The equipment removals of {scope} were kept as evidence of 7.13, 7.10 and 7.14 "
+            "(SHA-256 {digest}…)."
+        ).format(scope=scope.name, digest=evidence.sha256[:12])
 
 
 class RemovalCreateView(ServiceFormView):
