@@ -31,16 +31,21 @@ from ume.core.importing import (
     read_upload,
 )
 
-from ..choices import AssetStatus, AssetType, Location
+from ..choices import AssetStatus, AssetType, DeviceIdKind, DeviceKind, Location, Ownership
 from ..models import Asset
 from .values import (
+    DEVICE_WORDS,
+    ID_KIND_WORDS,
     LOCATION_WORDS,
+    OWNERSHIP_WORDS,
     STATUS_WORDS,
     TYPE_WORDS,
     Directory,
     choice_table,
+    kind_from_os,
     read_choice,
     read_cia,
+    read_switch,
 )
 
 PREVIEW_MAX_AGE = timedelta(minutes=30)
@@ -50,10 +55,29 @@ MAX_ROWS = 20_000
 # Field → the header texts accepted (the export's own headers in both languages first).
 COLUMNS: dict[str, list[str]] = {
     "ref": ["管理番号", "資産番号", "番号", "No", "No.", "asset number"],
-    "name": ["資産名", "情報資産名", "資産名称", "名称", "asset name"],
+    "name": [
+        "資産名",
+        "情報資産名",
+        "資産名称",
+        "名称",
+        "asset name",
+        "端末名",
+        "デバイス名",
+        "Device name",
+        "Computer Name",
+    ],
     "scope": ["適用範囲", "ISMS scope"],
     "asset_type": ["種別", "資産の種類", "種類", "asset type"],
-    "owner": ["管理責任者", "責任者", "資産管理者", "asset owner", "owner"],
+    "owner": [
+        "管理責任者",
+        "責任者",
+        "資産管理者",
+        "asset owner",
+        "owner",
+        "利用者",
+        "Primary user UPN",
+        "Primary user email address",
+    ],
     "department": ["部門", "部署", "管理部門", "所管部署", "department"],
     "location": ["保管場所", "保存場所", "保管媒体", "媒体", "storage"],
     "storage_detail": ["保管場所の詳細", "保管先", "保存先", "storage details"],
@@ -82,6 +106,31 @@ COLUMNS: dict[str, list[str]] = {
     ],
     "status": ["状態", "ステータス", "status"],
     "last_reviewed_on": ["最終確認日", "確認日", "棚卸日", "last reviewed on"],
+    # Endpoint items: the endpoint list's headers, then those of MDM exports (issue 20, item 3).
+    "device_kind": ["端末の種類", "endpoint type", "Device type", "デバイスの種類"],
+    "ownership": ["貸与・私物", "owned by", "Ownership", "所有者の種類", "所有"],
+    "remote_access": ["社外から接続", "connects from outside", "リモートアクセス"],
+    "device_id_kind": ["識別方法", "identified by"],
+    "device_id": ["識別子", "device identifier", "Device ID", "デバイスID", "MDM ID", "Intune ID"],
+    "mdm_enrolled": ["MDM に登録", "enrolled in MDM", "Managed by", "管理元", "MDM"],
+    "disk_encrypted": [
+        "ディスク暗号化",
+        "disk encrypted",
+        "Encrypted",
+        "暗号化",
+        "FileVault 2 Status",
+        "BitLocker",
+    ],
+    "os_name": ["オペレーティングシステム（OS）", "operating system", "OS", "Operating System"],
+    "os_version": ["OS のバージョン", "OS version", "OSバージョン", "Operating System Version"],
+    "endpoint_confirmed_on": [
+        "端末の最終確認日",
+        "endpoint last confirmed on",
+        "Last check-in",
+        "最終チェックイン",
+        "Last Inventory Update",
+        "Last contact",
+    ],
     "notes": ["備考", "notes"],
     # Read so they are not reported as unknown, but never imported: importance follows from
     # C/I/A, measures and retention rules are linked on the asset's page, the update time is
@@ -94,6 +143,9 @@ COLUMNS: dict[str, list[str]] = {
 NOT_IMPORTED = ("importance", "measures", "retention_rules", "updated_at")
 FIELDS = [f for f in COLUMNS if f not in (*NOT_IMPORTED, "ref", "scope")]
 MARKS = ("personal_info", "sensitive_personal_info", "my_number")
+SWITCHES = ("remote_access", "mdm_enrolled", "disk_encrypted")
+DATES = ("last_reviewed_on", "endpoint_confirmed_on")
+ENDPOINT = ("device_kind", "ownership", "device_id_kind", "device_id", *SWITCHES, "os_name")
 CIA = ("confidentiality", "integrity", "availability")
 KEYS = ("owner", "department", "classification")
 
@@ -231,6 +283,12 @@ def _plan(preview, scope, columns: dict[str, int], body: list, first: int, heade
         "asset_type": (choice_table(AssetType.choices, TYPE_WORDS), AssetType.choices),
         "location": (choice_table(Location.choices, LOCATION_WORDS), Location.choices),
         "status": (choice_table(AssetStatus.choices, STATUS_WORDS), AssetStatus.choices),
+        "device_kind": (choice_table(DeviceKind.choices, DEVICE_WORDS), DeviceKind.choices),
+        "ownership": (choice_table(Ownership.choices, OWNERSHIP_WORDS), Ownership.choices),
+        "device_id_kind": (choice_table(DeviceIdKind.choices, ID_KIND_WORDS), DeviceIdKind.choices),
+    }
+    by_device = {
+        a.device_id: a for a in existing.values() if a.device_id and a.scope_id == scope.pk
     }
     seen: dict[str, int] = {}
     for offset, row in enumerate(body):
@@ -240,6 +298,9 @@ def _plan(preview, scope, columns: dict[str, int], body: list, first: int, heade
         cell = {f: row[c] if c < len(row) else None for f, c in columns.items()}
         ref = normalise(cell.get("ref"))
         values, problems = _read(cell, directory, tables, header_names)
+        _as_device(values)
+        if not ref and values.get("device_id") in by_device:  # an MDM export: matched by its id
+            ref = by_device[values["device_id"]].ref
         scope_name = normalise(cell.get("scope"))
         if scope_name and scope_name != scope.name:
             problems.append(
@@ -306,13 +367,15 @@ def _read(cell: dict, directory: Directory, tables: dict, header_names: dict) ->
                 values[name] = read_cia(raw, column)
             elif name in MARKS:
                 values[name] = bool(read_mark(raw))
+            elif name in SWITCHES:
+                values[name] = bool(read_switch(raw, column))
             elif name == "owner":
                 values[name] = directory.owner(raw, column)
             elif name == "department":
                 values[name] = directory.department(raw, column)
             elif name == "classification":
                 values[name] = directory.level(raw, column)
-            elif name == "last_reviewed_on":
+            elif name in DATES:
                 day = read_date(raw)
                 values[name] = day.isoformat() if day else None
             else:
@@ -327,4 +390,20 @@ def _default(name: str) -> str:
         "asset_type": AssetType.INFORMATION,
         "location": Location.OTHER,
         "status": AssetStatus.IN_USE,
+        "device_kind": "",
+        "ownership": "",
+        "device_id_kind": "",
     }[name]
+
+
+def _as_device(values: dict[str, Any]) -> None:
+    """A row of an MDM export is a device: hardware, its type from its OS, identified by its
+    MDM id, unless the file says otherwise."""
+    if not any(values.get(f) for f in ENDPOINT):
+        return
+    if not values.get("device_kind") and values.get("os_name"):
+        values["device_kind"] = kind_from_os(values["os_name"]) or values.get("device_kind", "")
+    if values.get("device_kind") and "asset_type" not in values:
+        values["asset_type"] = AssetType.HARDWARE
+    if values.get("device_id") and not values.get("device_id_kind"):
+        values["device_id_kind"] = DeviceIdKind.MDM

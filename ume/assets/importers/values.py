@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ume.core.cells import CellError, header_key, normalise
 
-from ..choices import AssetStatus, AssetType, Location
+from ..choices import AssetStatus, AssetType, DeviceIdKind, DeviceKind, Location, Ownership
 
 # Words besides the labels (both languages), compared with header_key (NFKC, no spaces, casefold).
 TYPE_WORDS = {
@@ -35,6 +35,56 @@ STATUS_WORDS = {
     AssetStatus.TO_DISPOSE: ["廃棄予定"],
     AssetStatus.DISPOSED: ["廃棄済", "廃棄済み", "廃棄", "削除済"],
 }
+# Endpoint items as MDM exports (Intune, Jamf and others) and Japanese lists write them.
+DEVICE_WORDS = {
+    DeviceKind.PC: ["パソコン", "ノートPC", "デスクトップ", "Desktop", "Laptop", "Computer"],
+    DeviceKind.SMARTPHONE: ["スマホ", "携帯電話", "iPhone", "Phone", "Mobile"],
+    DeviceKind.TABLET: ["iPad"],
+    DeviceKind.REMOVABLE: ["USB", "USBメモリ", "外付けHDD"],
+}
+OWNERSHIP_WORDS = {
+    Ownership.LENT: ["貸与", "会社", "会社所有", "Corporate", "Company", "Corporate-owned"],
+    Ownership.PERSONAL: ["私物", "個人所有", "BYOD", "Personal", "Personally owned"],
+}
+ID_KIND_WORDS = {
+    DeviceIdKind.CERTIFICATE: ["証明書", "Certificate"],
+    DeviceIdKind.MDM: ["MDM", "Intune", "Device ID"],
+    DeviceIdKind.MAC: ["MAC", "Wi-Fi MAC"],
+}
+# On/off words of MDM exports besides ○/× and Yes/No (read_mark).
+SWITCH_WORDS = {
+    "encrypted": True,
+    "allpartitionsencrypted": True,
+    "bootpartitionsencrypted": True,
+    "enabled": True,
+    "on": True,
+    "有効": True,
+    "暗号化済み": True,
+    "managed": True,
+    "intune": True,
+    "mdm": True,
+    "co-managed": True,
+    "管理対象": True,
+    "notencrypted": False,
+    "disabled": False,
+    "off": False,
+    "無効": False,
+    "未暗号化": False,
+    "unmanaged": False,
+    "管理対象外": False,
+}
+# The device type an MDM export leaves out, from its operating system.
+OS_KINDS = (
+    ("ipados", DeviceKind.TABLET),
+    ("ios", DeviceKind.SMARTPHONE),
+    ("android", DeviceKind.SMARTPHONE),
+    ("windows", DeviceKind.PC),
+    ("macos", DeviceKind.PC),
+    ("mac os", DeviceKind.PC),
+    ("os x", DeviceKind.PC),
+    ("chrome", DeviceKind.PC),
+    ("linux", DeviceKind.PC),
+)
 CIA_WORDS = {"3": 3, "2": 2, "1": 1, "高": 3, "中": 2, "低": 1, "h": 3, "m": 2, "l": 1}
 
 
@@ -159,3 +209,22 @@ class Directory:
                 )
             )
         return found
+
+
+def read_switch(value: Any, column: str) -> bool | None:
+    """On or off: ○/×, Yes/No, or an MDM's words (Encrypted, Managed, 有効 …)."""
+    from ume.core.cells import read_mark
+
+    found = SWITCH_WORDS.get(header_key(normalise(value)))
+    if found is not None:
+        return found
+    try:
+        return read_mark(value)
+    except CellError as exc:
+        raise CellError(f"{column}: {exc.message}") from None
+
+
+def kind_from_os(os_name: str) -> str:
+    """The device type an operating system implies ("" when it says nothing)."""
+    text = (os_name or "").casefold()
+    return next((kind for word, kind in OS_KINDS if word in text), "")

@@ -286,3 +286,63 @@ def test_rows_without_a_number_are_numbered_after_the_ledger_and_the_file(world)
     services.assets_import(actor=world[Role.ADMIN], scope=world.hq, creates=creates, updates={})
     refs = dict(Asset.objects.values_list("name", "ref"))
     assert refs == {"a": "A-00001", "b": "A-00008", "c": "A-00007", "d": "A-00009"}
+
+
+INTUNE = (
+    "Device name,Device ID,Ownership,OS,OS version,Encrypted,Managed by,Last check-in,"
+    "Primary user UPN\n"
+    "PC-023,abc-123,Corporate,Windows,10.0.26100,Yes,Intune,2026-11-30 09:12:00,{owner}\n"
+    "iPhone 15,def-456,Personal,iOS,18.1,Yes,Intune,2026-12-01 18:40:05,{owner}\n"
+)
+
+
+def test_an_mdm_export_updates_its_devices_and_adds_new_ones(world, admin_client):
+    """Fields import from an MDM's csv through the same import (issue 20, item 3): rows are
+    matched by the MDM device id, new devices become hardware of the type their OS implies."""
+    owner = world[Role.STAFF]
+    pc = services.asset_create(
+        actor=world[Role.ADMIN],
+        scope=world.hq,
+        data={
+            "name": "PC-023",
+            "asset_type": "hardware",
+            "device_kind": "pc",
+            "ownership": "lent",
+            "device_id_kind": "mdm",
+            "device_id": "abc-123",
+        },
+    )
+    data = INTUNE.format(owner=owner.email).encode()
+    preview = preview_ledger(scope=world.hq, uploaded=SimpleUploadedFile("devices.csv", data))
+    assert preview.ok, preview.errors
+    assert [line.state for line in preview.lines] == ["changed", "new"]
+    assert preview.updates[pc.ref]["disk_encrypted"] is True
+    assert preview.updates[pc.ref]["endpoint_confirmed_on"] == "2026-11-30"
+    services.assets_import(
+        actor=world[Role.ADMIN],
+        scope=world.hq,
+        creates=preview.creates,
+        updates=preview.updates,
+        versions=preview.versions,
+    )
+    pc.refresh_from_db()
+    assert (pc.disk_encrypted, pc.mdm_enrolled, pc.os_name, pc.owner) == (
+        True,
+        True,
+        "Windows",
+        owner,
+    )
+    phone = Asset.objects.get(device_id="def-456")
+    assert (phone.asset_type, phone.device_kind, phone.ownership, phone.device_id_kind) == (
+        "hardware",
+        "smartphone",
+        "personal",
+        "mdm",
+    )
+    again = preview_ledger(scope=world.hq, uploaded=SimpleUploadedFile("devices.csv", data))
+    assert [line.state for line in again.lines] == ["unchanged", "unchanged"]
+    # The endpoint list, exported and read back, changes nothing.
+    exported = admin_client.get(reverse("assets:endpoint_export")).content
+    back = preview_ledger(scope=world.hq, uploaded=SimpleUploadedFile("e.xlsx", exported))
+    assert back.ok, back.errors
+    assert {line.state for line in back.lines} == {"unchanged"} and len(back.lines) == 2
