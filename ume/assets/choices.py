@@ -119,6 +119,7 @@ class EventSource(models.TextChoices):
     IMPORT = "import", _("Imported from a file")
     PEOPLE = "people", _("People register")
     SUPPLIERS = "suppliers", _("Supplier register")
+    API = "api", _("Another system (API)")
 
 
 class DeletionMethod(models.TextChoices):

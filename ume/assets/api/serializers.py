@@ -6,9 +6,11 @@ from rest_framework import serializers
 
 from ume.core.api.fields import OrganisationRelatedField
 from ume.core.models import Department, Scope, User
+from ume.core.validators import SINGLE_LINE
 from ume.measures.models import Measure
 
 from .. import retention
+from ..choices import EventType
 from ..models import (
     Asset,
     ClassificationLevel,
@@ -295,3 +297,22 @@ class EquipmentRemovalSerializer(serializers.ModelSerializer):
             "deletion",
         ]
         read_only_fields = fields
+
+
+class RetentionEventCreateSerializer(serializers.Serializer):
+    """A business event another system reports (an HR system's leaver, a contract's end)."""
+
+    subject = serializers.CharField(
+        max_length=200,
+        validators=SINGLE_LINE,
+        help_text="Whom or what the records are about: a leaver's name, a contract.",
+    )
+    event_type = serializers.ChoiceField(choices=EventType.choices)
+    date = serializers.DateField()
+    assets = OrganisationRelatedField(
+        queryset=Asset.objects.all(),
+        many=True,
+        required=False,
+        help_text="The records concerned; empty for every record whose rule counts from this "
+        "kind of event.",
+    )

@@ -1,12 +1,16 @@
 """Asset ledger API (with the platform policies): assets read and written through the same
 selectors and services as the pages; classification levels read-only."""
 
-from rest_framework import mixins
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import mixins, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from ume.core.api.permissions import PolicyPermission, RecordWritePermission
 from ume.core.api.views import OrgViewSet, ServiceWriteMixin
 
 from .. import selectors, services
+from ..choices import EventSource
 from ..filters import (
     AssetFilter,
     DeletionRecordFilter,
@@ -25,13 +29,14 @@ from ..models import (
     RetentionItem,
     RetentionRule,
 )
-from ..permissions import ADD_ASSET, CHANGE_ASSET, VIEW_ASSET, VIEW_RETENTION
+from ..permissions import ADD_ASSET, CHANGE_ASSET, MANAGE_RETENTION, VIEW_ASSET, VIEW_RETENTION
 from .serializers import (
     AssetSerializer,
     ClassificationLevelSerializer,
     DeletionRecordSerializer,
     EquipmentRemovalSerializer,
     RetentionBatchSerializer,
+    RetentionEventCreateSerializer,
     RetentionEventSerializer,
     RetentionItemSerializer,
     RetentionRuleSerializer,
@@ -122,15 +127,47 @@ class NamesMixin:
 
 
 class RetentionEventViewSet(
-    NamesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgViewSet
+    NamesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    OrgViewSet,
 ):
     """Retention events (退職日, 契約終了日 …) the dates count from, newest first. Filters as on
-    the page (``q``, ``event_type``, ``source``, ``state``)."""
+    the page (``q``, ``event_type``, ``source``, ``state``). POST records an event another
+    system reports (source ``api``): the same subject and kind again corrects its date."""
 
     serializer_class = RetentionEventSerializer
     filterset_class = RetentionEventFilter
     permission_required = VIEW_RETENTION
+    write_permission_required = MANAGE_RETENTION
     model = RetentionEvent
+
+    def get_serializer_class(self):
+        return (
+            RetentionEventCreateSerializer
+            if self.action == "create"
+            else super().get_serializer_class()
+        )
+
+    def create(self, request, *args, **kwargs):
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            event = services.retention_event_record(
+                actor=request.user,
+                organisation=self.organisation,
+                source=EventSource.API,
+                subject=data["subject"],
+                event_type=data["event_type"],
+                date=data["date"],
+                assets=list(data.get("assets") or []) or None,
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+        body = RetentionEventSerializer(event, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     def select(self):
         return selectors.retention_event_list(

@@ -86,3 +86,31 @@ def test_classification_levels_are_listed_most_confidential_first(world):
     data = api_client(world[Role.STAFF], world.org).get("/api/v1/classification-levels/").json()
     assert [x["name_ja"] for x in data["results"]] == ["極秘", "秘", "社外秘", "公開"]
     assert data["results"][0]["provenance"].startswith("Ume独自")
+
+
+def test_another_system_reports_a_leaver_and_the_dates_follow(world, retention_rules):
+    """An HR system posts a leaving date: recorded through retention_event_record (source
+    api), the same leaver again corrects the date; only the 事務局 and administrators may."""
+    import datetime as dt
+
+    from ume.assets.models import RetentionEvent, RetentionItem, RetentionRule
+
+    rule = RetentionRule.objects.get(
+        organisation__isnull=True, code="labour-standards-109-hiring-records"
+    )
+    add(world, name="履歴書", retention_rules=[rule])
+    url = "/api/v1/retention-events/"
+    body = {"subject": "山田 太郎", "event_type": "leaving", "date": "2025-10-15"}
+    assert api_client(world[Role.STAFF], world.org).post(url, body).status_code == 403
+    secretariat = api_client(world[Role.SECRETARIAT], world.org)
+    response = secretariat.post(url, body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["source"] == "api" and response.json()["subject"] == "山田 太郎"
+    assert RetentionItem.objects.get().keep_until == dt.date(2030, 10, 15)
+    moved = secretariat.post(url, {**body, "date": "2025-11-30"}, format="json")
+    assert moved.status_code == 201 and RetentionEvent.objects.count() == 1
+    assert RetentionItem.objects.get().keep_until == dt.date(2030, 11, 30)
+    bad = secretariat.post(url, {**body, "event_type": "birthday", "subject": "a\nb"})
+    assert bad.status_code == 400 and {"event_type", "subject"} <= set(bad.json())
+    theirs = secretariat.post(url, {**body, "assets": [999_999_999_999]}, format="json")
+    assert theirs.status_code == 400
