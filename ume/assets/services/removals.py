@@ -198,14 +198,9 @@ def removal_dispose(
     record = dispose(actor, removal.asset, data, certificate)
     asset = removal.asset
     update_fields(asset, {"status": AssetStatus.DISPOSED}, version=asset.version)
+    # The notes stay on the deletion record (they may run to several lines).
     return update_fields(
-        removal,
-        {
-            "status": RemovalStatus.DISPOSED,
-            "deletion": record,
-            "closing_note": data.get("notes", ""),
-        },
-        version=version,
+        removal, {"status": RemovalStatus.DISPOSED, "deletion": record}, version=version
     )
 
 

@@ -198,13 +198,19 @@ def test_disposal_records_the_deletion_with_the_suppliers_certificate(world, ser
     disposed = services.removal_dispose(
         actor=world[Role.SECRETARIAT],
         removal=approved,
-        data={"method": "physical", "deleted_on": today(), "witness": "総務部 桜井"},
+        data={
+            "method": "physical",
+            "deleted_on": today(),
+            "witness": "総務部 桜井",
+            "notes": "修理不能。\n記憶チップを物理破壊。",  # several lines, kept on the record
+        },
         certificate=SimpleUploadedFile("データ消去証明書.pdf", PDF),
         version=approved.version,
     )
     assert disposed.status == "disposed"
     record = disposed.deletion
     assert record.supplier == "梅サービス株式会社" and record.method == "physical"
+    assert record.notes == "修理不能。\n記憶チップを物理破壊。"
     assert record.certificate.sha256 == hashlib.sha256(PDF).hexdigest()
     assert Asset.objects.get(pk=server.pk).status == "disposed"
     linked = {r.control.ref for r in soa.rows.filter(evidence_files=record.certificate)}
