@@ -54,6 +54,12 @@ class AssetSerializer(serializers.ModelSerializer):
     retention_rules = RetentionRuleField(
         queryset=RetentionRule.objects.all(), many=True, required=False
     )
+    byod_approved_by = OrganisationRelatedField(
+        queryset=User.objects.all(),
+        organisation_path="memberships__organisation",
+        required=False,
+        allow_null=True,
+    )
 
     class Meta:
         model = Asset
@@ -82,6 +88,20 @@ class AssetSerializer(serializers.ModelSerializer):
             "status",
             "last_reviewed_on",
             "notes",
+            # Endpoint items (8.1, 6.7): checked by the services as on the asset's page.
+            "device_kind",
+            "ownership",
+            "byod_approved_by",
+            "byod_approved_on",
+            "byod_expires_on",
+            "remote_access",
+            "device_id_kind",
+            "device_id",
+            "mdm_enrolled",
+            "disk_encrypted",
+            "os_name",
+            "os_version",
+            "endpoint_confirmed_on",
             "version",
             "created_at",
             "updated_at",

@@ -114,3 +114,34 @@ def test_another_system_reports_a_leaver_and_the_dates_follow(world, retention_r
     assert bad.status_code == 400 and {"event_type", "subject"} <= set(bad.json())
     theirs = secretariat.post(url, {**body, "assets": [999_999_999_999]}, format="json")
     assert theirs.status_code == 400
+
+
+def test_endpoint_items_are_read_and_written_with_the_pages_checks(world):
+    admin = api_client(world[Role.ADMIN], world.org)
+    body = {
+        "name": "営業用スマートフォン",
+        "scope": world.hq.pk,
+        "asset_type": "hardware",
+        "device_kind": "smartphone",
+        "ownership": "personal",
+        "byod_approved_by": world[Role.DEPARTMENT_HEAD].pk,
+        "byod_approved_on": "2026-04-01",
+        "byod_expires_on": "2027-03-31",
+        "device_id_kind": "mdm",
+        "device_id": "def-456",
+        "mdm_enrolled": True,
+        "disk_encrypted": True,
+    }
+    created = admin.post(URL, body, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["device_id"] == "def-456" and created.json()["mdm_enrolled"] is True
+    refused = admin.post(URL, {**body, "asset_type": "information", "device_id": ""}, format="json")
+    assert refused.status_code == 400  # only hardware is an endpoint
+    stranger = admin.post(URL, {**body, "byod_approved_by": other_user(world).pk}, format="json")
+    assert stranger.status_code == 400
+
+
+def other_user(world):
+    from ume.core.tests.factories import make_user
+
+    return make_user("stranger@example.net")
