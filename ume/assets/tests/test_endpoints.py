@@ -7,15 +7,17 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from ume.assets import services
 from ume.assets.choices import AssetType, DeviceKind, Ownership
 from ume.assets.next_steps import asset_steps
 from ume.core.choices import Role
+from ume.core.tests.factories import local_today
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
 LIST = reverse("assets:asset_list")
 
 
@@ -42,16 +44,16 @@ def fleet(world):
             "私物タブレット",
             ownership=Ownership.PERSONAL,
             byod_approved_by=admin,
-            byod_approved_on=TODAY - dt.timedelta(days=400),
-            byod_expires_on=TODAY - dt.timedelta(days=1),
+            byod_approved_on=local_today() - dt.timedelta(days=400),
+            byod_expires_on=local_today() - dt.timedelta(days=1),
         ),
         "approved": device(
             world,
             "承認済みの私物PC",
             ownership=Ownership.PERSONAL,
             byod_approved_by=admin,
-            byod_approved_on=TODAY - dt.timedelta(days=10),
-            byod_expires_on=TODAY + dt.timedelta(days=355),
+            byod_approved_on=local_today() - dt.timedelta(days=10),
+            byod_expires_on=local_today() + dt.timedelta(days=355),
         ),
         "remote": device(world, "在宅勤務PC", ownership=Ownership.LENT, remote_access=True),
         "registered": device(
@@ -83,7 +85,7 @@ def test_the_asset_page_warns_of_its_own_flags(world, fleet, admin_client):
 
 def test_the_dashboard_puts_endpoint_risks_first(world, fleet):
     with translation.override("en"):
-        steps = asset_steps(world[Role.SECRETARIAT], world.org, [world.hq], TODAY)
+        steps = asset_steps(world[Role.SECRETARIAT], world.org, [world.hq], local_today())
     risky = [s for s in steps if s.overdue]
     assert [s.label for s in risky] == [
         "2 personal devices (BYOD) are used without a valid approval.",
@@ -101,7 +103,7 @@ def test_endpoint_items_are_refused_where_they_make_no_sense(world, other_world)
                 "asset_type": AssetType.HARDWARE,
                 "device_kind": DeviceKind.PC,
                 "ownership": Ownership.LENT,
-                "byod_approved_on": TODAY,
+                "byod_approved_on": local_today(),
             },
             "ownership",
         ),
@@ -111,8 +113,8 @@ def test_endpoint_items_are_refused_where_they_make_no_sense(world, other_world)
                 "asset_type": AssetType.HARDWARE,
                 "device_kind": DeviceKind.PC,
                 "ownership": Ownership.PERSONAL,
-                "byod_approved_on": TODAY,
-                "byod_expires_on": TODAY - dt.timedelta(days=1),
+                "byod_approved_on": local_today(),
+                "byod_expires_on": local_today() - dt.timedelta(days=1),
             },
             "byod_expires_on",
         ),
@@ -138,7 +140,7 @@ def test_endpoint_items_are_refused_where_they_make_no_sense(world, other_world)
 
 
 def test_an_update_is_checked_against_the_values_kept(world):
-    pc = device(world, "私物PC", ownership=Ownership.PERSONAL, byod_approved_on=TODAY)
+    pc = device(world, "私物PC", ownership=Ownership.PERSONAL, byod_approved_on=local_today())
     with pytest.raises(ValidationError) as exc:
         services.asset_update(
             actor=world[Role.ADMIN], asset=pc, data={"ownership": Ownership.LENT}, version=1

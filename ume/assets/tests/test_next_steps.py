@@ -4,19 +4,19 @@ and an owner to review assets not checked for a year; nobody else is asked."""
 import datetime as dt
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from ume.assets import services
 from ume.assets.next_steps import asset_steps
 from ume.core.choices import Role
+from ume.core.tests.factories import local_today
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def labels(world, role, scopes=None) -> list[tuple[str, str]]:
     with translation.override("en"):
-        steps = asset_steps(world[role], world.org, scopes or [world.hq, world.dev], TODAY)
+        steps = asset_steps(world[role], world.org, scopes or [world.hq, world.dev], local_today())
     return [(s.label, s.scope) for s in steps]
 
 
@@ -46,7 +46,11 @@ def test_unowned_and_unvalued_assets_are_counted_per_scope(world):
 def test_owners_are_asked_to_review_assets_not_checked_for_a_year(world):
     owner = world[Role.DEPARTMENT_HEAD]
     admin = world[Role.ADMIN]
-    for reviewed in (None, TODAY - dt.timedelta(days=366), TODAY - dt.timedelta(days=30)):
+    for reviewed in (
+        None,
+        local_today() - dt.timedelta(days=366),
+        local_today() - dt.timedelta(days=30),
+    ):
         services.asset_create(
             actor=admin,
             scope=world.hq,

@@ -83,3 +83,9 @@ def api_client(user: User, organisation=None, *, read_only: bool = False, days: 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     return client
+
+
+def local_today():
+    """Today in Japan, read when a test runs: a module-level constant goes stale when a run
+    crosses midnight."""
+    return timezone.localdate()

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from ume.core import services as core_services
 from ume.core.choices import Role
 from ume.core.models import Membership
+from ume.core.tests.factories import local_today
 from ume.notifications import kinds, webhooks
 from ume.notifications.builtin import MEMBERSHIP_EXPIRY
 from ume.notifications.models import Notification, Webhook, WebhookPreset
@@ -20,7 +21,7 @@ from ume.notifications.services import notify
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
 LIST = "/api/v1/notifications/"
 
 
@@ -31,7 +32,7 @@ def _raise(world, recipient, *, days=7, stage=-7):
         organisation=world.org,
         record=membership,
         recipients=[recipient],
-        due=TODAY + dt.timedelta(days=days),
+        due=local_today() + dt.timedelta(days=days),
         stage=stage,
     )[0]
 

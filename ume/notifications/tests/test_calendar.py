@@ -6,25 +6,25 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from icalendar import Calendar
 
 from ume.core.choices import Role
 from ume.core.models import Membership, Organisation
+from ume.core.tests.factories import local_today
 from ume.notifications.models import CalendarFeed
 from ume.notifications.scheduler import compute_reminders
-
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
 def reminded(world):
     Membership.objects.filter(organisation=world.org, role=Role.EXTERNAL_AUDITOR).update(
-        valid_until=TODAY + dt.timedelta(days=7)
+        valid_until=local_today() + dt.timedelta(days=7)
     )
     orgs = Organisation.objects.filter(pk=world.org.pk)
-    compute_reminders(today=TODAY - dt.timedelta(days=5), organisations=orgs)  # 14-day stage
-    compute_reminders(today=TODAY, organisations=orgs)  # 7-day stage: the same due date
+    compute_reminders(
+        today=local_today() - dt.timedelta(days=5), organisations=orgs
+    )  # 14-day stage
+    compute_reminders(today=local_today(), organisations=orgs)  # 7-day stage: the same due date
     return world
 
 
@@ -45,8 +45,8 @@ def test_the_feed_lists_each_due_date_once_and_parses_back(reminded, admin_clien
     events = calendar.walk("VEVENT")
     assert len(events) == 1  # two reminders of one due date: one event
     event = events[0]
-    assert event.decoded("dtstart") == TODAY + dt.timedelta(days=7)
-    assert event.decoded("dtend") == TODAY + dt.timedelta(days=8)
+    assert event.decoded("dtstart") == local_today() + dt.timedelta(days=7)
+    assert event.decoded("dtend") == local_today() + dt.timedelta(days=8)
     assert str(event["summary"]) == f"アカウントの利用期限: {reminded[Role.EXTERNAL_AUDITOR]}"
     assert "/notifications/" in str(event["url"])
     assert CalendarFeed.objects.get().last_used_at is not None

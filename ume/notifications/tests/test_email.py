@@ -13,13 +13,12 @@ from django.utils import timezone
 from ume.core.choices import Role
 from ume.core.locking import StaleEditError
 from ume.core.models import Membership, Organisation
+from ume.core.tests.factories import local_today
 from ume.notifications import delivery
 from ume.notifications.builtin import MEMBERSHIP_EXPIRY
 from ume.notifications.models import Delivery, DeliveryStatus, EmailMode, Preference
 from ume.notifications.scheduler import compute_reminders
 from ume.notifications.services import preference_update
-
-TODAY = timezone.localdate()
 
 
 class RefusingBackend:
@@ -36,9 +35,11 @@ class RefusingBackend:
 def expiring(world):
     """The external auditor's access ends in a week: the 7-day reminder is due today."""
     Membership.objects.filter(organisation=world.org, role=Role.EXTERNAL_AUDITOR).update(
-        valid_until=TODAY + dt.timedelta(days=7)
+        valid_until=local_today() + dt.timedelta(days=7)
     )
-    compute_reminders(today=TODAY, organisations=Organisation.objects.filter(pk=world.org.pk))
+    compute_reminders(
+        today=local_today(), organisations=Organisation.objects.filter(pk=world.org.pk)
+    )
     return world
 
 
@@ -63,7 +64,7 @@ def test_a_daily_digest_by_default_once(expiring):
     html, kind = message.alternatives[0]
     assert kind == "text/html" and "アカウントの利用期限" in html
     sent = Delivery.objects.get(recipient=admin)
-    assert (sent.status, sent.attempts, sent.digest_day) == (DeliveryStatus.SENT, 1, TODAY)
+    assert (sent.status, sent.attempts, sent.digest_day) == (DeliveryStatus.SENT, 1, local_today())
 
 
 def test_each_notification_as_it_comes_or_none(expiring):
@@ -73,7 +74,7 @@ def test_each_notification_as_it_comes_or_none(expiring):
     delivery.send_due()
     [message] = mail.outbox
     assert message.to == [expiring[Role.ADMIN].email]
-    due = (TODAY + dt.timedelta(days=7)).strftime("%Y/%m/%d")
+    due = (local_today() + dt.timedelta(days=7)).strftime("%Y/%m/%d")
     assert message.subject == (
         f"[Ume] アカウントの利用期限: {expiring[Role.EXTERNAL_AUDITOR]} (期限 {due})"
     )
@@ -236,7 +237,7 @@ def test_a_digest_also_lists_what_is_still_unread_and_due_soon(expiring):
         organisation=expiring.org,
         record=staff,
         recipients=[admin],
-        due=TODAY + dt.timedelta(days=3),
+        due=local_today() + dt.timedelta(days=3),
         stage=-7,
     )
     assert delivery.queue_email(now=tomorrow) == 1

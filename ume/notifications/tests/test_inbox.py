@@ -9,12 +9,11 @@ from django.utils import timezone
 
 from ume.core.choices import Role
 from ume.core.models import Membership
+from ume.core.tests.factories import local_today
 from ume.notifications import kinds, selectors
 from ume.notifications.builtin import MEMBERSHIP_EXPIRY
 from ume.notifications.models import Notification
 from ume.notifications.services import notify
-
-TODAY = timezone.localdate()
 
 
 def _raise(world, recipient, *, days=7, stage=-7):
@@ -24,7 +23,7 @@ def _raise(world, recipient, *, days=7, stage=-7):
         organisation=world.org,
         record=membership,
         recipients=[recipient],
-        due=TODAY + dt.timedelta(days=days),
+        due=local_today() + dt.timedelta(days=days),
         stage=stage,
     )[0]
 

@@ -8,17 +8,15 @@ import threading
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import close_old_connections
-from django.utils import timezone
 
 from ume.core import services as core_services
 from ume.core.choices import Role
 from ume.core.models import Membership, Organisation
+from ume.core.tests.factories import local_today
 from ume.notifications import kinds, scheduler
 from ume.notifications.builtin import MEMBERSHIP_EXPIRY
 from ume.notifications.models import Notification
 from ume.notifications.services import notify
-
-TODAY = timezone.localdate()
 
 
 def _kind(**changes) -> kinds.ReminderKind:
@@ -52,13 +50,13 @@ def _kind(**changes) -> kinds.ReminderKind:
 )
 def test_the_newest_stage_that_has_come(days_to_due, stage):
     kind = _kind(lead_days=(30, 7, 1), overdue_every=7)
-    assert kind.stage(TODAY + dt.timedelta(days=days_to_due), TODAY) == stage
+    assert kind.stage(local_today() + dt.timedelta(days=days_to_due), local_today()) == stage
 
 
 def test_without_a_repeat_an_overdue_item_keeps_the_stage_of_its_day():
     kind = _kind(lead_days=(14,), overdue_every=None)
-    assert kind.stage(TODAY - dt.timedelta(days=40), TODAY) == 0
-    assert kind.stage(TODAY + dt.timedelta(days=3), TODAY) == -14
+    assert kind.stage(local_today() - dt.timedelta(days=40), local_today()) == 0
+    assert kind.stage(local_today() + dt.timedelta(days=3), local_today()) == -14
 
 
 @pytest.fixture
@@ -83,12 +81,15 @@ def _expiry_notes(world):
 
 def _auditor_ends_in(world, days: int) -> Membership:
     membership = Membership.objects.get(organisation=world.org, role=Role.EXTERNAL_AUDITOR)
-    Membership.objects.filter(pk=membership.pk).update(valid_until=TODAY + dt.timedelta(days=days))
+    Membership.objects.filter(pk=membership.pk).update(
+        valid_until=local_today() + dt.timedelta(days=days)
+    )
     membership.refresh_from_db()
     return membership
 
 
-def _run(world, today=TODAY, codes=()):
+def _run(world, today=None, codes=()):
+    today = today or local_today()
     return scheduler.compute_reminders(
         today=today, organisations=Organisation.objects.filter(pk=world.org.pk), codes=codes
     )
@@ -100,11 +101,11 @@ def test_an_ending_access_reminds_administrators_and_the_secretariat_once(world,
     notes = _expiry_notes(world)
     assert {n.recipient for n in notes} == {world[Role.ADMIN], world[Role.SECRETARIAT]}
     assert {(n.stage, n.due, n.title) for n in notes} == {
-        (-14, TODAY + dt.timedelta(days=10), str(world[Role.EXTERNAL_AUDITOR]))
+        (-14, local_today() + dt.timedelta(days=10), str(world[Role.EXTERNAL_AUDITOR]))
     }
     assert _run(world)[MEMBERSHIP_EXPIRY] == 0 and notes.count() == 2  # a second run: nothing
     # Three days later the 7-day stage has come: one more each.
-    assert _run(world, TODAY + dt.timedelta(days=3))[MEMBERSHIP_EXPIRY] == 2
+    assert _run(world, local_today() + dt.timedelta(days=3))[MEMBERSHIP_EXPIRY] == 2
     assert sorted(_expiry_notes(world).values_list("stage", flat=True)) == [-14, -14, -7, -7]
     assert not Notification.objects.filter(organisation=other_world.org).exists()
 
@@ -158,10 +159,10 @@ def test_department_heads_and_owners_are_resolved(world):
         version=world.dept.version,
     )
     kind = _kind(recipients=(kinds.OWNER, kinds.DEPARTMENT_HEAD))
-    item = kinds.DueItem(record=world.org, due=TODAY, title="t", owner=staff)
-    assert Recipients(world.org, TODAY).of(kind, item) == [staff, head]
+    item = kinds.DueItem(record=world.org, due=local_today(), title="t", owner=staff)
+    assert Recipients(world.org, local_today()).of(kind, item) == [staff, head]
     staff.is_active = False
-    assert Recipients(world.org, TODAY).of(kind, item) == [head]  # left: not told
+    assert Recipients(world.org, local_today()).of(kind, item) == [head]  # left: not told
 
 
 @pytest.mark.django_db(transaction=True)

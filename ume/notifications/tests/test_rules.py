@@ -6,28 +6,27 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from ume.core.choices import Role
 from ume.core.models import AuditEntry, Membership, Organisation
+from ume.core.tests.factories import local_today
 from ume.notifications import delivery, kinds
 from ume.notifications.builtin import MEMBERSHIP_EXPIRY
 from ume.notifications.models import EmailMode, KindSetting, Notification, Preference
 from ume.notifications.scheduler import compute_reminders
 
-TODAY = timezone.localdate()
 URL = reverse("notifications:rule_edit", args=[MEMBERSHIP_EXPIRY])
 
 
 def _ends_in(world, days):
     Membership.objects.filter(organisation=world.org, role=Role.EXTERNAL_AUDITOR).update(
-        valid_until=TODAY + dt.timedelta(days=days)
+        valid_until=local_today() + dt.timedelta(days=days)
     )
 
 
 def _run(world):
     return compute_reminders(
-        today=TODAY, organisations=Organisation.objects.filter(pk=world.org.pk)
+        today=local_today(), organisations=Organisation.objects.filter(pk=world.org.pk)
     )
 
 

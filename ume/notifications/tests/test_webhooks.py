@@ -15,13 +15,12 @@ from django.utils import timezone
 
 from ume.core.choices import Role
 from ume.core.models import AuditEntry, Membership, Organisation
+from ume.core.tests.factories import local_today
 from ume.notifications import webhooks
 from ume.notifications.builtin import MEMBERSHIP_EXPIRY
 from ume.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 from ume.notifications.scheduler import compute_reminders
 from ume.notifications.services import webhook_create, webhook_update
-
-TODAY = timezone.localdate()
 
 
 class Receiver:
@@ -68,9 +67,11 @@ def receiver(settings):
 def reminded(world):
     """The external auditor's access ends in a week: one reminder, raised for two people."""
     Membership.objects.filter(organisation=world.org, role=Role.EXTERNAL_AUDITOR).update(
-        valid_until=TODAY + dt.timedelta(days=7)
+        valid_until=local_today() + dt.timedelta(days=7)
     )
-    compute_reminders(today=TODAY, organisations=Organisation.objects.filter(pk=world.org.pk))
+    compute_reminders(
+        today=local_today(), organisations=Organisation.objects.filter(pk=world.org.pk)
+    )
     return world
 
 

@@ -3,20 +3,18 @@ approved version, repeated every 14 days, and no more once a new version is appr
 
 import datetime as dt
 
-from django.utils import timezone
-
 from ume.core.choices import Role
 from ume.core.models import Organisation
+from ume.core.tests.factories import local_today
 from ume.notifications.models import Notification
 from ume.notifications.scheduler import compute_reminders
 from ume.soa import services as soa_services
 from ume.soa.reminders import REVISION
 from ume.soa.tests.helpers import give_reasons
 
-TODAY = timezone.localdate()
 
-
-def _run(world, today=TODAY):
+def _run(world, today=None):
+    today = today or local_today()
     return compute_reminders(
         today=today, organisations=Organisation.objects.filter(pk=world.org.pk), codes=(REVISION,)
     )[REVISION]
@@ -41,14 +39,14 @@ def test_an_soa_edited_after_approval_asks_the_secretariat_for_a_revision(world,
     note = Notification.objects.get(kind=REVISION)
     assert (note.recipient, note.due, note.stage, note.title) == (
         world[Role.SECRETARIAT],
-        TODAY,
+        local_today(),
         0,
         "本社",
     )
     # Two weeks on, still not approved: reminded again; once a new version is approved, not.
-    assert _run(world, TODAY + dt.timedelta(days=14)) == 1
+    assert _run(world, local_today() + dt.timedelta(days=14)) == 1
     soa_services.soa_approve(actor=world[Role.ADMIN], soa=soa, comment="第2版")
-    assert _run(world, TODAY + dt.timedelta(days=28)) == 0
+    assert _run(world, local_today() + dt.timedelta(days=28)) == 0
 
 
 def test_an_soa_whose_measure_changed_after_approval_asks_for_a_revision(world, catalogue):
