@@ -88,10 +88,12 @@ class AssetTable(tables.Table):
 
     def order_importance(self, queryset, is_descending: bool):
         """Assets not yet valued come last either way (PostgreSQL puts NULL first when
-        descending, SQLite last)."""
+        descending, SQLite last); ties follow the number in the same direction, so one index
+        serves both."""
         value = F("importance")
-        key = value.desc(nulls_last=True) if is_descending else value.asc(nulls_last=True)
-        return queryset.order_by(key, "ref"), True
+        if is_descending:
+            return queryset.order_by(value.desc(nulls_last=True), "-ref"), True
+        return queryset.order_by(value.asc(nulls_last=True), "ref"), True
 
     def render_ref(self, record: Asset):
         if not hasattr(self, "_edit_url"):

@@ -243,8 +243,13 @@ def record_event(
 
 
 def diff(before: dict, after: dict) -> dict[str, list]:
-    keys = before.keys() | after.keys()
-    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+    """``{field: [before, after]}`` of the fields whose values differ, in field-name order."""
+    changes = {}
+    for key in sorted(before.keys() | after.keys()):
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            changes[key] = [old, new]
+    return changes
 
 
 def _record(instance: AuditedModel, action: str, changes: dict) -> None:

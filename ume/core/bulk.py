@@ -5,30 +5,53 @@ string in Python (and ``bulk_update`` a CASE expression per row and field): seco
 thousand rows. These send one short statement and let the driver bind each row. They bypass
 ``save()`` and signals: callers write their own audit entries (``audit.append_many``)."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 CHUNK = 2000
 
 
-def _prepared(fields, obj, add: bool) -> list:
-    return [f.get_db_prep_save(f.pre_save(obj, add), connection) for f in fields]
+# Values whose database form depends only on the field and the value: each distinct one is
+# converted once per call (a column of booleans, levels or one date repeats few values).
+_MEMO_TYPES = frozenset({type(None), bool, int, str, date, datetime})
+
+
+def _preparer(fields, connection, add: bool) -> Callable[[models.Model], list]:
+    memos: list[dict] = [{} for _ in fields]
+
+    def prepared(obj: models.Model) -> list:
+        row = []
+        for field, memo in zip(fields, memos, strict=True):
+            value = field.pre_save(obj, add)
+            kind = type(value)
+            if kind not in _MEMO_TYPES:
+                row.append(field.get_db_prep_save(value, connection))
+                continue
+            key = (kind, value)
+            if key not in memo:
+                memo[key] = field.get_db_prep_save(value, connection)
+            row.append(memo[key])
+        return row
+
+    return prepared
 
 
 def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     """INSERT ``objs`` (new instances, primary keys left to the database). Their ``pk`` stays
     unset: read the new rows back by a natural key if their ids are needed."""
     fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    # The connection itself, not the thread-local proxy each attribute read goes through.
+    connection = connections[DEFAULT_DB_ALIAS]
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    prepared = _preparer(fields, connection, True)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), CHUNK):
-            cursor.executemany(
-                sql, [_prepared(fields, o, True) for o in objs[start : start + CHUNK]]
-            )
+            cursor.executemany(sql, [prepared(o) for o in objs[start : start + CHUNK]])
 
 
 def update_many(
@@ -36,16 +59,15 @@ def update_many(
 ) -> None:
     """UPDATE the fields ``names`` of ``objs`` (each by its primary key)."""
     fields = [model._meta.get_field(n) for n in sorted(set(names))]
+    connection = connections[DEFAULT_DB_ALIAS]
     qn = connection.ops.quote_name
     sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
     pk = model._meta.pk
     sql = f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn(pk.column)} = %s"
+    prepared = _preparer(fields, connection, False)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), CHUNK):
+            chunk = objs[start : start + CHUNK]
             cursor.executemany(
-                sql,
-                [
-                    [*_prepared(fields, o, False), pk.get_db_prep_value(o.pk, connection)]
-                    for o in objs[start : start + CHUNK]
-                ],
+                sql, [[*prepared(o), pk.get_db_prep_value(o.pk, connection)] for o in chunk]
             )

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -57,7 +58,19 @@ def nfkc(value: Any) -> str:
 def normalise(value: Any) -> str:
     """A cell as one line of text: NFKC (全角 digits, letters and spaces → half-width, ㍻ → 平成),
     every run of whitespace (U+3000, tabs, line breaks) → one space, stripped."""
+    try:
+        return _normalised(value)
+    except TypeError:  # not hashable
+        return _normalise(value)
+
+
+def _normalise(value: Any) -> str:
     return _SPACES.sub(" ", nfkc(value)).strip()
+
+
+# A sheet repeats its marks, levels, names and dates: each distinct cell is read once (typed:
+# True, 1 and 1.0 are different cells).
+_normalised = lru_cache(maxsize=8192, typed=True)(_normalise)
 
 
 def _shown(text: str) -> str:

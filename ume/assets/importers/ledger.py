@@ -274,10 +274,13 @@ def preview_ledger(*, scope, uploaded: Any) -> AssetImportPreview:
 
 
 def _plan(preview, scope, columns: dict[str, int], body: list, first: int, header_names) -> None:
+    """Each row read, then compared with the stored asset of its number: new, changed (the
+    items that differ), unchanged or in error."""
     organisation = scope.organisation
-    existing = {
-        a.ref: a for a in Asset.objects.filter(organisation=organisation).prefetch_related(None)
-    }
+    scope_of = dict(Asset.objects.filter(organisation=organisation).values_list("ref", "scope_id"))
+    by_device = dict(
+        Asset.objects.filter(scope=scope).exclude(device_id="").values_list("device_id", "ref")
+    )
     directory = Directory(organisation)
     tables = {
         "asset_type": (choice_table(AssetType.choices, TYPE_WORDS), AssetType.choices),
@@ -287,10 +290,8 @@ def _plan(preview, scope, columns: dict[str, int], body: list, first: int, heade
         "ownership": (choice_table(Ownership.choices, OWNERSHIP_WORDS), Ownership.choices),
         "device_id_kind": (choice_table(DeviceIdKind.choices, ID_KIND_WORDS), DeviceIdKind.choices),
     }
-    by_device = {
-        a.device_id: a for a in existing.values() if a.device_id and a.scope_id == scope.pk
-    }
     seen: dict[str, int] = {}
+    rows = []
     for offset, row in enumerate(body):
         number = first + 1 + offset
         if not any(normalise(v) for v in row):
@@ -300,7 +301,7 @@ def _plan(preview, scope, columns: dict[str, int], body: list, first: int, heade
         values, problems = _read(cell, directory, tables, header_names)
         _as_device(values)
         if not ref and values.get("device_id") in by_device:  # an MDM export: matched by its id
-            ref = by_device[values["device_id"]].ref
+            ref = by_device[values["device_id"]]
         scope_name = normalise(cell.get("scope"))
         if scope_name and scope_name != scope.name:
             problems.append(
@@ -318,14 +319,17 @@ def _plan(preview, scope, columns: dict[str, int], body: list, first: int, heade
             )
         if ref:
             seen.setdefault(ref, number)
-        current = existing.get(ref) if ref else None
-        if current is not None and current.scope_id != scope.pk:
+        if ref in scope_of and scope_of[ref] != scope.pk:
             problems.append(_("The asset {ref} belongs to another ISMS scope.").format(ref=ref))
+        rows.append((number, ref, name, values, problems))
+    stored = _stored_assets(scope, [r[1] for r in rows if scope_of.get(r[1]) == scope.pk])
+    for number, ref, name, values, problems in rows:
         if problems:
             for message in problems:
                 preview.errors.append(RowError(number, ref, message))
             preview.lines.append(Line(number, ref, name, "error"))
             continue
+        current = stored.get(ref)
         if current is None:
             preview.creates.append({"ref": ref, **values})
             preview.lines.append(Line(number, ref, name, "new"))
@@ -338,6 +342,19 @@ def _plan(preview, scope, columns: dict[str, int], body: list, first: int, heade
             preview.lines.append(Line(number, ref, name, "changed", detail))
         else:
             preview.lines.append(Line(number, ref, name, "unchanged"))
+
+
+def _stored_assets(scope, refs: list[str]) -> dict[str, Asset]:
+    """The assets of ``scope`` numbered ``refs`` (read in chunks: SQLite bounds a query's
+    parameters)."""
+    found: dict[str, Asset] = {}
+    for start in range(0, len(refs), 2000):
+        chunk = refs[start : start + 2000]
+        found.update(
+            (a.ref, a)
+            for a in Asset.objects.filter(scope=scope, ref__in=chunk).prefetch_related(None)
+        )
+    return found
 
 
 def label_of(name: str) -> str:

@@ -259,8 +259,11 @@ class Asset(AuditedModel, VersionedModel, TimeStampedModel):
         indexes = [
             models.Index(fields=["organisation", "name"]),
             models.Index(fields=["organisation", "updated_at"]),
-            models.Index(fields=["organisation", "importance"]),
+            # Sorted by importance either way without a sort step (ties by number).
+            models.Index(fields=["organisation", "importance", "ref"]),
             models.Index(fields=["scope", "ref"]),
+            # The ledger's count of unowned assets, read from the index alone.
+            models.Index(fields=["organisation", "owner"]),
         ]
 
     def __str__(self) -> str:

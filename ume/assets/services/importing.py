@@ -61,9 +61,14 @@ def _resolve(values: dict[str, Any], lookups) -> dict[str, Any]:
     return data
 
 
-def _prepare(asset: Asset, organisation, rule: str) -> None:
+ALWAYS_CHECKED = {"ref", "name"}
+FIELD_NAMES = [f.name for f in Asset._meta.concrete_fields]
+
+
+def _prepare(asset: Asset, organisation, rule: str, given) -> None:
     """Derive the importance and check the asset as its services would (one row's errors name
-    its number)."""
+    its number). Only the ``given`` fields and the number and name are cleaned: the others
+    keep the stored value or the field's default."""
     asset.importance = importance.derive(
         rule, asset.confidentiality, asset.integrity, asset.availability
     )
@@ -71,7 +76,11 @@ def _prepare(asset: Asset, organisation, rule: str) -> None:
     merged["asset_type"] = merged["asset_type"] or "information"
     errors = endpoints.check(organisation, merged)
     try:
-        asset.full_clean(exclude=BULK_CHECKED, validate_unique=False, validate_constraints=False)
+        asset.full_clean(
+            exclude=[f for f in FIELD_NAMES if f not in given or f in BULK_CHECKED],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as exc:
         errors = {**exc.message_dict, **errors}
     if errors:
@@ -122,7 +131,7 @@ def _apply_updates(actor, scope, updates, versions, lookups, rule) -> list[dict]
         for name, value in data.items():
             setattr(asset, name, value)
         fields.update(data)
-        _prepare(asset, organisation, rule)
+        _prepare(asset, organisation, rule, data.keys())
         asset.version, asset.updated_at = asset.version + 1, now
         changes = audit.diff(before, asset.audit_snapshot())
         if changes:
@@ -144,7 +153,7 @@ def _apply_creates(scope, creates, lookups, rule) -> list[dict]:
             data["ref"], number = f"A-{number:05d}", number + 1
         asset = Asset(organisation=organisation, scope=scope, **data)
         asset.ref = asset.ref.strip()
-        _prepare(asset, organisation, rule)
+        _prepare(asset, organisation, rule, ALWAYS_CHECKED | data.keys())
         assets.append(asset)
     refs = [a.ref for a in assets]
     taken = set(

@@ -13,10 +13,12 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+_PLAIN = frozenset({type(None), bool, int, float, str})
+
 
 def json_value(value: Any) -> Any:
     """A JSON-safe form of a field value, as the audit trail stores it."""
-    if value is None or isinstance(value, bool | int | float | str):
+    if type(value) in _PLAIN or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
@@ -86,13 +88,17 @@ class AuditedModel(models.Model):
         self._audit_snapshot = snapshot
 
     def _audited_fields(self):
-        """The concrete fields the trail records (those not in ``audit_exclude``)."""
-        excluded = self.audit_exclude
-        return [
-            f
-            for f in self._meta.concrete_fields
-            if f.name not in excluded and f.attname not in excluded
-        ]
+        """The concrete fields the trail records (those not in ``audit_exclude``), listed once
+        per model."""
+        cls = type(self)
+        if "_audit_fields" not in cls.__dict__:
+            excluded = self.audit_exclude
+            cls._audit_fields = [
+                f
+                for f in self._meta.concrete_fields
+                if f.name not in excluded and f.attname not in excluded
+            ]
+        return cls._audit_fields
 
     def audit_snapshot(self) -> dict[str, Any]:
         """Field values as recorded in the trail (foreign keys by id)."""

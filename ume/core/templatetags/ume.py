@@ -2,8 +2,10 @@
 
 from collections.abc import Callable
 from functools import partial
+from operator import attrgetter, methodcaller
 
 from django import forms, template
+from django.core.exceptions import FieldDoesNotExist
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.formats import localize
@@ -168,9 +170,10 @@ def described(entries) -> list:
     return describe(entries)
 
 
-def _cell_renderer(bound_column) -> Callable:
+def _cell_renderer(bound_column) -> tuple[Callable, bool]:
     """The ``render_func`` django-tables2's ``BoundRow`` calls for a cell of this column, with
-    the render method's signature read once per column (the library reads it per cell)."""
+    the render method's signature read once per column (the library reads it per cell), and
+    whether it uses the cell's value."""
     fn, link = bound_column.render, bound_column.link
     wanted, catch_all = signature(fn)
 
@@ -191,7 +194,26 @@ def _cell_renderer(bound_column) -> Callable:
             content = None  # as the library does for a method it cannot call
         return link(content, **kwargs) if link else content
 
-    return render
+    return render, bool(catch_all or link or "value" in wanted)
+
+
+def _value_getter(table, bound_column, uses_value: bool) -> Callable | None:
+    """Reads the value of a column on one of the model's own fields straight from the record.
+    The library looks the field up per cell and calls ``get_FOO_display`` for a field with
+    choices, which hashes every (lazily translated) choice: a render method that does not use
+    the value only needs it to tell an empty cell. ``None`` for any other column."""
+    model, name = getattr(table._meta, "model", None), str(bound_column.accessor)
+    if model is None or "." in name or "__" in name:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not field.concrete or field.many_to_many:
+        return None
+    if field.choices and uses_value:
+        return methodcaller(f"get_{name}_display")
+    return attrgetter(name)
 
 
 @register.simple_tag
@@ -202,16 +224,22 @@ def table_rows(table) -> str:
     Cell values still come from the table (``render_*`` methods, accessors, choices, linkify);
     ``td`` attributes are computed once per column."""
     columns = list(table.columns)
-    plan = [
-        (column, mark_safe(column.attrs["td"].as_html()), _cell_renderer(column))
-        for column in columns
-    ]
+    plan = []
+    for column in columns:
+        render, uses_value = _cell_renderer(column)
+        td = mark_safe(column.attrs["td"].as_html())
+        plan.append((column, td, render, _value_getter(table, column, uses_value)))
     rows = []
     for row in table.paginated_rows:
-        cells = (
-            (td, localize(row._get_and_render_with(column, partial(render, row), column.default)))
-            for column, td, render in plan
-        )
+        cells = []
+        for column, td, render, get in plan:
+            if get is None:
+                content = row._get_and_render_with(column, partial(render, row), column.default)
+            else:
+                value = get(row.record)
+                empty = value in column.column.empty_values
+                content = column.default if empty else render(row, column, value)
+            cells.append((td, localize(content)))
         rows.append(html("<tr>{}</tr>", html_join("", "<td {}>{}</td>", cells)))
     if not rows and table.empty_text:
         rows = [html('<tr><td colspan="{}">{}</td></tr>', len(columns), table.empty_text)]

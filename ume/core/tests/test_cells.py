@@ -71,6 +71,20 @@ def test_normalise(value, expected):
     assert normalise(value) == expected
 
 
+def test_equal_cells_of_different_types_read_as_their_own_text():
+    # Each distinct cell is read once: True, 1 and 1.0 are equal in Python, not in a sheet.
+    assert [normalise(v) for v in (1, True, 1.0, 1.5, 1, True)] == [
+        "1",
+        "TRUE",
+        "1",
+        "1.5",
+        "1",
+        "TRUE",
+    ]
+    assert [normalise(v) for v in (False, 0, 0.0)] == ["FALSE", "0", "0"]
+    assert normalise(["ａ"]) == "['a']"  # not hashable: read all the same
+
+
 def test_nfkc_keeps_line_breaks_and_inner_spaces():
     assert nfkc("Ａ．５\n情報　 セキュリティ") == "A.5\n情報  セキュリティ"
 

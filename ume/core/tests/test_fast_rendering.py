@@ -18,6 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ume.core import html as ume_html
+from ume.core.choices import Role
+from ume.core.models import Membership
 from ume.core.tables import DateTimeColumn
 from ume.core.widgets import FastSelect, FastSelectsMixin
 
@@ -91,6 +93,54 @@ def test_table_rows_match_the_library_template():
     assert '<a href="/r/1">&lt;i&gt;本社&lt;/i&gt;</a>' in ours
     assert "1:&lt;i&gt;本社&lt;/i&gt;:both" in ours
     assert "never called" not in ours
+
+
+class _MembershipTable(tables.Table):
+    """A model's own fields: choices shown by label, a render method that only needs the
+    record, a foreign key, an empty one and a role no choice names."""
+
+    role = tables.Column()
+    role_badge = tables.Column(accessor="role")
+    user = tables.Column()
+    scope = tables.Column()
+
+    class Meta:
+        model = Membership
+        fields = ("role", "role_badge", "user", "scope")
+
+    def render_role_badge(self, record):
+        return f"[{record.role}]"
+
+
+def test_table_rows_read_model_fields_as_the_library_does():
+    from ume.core.models import User
+
+    people = [User(email="a@example.com", full_name="梅田 花子"), User(email="b@example.com")]
+    rows = [
+        Membership(pk=1, user=people[0], role=Role.SECRETARIAT),
+        Membership(pk=2, user=people[1], role="retired"),
+        Membership(pk=3, user=people[1], role=""),
+    ]
+    request = RequestFactory().get("/")
+
+    def render(template: str) -> str:
+        table = _MembershipTable(rows)
+        tables.RequestConfig(request).configure(table)
+        html = Template("{% load django_tables2 %}{% render_table table '" + template + "' %}")
+        body = html.render(Context({"table": table, "request": request}))
+        return _compact(body.split("<tbody", 1)[1].split("</tbody>", 1)[0].split(">", 1)[1])
+
+    ours = render("django_tables2/ume.html")
+    cells = re.findall(r"<td[^>]*>.*?</td>", ours)
+    assert cells == re.findall(r"<td[^>]*>.*?</td>", render("django_tables2/bootstrap5.html"))
+    assert cells[:4] == [
+        f"<td >{Role.SECRETARIAT.label}</td>",
+        "<td >[secretariat]</td>",
+        f"<td >{people[0]}</td>",
+        "<td >—</td>",
+    ]
+    assert cells[4:6] == ["<td >retired</td>", "<td >[retired]</td>"]
+    assert cells[8:10] == ["<td >—</td>", "<td >—</td>"]  # no role: empty, not rendered
 
 
 def test_table_rows_show_the_empty_text():
