@@ -1,12 +1,14 @@
 """Reads of the asset ledger, limited to what the actor may see."""
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ume.core.models import Organisation, Scope
 from ume.core.policies import can
 from ume.core.roles import visible_scope_ids
 
+from .choices import CheckResult
 from .models import (
     Asset,
     ClassificationLevel,
@@ -164,21 +166,29 @@ def removal_list(*, actor, organisation: Organisation) -> QuerySet[EquipmentRemo
     )
 
 
-def inventory_campaign_list(*, actor, organisation: Organisation) -> QuerySet[InventoryCampaign]:
-    """棚卸し campaigns of the scopes the actor may see, with their answer counts."""
+def inventory_campaigns(*, actor, organisation: Organisation) -> QuerySet[InventoryCampaign]:
+    """棚卸し campaigns of the scopes the actor may see."""
     if not can(actor, VIEW_ASSET, organisation):
         return InventoryCampaign.objects.none()
     qs = InventoryCampaign.objects.filter(organisation=organisation)
     visible = visible_scope_ids(actor, organisation.pk)
     if visible is not None:
         qs = qs.filter(scope__in=visible)
-    return (
-        qs.select_related("scope", "started_by", "report")
-        .annotate(
-            total=Count("checks"),
-            answered=Count("checks", filter=~Q(checks__result="pending")),
-        )
-        .order_by("-started_on", "-pk")
+    return qs.select_related("scope", "started_by", "report").order_by("-started_on", "-pk")
+
+
+def _check_count(checks: QuerySet[InventoryCheck]) -> Coalesce:
+    """How many of ``checks`` a campaign has, counted per campaign by the (campaign, result)
+    index rather than by grouping every campaign column over its checks."""
+    per_campaign = checks.filter(campaign=OuterRef("pk")).order_by().values("campaign")
+    return Coalesce(Subquery(per_campaign.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def inventory_campaign_list(*, actor, organisation: Organisation) -> QuerySet[InventoryCampaign]:
+    """棚卸し campaigns of the scopes the actor may see, with their answer counts."""
+    return inventory_campaigns(actor=actor, organisation=organisation).annotate(
+        total=_check_count(InventoryCheck.objects.all()),
+        answered=_check_count(InventoryCheck.objects.exclude(result=CheckResult.PENDING)),
     )
 
 

@@ -110,6 +110,8 @@ class InventoryCheck(AuditedModel, VersionedModel, TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "asset"], name="inventory_check_once")
         ]
+        # Each campaign's answers counted, and the pending checks listed, from the index.
+        indexes = [models.Index(fields=["campaign", "result"])]
 
     def __str__(self) -> str:
         return f"{self.campaign} / {self.asset_id}"

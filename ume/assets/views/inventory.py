@@ -34,7 +34,7 @@ CAMPAIGNS = (gettext_lazy("Inventory reviews"), reverse_lazy("assets:inventory_l
 
 
 def campaigns_of(request):
-    return selectors.inventory_campaign_list(actor=request.user, organisation=request.organisation)
+    return selectors.inventory_campaigns(actor=request.user, organisation=request.organisation)
 
 
 def detail_url(campaign) -> str:
@@ -53,7 +53,9 @@ class InventoryListView(ListView):
     create_label = gettext_lazy("Start an inventory review")
 
     def get_queryset(self):
-        return campaigns_of(self.request)
+        return selectors.inventory_campaign_list(
+            actor=self.request.user, organisation=self.request.organisation
+        )
 
 
 class InventoryCreateView(ServiceFormView):
