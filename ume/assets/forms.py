@@ -253,6 +253,12 @@ class RetentionEventForm(forms.Form):
     )
     event_type = forms.ChoiceField(label=_("kind of event"), choices=EventType.choices)
     date = forms.DateField(label=_("date of the event"), widget=DATE)
+    started_on = forms.DateField(
+        label=_("join date or contract start"),
+        widget=DATE,
+        required=False,
+        help_text=_("Optional: checked against the date of the event, not kept."),
+    )
     assets = SafeModelMultipleChoiceField(
         label=_("records"),
         queryset=Asset.objects.none(),

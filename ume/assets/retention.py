@@ -146,6 +146,20 @@ def item_dates(rules, events: dict[str, date], organisation) -> ItemDates:
     return ItemDates(latest.keep_until, latest.rule_id, latest.event_date, False, basis)
 
 
+def before_start(event_type: str, day: date, started_on: date | None) -> str:
+    """Why an event dated ``day`` cannot have happened when what it ends began on
+    ``started_on`` (入社日, 契約開始日), or "" when it can (or the start is not known)."""
+    if started_on is None or day >= started_on:
+        return ""
+    if event_type == EventType.LEAVING:
+        text = _("The leaving date {date} is before the join date {start}.")
+    elif event_type == EventType.CONTRACT_END:
+        text = _("The contract end {date} is before the contract start {start}.")
+    else:
+        text = _("The date of the event {date} is before the start date {start}.")
+    return str(text).format(date=day.isoformat(), start=started_on.isoformat())
+
+
 def batch_label(batch) -> str:
     """「2025年度 退職者の履歴書」 / "FY2025 leavers: résumés"."""
     noun = BATCH_NOUNS.get(batch.event_type, "")

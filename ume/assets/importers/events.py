@@ -31,6 +31,7 @@ from ume.core.importing import (
     read_upload,
 )
 
+from .. import retention
 from ..choices import EventType
 from ..models import Asset, RetentionEvent, RetentionSubject
 
@@ -42,6 +43,8 @@ COLUMNS = {
     "event_type": ("起算事由の種類", "起算事由", "事由", "種類", "kind of event", "event"),
     "date": ("起算事由の発生日", "日付", "発生日", "退職日", "契約終了日", "date"),
     "assets": ("対象の記録", "記録", "管理番号", "records", "assets"),
+    # Checked against the event's date (a 退職日 before the 入社日 is refused), not kept.
+    "started_on": ("入社日", "契約開始日", "開始日", "join date", "start date"),
 }
 # Short words a spreadsheet uses for the kinds of event (besides their labels and codes).
 EVENT_WORDS = {
@@ -208,6 +211,13 @@ def _plan(preview, organisation, columns, body, first: int) -> None:
                 problems.append(_("Enter the date of the event."))
         except CellError as exc:
             problems.append(exc.message)
+        try:
+            start = read_date(_cell(row, columns, "started_on"))
+        except CellError as exc:
+            start = None
+            problems.append(exc.message)
+        if kind and day and (problem := retention.before_start(kind, day, start)):
+            problems.append(problem)
         for ref in SEPARATORS.split(normalise(_cell(row, columns, "assets")).upper()):
             if ref and ref not in refs:
                 problems.append(_("No asset numbered {ref}.").format(ref=ref[:20]))
@@ -233,7 +243,13 @@ def _plan(preview, organisation, columns, body, first: int) -> None:
         preview.lines.append(Line(number, subject, kind, _iso(day), state))
         if state != "unchanged":
             preview.rows.append(
-                {"subject": subject, "event_type": kind, "date": _iso(day), "assets": assets}
+                {
+                    "subject": subject,
+                    "event_type": kind,
+                    "date": _iso(day),
+                    "started_on": _iso(start),
+                    "assets": assets,
+                }
             )
 
 

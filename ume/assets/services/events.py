@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ume.core.models import Organisation, User
 from ume.core.services import service, update_fields
 
+from .. import retention
 from ..choices import EventSource, EventType
 from ..models import Asset, RetentionEvent, RetentionItem, RetentionSubject
 from ..permissions import MANAGE_RETENTION
@@ -56,17 +57,21 @@ def retention_event_record(
     date: dt.date,
     assets: list[Asset] | None = None,
     reason: str = "",
+    started_on: dt.date | None = None,
 ) -> RetentionEvent:
     """Record that ``event_type`` happened to ``subject`` on ``date`` (a second report of the
     same event corrects its date, and a withdrawn one counts again). ``assets``: the record
     classes it concerns (None: keep what was set; empty: every one whose rules count from
-    this kind of event)."""
+    this kind of event). ``started_on``: when what the event ends began (入社日, 契約開始日),
+    if the reporter knows it; an event before it is refused. It is checked, not kept."""
     if event_type not in EventType.values:
         raise ValidationError({"event_type": _("Choose a kind of event from the list.")})
     if source not in EventSource.values:
         raise ValidationError({"source": _("Unknown source of the event.")})
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         raise ValidationError({"date": _("Enter a valid date.")})
+    if problem := retention.before_start(event_type, date, started_on):
+        raise ValidationError({"date": problem})
     found = _subject(organisation, subject, assets, event_type == EventType.LEAVING)
     event = RetentionEvent.objects.filter(subject=found, event_type=event_type).first()
     if event is None:
@@ -173,6 +178,7 @@ def retention_events_import(
     for row in rows:
         try:
             day = dt.date.fromisoformat(row["date"])
+            start = dt.date.fromisoformat(row["started_on"]) if row.get("started_on") else None
         except (KeyError, TypeError, ValueError):
             raise ValidationError({"date": _("Enter a valid date.")}) from None
         retention_event_record(
@@ -183,5 +189,6 @@ def retention_events_import(
             event_type=row.get("event_type", ""),
             date=day,
             assets=[assets[pk] for pk in row["assets"]] if row.get("assets") else None,
+            started_on=start,
         )
     return len(rows)

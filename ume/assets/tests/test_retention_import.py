@@ -135,6 +135,53 @@ def test_a_file_with_errors_records_nothing_and_says_which_rows(world, resumes, 
     assert not RetentionEvent.objects.exists()
 
 
+def test_an_event_before_the_join_date_or_contract_start_refuses_the_file(
+    world, resumes, admin_client, japanese
+):
+    rows = [
+        ["対象", "起算事由", "日付", "入社日"],
+        ["山田 太郎", "退職", "令和7年3月31日", "令和7年4月1日"],  # leaves before joining
+        ["佐藤 花子", "退職", "2025/3/31", "2025/3/31"],  # the same day: possible
+        ["A社 業務委託契約", "契約終了", "2025/9/30", "２０２６年４月１日"],
+        ["鈴木 一郎", "退職", "2025/3/31", "来年"],  # a start that is no date
+        ["田中 次郎", "退職", "2025/3/31", ""],  # not known: not checked
+    ]
+    response = admin_client.post(IMPORT, {"file": xlsx(rows)})
+    preview = response.context["preview"]
+    by_row = {e["row_number"]: e["message"] for e in preview.errors}
+    assert set(by_row) == {2, 4, 5}
+    assert by_row[2] == "退職日 2025-03-31 が入社日 2025-04-01 より前です。"
+    assert by_row[4] == "契約終了日 2025-09-30 が契約開始日 2026-04-01 より前です。"
+    assert "来年" in by_row[5]
+    assert "入社日 → " in " ".join(preview.columns_read)
+    assert not RetentionEvent.objects.exists()
+
+
+def test_the_service_refuses_an_event_before_its_start_whoever_reports_it(world, resumes):
+    from django.core.exceptions import ValidationError
+
+    record = {
+        "actor": world[Role.ADMIN],
+        "organisation": world.org,
+        "source": "manual",
+        "subject": "山田 太郎",
+        "event_type": "leaving",
+        "date": dt.date(2025, 3, 31),
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.retention_event_record(**record, started_on=dt.date(2025, 4, 1))
+    assert "date" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        services.retention_events_import(
+            actor=world[Role.ADMIN],
+            organisation=world.org,
+            rows=[{**record, "date": "2025-03-31", "started_on": "2025-04-01"}],
+        )
+    assert not RetentionEvent.objects.exists()
+    event = services.retention_event_record(**record, started_on=dt.date(2025, 3, 31))
+    assert event.date == dt.date(2025, 3, 31)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -151,7 +198,13 @@ def test_a_csv_in_shift_jis_is_read(world, resumes):
     data = "対象,起算事由,日付\n山田 太郎,退職,R7.10.15\n".encode("cp932")
     preview = preview_events(organisation=world.org, uploaded=SimpleUploadedFile("a.csv", data))
     assert preview.ok and preview.rows == [
-        {"subject": "山田 太郎", "event_type": "leaving", "date": "2025-10-15", "assets": []}
+        {
+            "subject": "山田 太郎",
+            "event_type": "leaving",
+            "date": "2025-10-15",
+            "started_on": "",
+            "assets": [],
+        }
     ]
 
 

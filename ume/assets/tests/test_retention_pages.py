@@ -142,6 +142,17 @@ def test_leavers_names_show_only_to_roles_that_may_see_the_people_register(
 def test_an_event_is_recorded_corrected_and_withdrawn_through_its_pages(
     world, leavers, admin_client
 ):
+    early = admin_client.post(
+        reverse("assets:retention_event_create"),
+        {
+            "subject": "高橋 恵",
+            "event_type": "leaving",
+            "date": "2026-01-31",
+            "started_on": "2026-04-01",
+        },
+    )
+    assert early.status_code == 200 and "2026-04-01" in early.context["form"].errors["date"][0]
+    assert not RetentionEvent.objects.filter(subject__name="高橋 恵").exists()
     response = admin_client.post(
         reverse("assets:retention_event_create"),
         {"subject": "高橋 恵", "event_type": "leaving", "date": "2026-01-31"},

@@ -72,6 +72,7 @@ class RetentionEventCreateView(ServiceFormView):
             event_type=data["event_type"],
             date=data["date"],
             assets=list(data["assets"]) or None,
+            started_on=data.get("started_on"),
         )
 
     def get_success_url(self):

@@ -126,10 +126,10 @@ class RetentionEventTemplateView(PolicyMixin, View):
     def get(self, request) -> HttpResponse:
         events = Table(
             title=_("Retention events"),
-            headers=["対象", "起算事由", "日付", "対象の記録"],
+            headers=["対象", "起算事由", "日付", "対象の記録", "開始日"],
             rows=[
-                ["山田 太郎", "退職", "令和7年3月31日", ""],
-                ["A社 業務委託契約", "契約終了", "2025/9/30", ""],
+                ["山田 太郎", "退職", "令和7年3月31日", "", "平成30年4月1日"],
+                ["A社 業務委託契約", "契約終了", "2025/9/30", "", ""],
             ],
         )
         guide = Table(
@@ -163,6 +163,13 @@ GUIDE = [
         gettext_lazy(
             "Optional: asset numbers (A-00005) separated by commas, to limit the records the "
             "event concerns."
+        ),
+    ),
+    (
+        "開始日",
+        gettext_lazy(
+            "Optional: the join date of a leaver or the start of a contract. It is checked, "
+            "not kept: a row whose event comes before it is refused."
         ),
     ),
 ]
