@@ -4,12 +4,11 @@ errors by row) and an all-or-nothing apply through ``services.retention_events_i
 The same cell readers as the ledger import: 和暦 and Excel dates, 全角, 同上, title rows."""
 
 import re
-import secrets
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ume.core.cells import (
@@ -22,6 +21,7 @@ from ume.core.cells import (
     same_as_above,
     trim_blank_rows,
 )
+from ume.core.import_preview import LinePreview, RowError
 from ume.core.importing import (
     ImportFileError,
     ImportLimits,
@@ -37,7 +37,6 @@ from ..models import Asset, RetentionEvent, RetentionSubject
 
 MAX_ROWS = 10_000
 HEADER_SEARCH_ROWS = 20
-PREVIEW_MAX_AGE = timedelta(hours=1)
 COLUMNS = {
     "subject": ("対象", "氏名", "契約名", "件名", "subject", "name"),
     "event_type": ("起算事由の種類", "起算事由", "事由", "種類", "kind of event", "event"),
@@ -63,7 +62,7 @@ SEPARATORS = re.compile(r"[、,，;；\s]+")
 
 
 @dataclass
-class Line:
+class EventLine:
     row_number: int
     subject: str
     event_type: str
@@ -71,41 +70,17 @@ class Line:
     state: str  # "new", "changed", "unchanged", "error"
 
 
-@dataclass
-class EventImportPreview:
-    """Rows to record (``rows``: subject, event type, ISO date, asset ids) and the report;
-    kept in the session between preview and apply as ``as_dict()``."""
+@dataclass(kw_only=True)
+class EventImportPreview(LinePreview):
+    """Rows to record (``rows``: subject, event type, ISO dates, asset ids) and the report."""
 
-    filename: str = ""
-    preview_id: str = field(default_factory=lambda: secrets.token_hex(8))
-    created_at: str = field(default_factory=lambda: timezone.now().isoformat())
     rows: list[dict[str, Any]] = field(default_factory=list)
-    lines: list[Line] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    columns_read: list[str] = field(default_factory=list)
-    columns_skipped: list[str] = field(default_factory=list)
+    lines: list[EventLine] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def count(self, state: str) -> int:
-        return sum(1 for line in self.lines if line.state == state)
-
-    def expired(self) -> bool:
-        return timezone.now() - datetime.fromisoformat(self.created_at) > PREVIEW_MAX_AGE
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "EventImportPreview":
-        values = dict(data)
-        values["lines"] = [Line(**x) for x in values.get("lines", [])]
-        return cls(**values)
+    nested: ClassVar[dict[str, type]] = {"errors": RowError, "lines": EventLine}
 
     def error(self, row: int | None, message: str) -> None:
-        self.errors.append({"row_number": row, "ref": "", "message": message})
+        self.errors.append(RowError(row, "", message))
 
 
 def event_type_of(value: Any) -> str:
@@ -233,14 +208,14 @@ def _plan(preview, organisation, columns, body, first: int) -> None:
         if problems:
             for message in problems:
                 preview.error(number, message)
-            preview.lines.append(Line(number, subject, kind, "", "error"))
+            preview.lines.append(EventLine(number, subject, kind, "", "error"))
             continue
         existing = known.get((subjects.get(subject), kind))
         state = "new"
         if existing is not None:
             same = existing.date == day and not existing.withdrawn
             state = "unchanged" if same else "changed"
-        preview.lines.append(Line(number, subject, kind, _iso(day), state))
+        preview.lines.append(EventLine(number, subject, kind, _iso(day), state))
         if state != "unchanged":
             preview.rows.append(
                 {

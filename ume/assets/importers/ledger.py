@@ -3,12 +3,10 @@ a group such as 重要度 over 機密性・完全性・可用性), reads each ro
 (全角, ○/×/－, 和暦 and Excel-serial dates, 同上), matches rows to assets by 管理番号 and
 reports new / changed / unchanged / errors by row. Nothing is written here."""
 
-import secrets
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ume.core.cells import (
@@ -22,6 +20,7 @@ from ume.core.cells import (
     same_as_above,
     trim_blank_rows,
 )
+from ume.core.import_preview import Line, LinePreview, RowError
 from ume.core.importing import (
     ImportFileError,
     ImportLimits,
@@ -48,7 +47,6 @@ from .values import (
     read_switch,
 )
 
-PREVIEW_MAX_AGE = timedelta(minutes=30)
 HEADER_SEARCH_ROWS = 15
 MAX_ROWS = 20_000
 
@@ -150,60 +148,15 @@ CIA = ("confidentiality", "integrity", "availability")
 KEYS = ("owner", "department", "classification")
 
 
-@dataclass
-class Line:
-    row_number: int
-    ref: str
-    name: str
-    state: str  # "new", "changed", "unchanged", "error"
-    detail: str = ""
-
-
-@dataclass
-class RowError:
-    row_number: int | None
-    ref: str
-    message: str
-
-
-@dataclass
-class AssetImportPreview:
+@dataclass(kw_only=True)
+class AssetImportPreview(LinePreview):
     """The parsed file: ``creates`` (field → value, references as ids) and ``updates`` (ref →
-    changed fields) for the apply step, ``versions`` of the assets as seen, and the report.
-    Kept in the session between preview and apply as ``as_dict()``."""
+    changed fields) for the apply step, ``versions`` of the assets as seen, and the report."""
 
     scope_id: int
-    filename: str = ""
-    preview_id: str = field(default_factory=lambda: secrets.token_hex(8))
-    created_at: str = field(default_factory=lambda: timezone.now().isoformat())
     creates: list[dict[str, Any]] = field(default_factory=list)
     updates: dict[str, dict[str, Any]] = field(default_factory=dict)
     versions: dict[str, int] = field(default_factory=dict)
-    lines: list[Line] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    columns_read: list[str] = field(default_factory=list)
-    columns_skipped: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def count(self, state: str) -> int:
-        return sum(1 for line in self.lines if line.state == state)
-
-    def expired(self, now: datetime | None = None) -> bool:
-        created = datetime.fromisoformat(self.created_at)
-        return (now or timezone.now()) - created > PREVIEW_MAX_AGE
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "AssetImportPreview":
-        values = dict(data)
-        values["lines"] = [Line(**x) for x in values.get("lines", [])]
-        values["errors"] = [RowError(**x) for x in values.get("errors", [])]
-        return cls(**values)
 
 
 def _limits() -> ImportLimits:

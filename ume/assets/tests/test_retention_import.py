@@ -126,7 +126,7 @@ def test_a_file_with_errors_records_nothing_and_says_which_rows(world, resumes, 
     preview = response.context["preview"]
     by_row = {}
     for error in preview.errors:
-        by_row.setdefault(error["row_number"], []).append(error["message"])
+        by_row.setdefault(error.row_number, []).append(error.message)
     assert set(by_row) == {3, 4, 5, 6}
     assert len(by_row[4]) == 2  # the kind of event and the impossible date
     assert "A-99999" in by_row[5][0] and "2" in by_row[6][0]
@@ -148,7 +148,7 @@ def test_an_event_before_the_join_date_or_contract_start_refuses_the_file(
     ]
     response = admin_client.post(IMPORT, {"file": xlsx(rows)})
     preview = response.context["preview"]
-    by_row = {e["row_number"]: e["message"] for e in preview.errors}
+    by_row = {e.row_number: e.message for e in preview.errors}
     assert set(by_row) == {2, 4, 5}
     assert by_row[2] == "退職日 2025-03-31 が入社日 2025-04-01 より前です。"
     assert by_row[4] == "契約終了日 2025-09-30 が契約開始日 2026-04-01 より前です。"
@@ -191,7 +191,7 @@ def test_the_service_refuses_an_event_before_its_start_whoever_reports_it(world,
 )
 def test_a_file_that_is_no_event_list_is_refused(world, name, content, message, japanese):
     preview = preview_events(organisation=world.org, uploaded=SimpleUploadedFile(name, content))
-    assert not preview.ok and message in preview.errors[0]["message"]
+    assert not preview.ok and message in preview.errors[0].message
 
 
 def test_a_csv_in_shift_jis_is_read(world, resumes):

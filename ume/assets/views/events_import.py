@@ -57,7 +57,7 @@ class RetentionEventImportView(PolicyMixin, FormView):
             **self.get_context_data(form=form),
             "preview": preview,
             "lines": [(line, labels.get(line.event_type, "")) for line in preview.lines],
-            "counts": {s: preview.count(s) for s in ("new", "changed", "unchanged", "error")},
+            "counts": preview.counts(),
             "page_title": _("Check the import"),
             "breadcrumbs": [
                 DUE,
@@ -69,13 +69,6 @@ class RetentionEventImportView(PolicyMixin, FormView):
         return TemplateResponse(self.request, "assets/retention_event_import_preview.html", context)
 
 
-def _stored(data) -> EventImportPreview | None:
-    try:
-        return EventImportPreview.from_dict(data) if isinstance(data, dict) else None
-    except (TypeError, KeyError, ValueError):
-        return None
-
-
 class RetentionEventImportApplyView(PolicyMixin, View):
     """POST ``preview`` (the id shown on the preview page): record its rows, all or nothing."""
 
@@ -84,7 +77,7 @@ class RetentionEventImportApplyView(PolicyMixin, View):
 
     def post(self, request):
         back = redirect("assets:retention_event_import")
-        preview = _stored(request.session.pop(SESSION_KEY, None))
+        preview = EventImportPreview.from_session(request.session.pop(SESSION_KEY, None))
         if (
             preview is None
             or preview.expired()

@@ -81,7 +81,7 @@ class AssetImportView(PolicyMixin, FormView):
             **self.get_context_data(form=form),
             "preview": preview,
             "scope": scope,
-            "counts": {s: preview.count(s) for s in ("new", "changed", "unchanged", "error")},
+            "counts": preview.counts(),
             "page_title": _("Check the import"),
             "breadcrumbs": [
                 LEDGER,
@@ -92,13 +92,6 @@ class AssetImportView(PolicyMixin, FormView):
         return TemplateResponse(self.request, "assets/import_preview.html", context)
 
 
-def _stored(data) -> AssetImportPreview | None:
-    try:
-        return AssetImportPreview.from_dict(data) if isinstance(data, dict) else None
-    except (TypeError, KeyError, ValueError):
-        return None
-
-
 class AssetImportApplyView(PolicyMixin, View):
     """POST ``preview`` (the id shown on the preview page): apply it, all or nothing."""
 
@@ -107,7 +100,7 @@ class AssetImportApplyView(PolicyMixin, View):
 
     def post(self, request):
         back = redirect("assets:import")
-        preview = _stored(request.session.pop(SESSION_KEY, None))
+        preview = AssetImportPreview.from_session(request.session.pop(SESSION_KEY, None))
         scope = (
             Scope.objects.filter(organisation=request.organisation, pk=preview.scope_id).first()
             if preview

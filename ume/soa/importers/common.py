@@ -6,18 +6,17 @@ uploads are size- and type-checked; imports are all-or-nothing with a row-by-row
 """
 
 import bisect
-import secrets
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
 from ume.catalogue.models import LevelVariant
+from ume.core.import_preview import ImportPreview as BasePreview
+from ume.core.import_preview import RowError
 from ume.core.importing import ImportLimits, Workbook, open_workbook, read_upload
 from ume.core.locking import StaleEditError
 
@@ -30,7 +29,6 @@ MAX_ROWS = 2_000  # sheet rows holding a value
 MAX_CELLS = 300_000  # cells parsed per import (the 2013 import reads its sheets twice)
 MAX_XML_TAGS = 300_000  # an export has about 5,000; bounds parsing to well under a second
 MAX_SHEETS = 10
-PREVIEW_MAX_AGE = timedelta(minutes=30)
 
 
 def soa_limits() -> ImportLimits:
@@ -90,13 +88,6 @@ def _in_file_order(problem: "RowError") -> tuple[bool, int]:
 
 
 @dataclass
-class RowError:
-    row_number: int | None
-    ref: str
-    message: str
-
-
-@dataclass
 class ReviewItem:
     ref: str
     title: str
@@ -116,31 +107,29 @@ class MappedRow:
     targets: str
 
 
-@dataclass
-class ImportPreview:
+@dataclass(kw_only=True)
+class ImportPreview(BasePreview):
     """The parsed file: ``changes`` (ref → field → serialisable new value) for the apply step,
-    and the report. Kept in the session between preview and apply as ``as_dict()``."""
+    and the report."""
 
     format: str
     soa_id: int
-    filename: str = ""
-    preview_id: str = field(default_factory=lambda: secrets.token_hex(8))
-    created_at: str = field(default_factory=lambda: timezone.now().isoformat())
     changes: dict[str, dict[str, Any]] = field(default_factory=dict)
     versions: dict[str, int] = field(default_factory=dict)  # rows as seen, for stale checks
     rows: list[RowChange] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
     mapped: list[MappedRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    columns_read: list[str] = field(default_factory=list)  # 「C “適用可否” → applicability」
-    columns_skipped: list[str] = field(default_factory=list)
     row_count: int = 0
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+    nested: ClassVar[dict[str, type]] = {
+        "rows": RowChange,
+        "errors": RowError,
+        "warnings": RowError,
+        "review": ReviewItem,
+        "mapped": MappedRow,
+    }
 
     def error(self, row_number: int | None, ref: str, message: str) -> None:
         # In row order whichever check found it (file-level problems first), as the user
@@ -149,27 +138,6 @@ class ImportPreview:
 
     def warn(self, row_number: int | None, ref: str, message: str) -> None:
         bisect.insort(self.warnings, RowError(row_number, ref, message), key=_in_file_order)
-
-    def expired(self, now: datetime | None = None) -> bool:
-        created = datetime.fromisoformat(self.created_at)
-        return (now or timezone.now()) - created > PREVIEW_MAX_AGE
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ImportPreview":
-        nested = {
-            "rows": RowChange,
-            "errors": RowError,
-            "warnings": RowError,
-            "review": ReviewItem,
-            "mapped": MappedRow,
-        }
-        values = dict(data)
-        for name, kind in nested.items():
-            values[name] = [kind(**item) for item in values.get(name, [])]
-        return cls(**values)
 
 
 class StalePreviewError(ValidationError):

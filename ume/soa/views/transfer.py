@@ -139,13 +139,6 @@ class SoAImportView(ScopeMixin, PolicyMixin, FormView):
         return TemplateResponse(self.request, "soa/import_preview.html", context)
 
 
-def _stored_preview(data) -> ImportPreview | None:
-    try:
-        return ImportPreview.from_dict(data) if isinstance(data, dict) else None
-    except (TypeError, KeyError, ValueError):
-        return None
-
-
 class SoAImportApplyView(ScopeMixin, PolicyMixin, View):
     """POST ``preview`` (the id shown on the preview page): apply the preview kept in the
     session, all or nothing."""
@@ -157,7 +150,7 @@ class SoAImportApplyView(ScopeMixin, PolicyMixin, View):
         soa = self.get_soa()
         back = redirect("soa:soa_import", self.get_scope().pk)
         key = session_key(soa)
-        preview = _stored_preview(request.session.get(key))
+        preview = ImportPreview.from_session(request.session.get(key))
         if (
             preview is None
             or preview.expired()
