@@ -14,6 +14,22 @@ from .models import Asset
 
 LIVE = Q(status__in=[AssetStatus.IN_USE, AssetStatus.TO_DISPOSE])
 ENDPOINT = ~Q(device_kind="")
+# The endpoint items of a hardware asset, in the order the page, the API and exports show them.
+FIELDS = (
+    "device_kind",
+    "ownership",
+    "byod_approved_by",
+    "byod_approved_on",
+    "byod_expires_on",
+    "remote_access",
+    "device_id_kind",
+    "device_id",
+    "mdm_enrolled",
+    "disk_encrypted",
+    "os_name",
+    "os_version",
+    "endpoint_confirmed_on",
+)
 
 
 def unapproved_byod(today: dt.date) -> Q:
@@ -42,7 +58,7 @@ def check(organisation, values: dict[str, Any]) -> dict[str, str]:
     if not kind and (values.get("remote_access") or values.get("ownership")):
         errors["device_kind"] = _("Choose the endpoint type.")
     approver = values.get("byod_approved_by")
-    if approver is not None and not approver.memberships.filter(organisation=organisation).exists():
+    if approver is not None and not approver.belongs_to(organisation):
         errors["byod_approved_by"] = _("The approver must be a member of this organization.")
     approved, expires = values.get("byod_approved_on"), values.get("byod_expires_on")
     if approved and expires and expires < approved:

@@ -15,6 +15,7 @@ from ume.core.policies import can
 from . import endpoints, selectors
 from .choices import AssetStatus, RemovalStatus
 from .filters import RISKY_REMOTE, UNAPPROVED_BYOD, UNOWNED
+from .models import EquipmentRemoval
 from .permissions import VIEW_ASSET, VIEW_RETENTION
 from .retention import Due, due_range
 
@@ -96,10 +97,7 @@ def _retention_widget(user, organisation, ids, today) -> Widget:
         .filter(scope__in=ids)
         .order_by()
         .aggregate(
-            overdue=Count(
-                "pk",
-                filter=Q(status=RemovalStatus.APPROVED, expected_return_on__lt=today),
-            ),
+            overdue=Count("pk", filter=EquipmentRemoval.overdue_q(today)),
             pending=Count("pk", filter=Q(status=RemovalStatus.REQUESTED)),
         )
     )

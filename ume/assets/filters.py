@@ -347,9 +347,7 @@ class RemovalFilter(filters.FilterSet):
         )
 
     def by_overdue(self, queryset, name: str, value: str):
-        return queryset.filter(
-            status=RemovalStatus.APPROVED, expected_return_on__lt=timezone.localdate()
-        )
+        return queryset.filter(EquipmentRemoval.overdue_q(timezone.localdate()))
 
 
 class InventoryCheckFilter(filters.FilterSet):

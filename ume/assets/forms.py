@@ -18,6 +18,7 @@ from ume.core.policies import can
 from ume.core.validators import MAX_PK, MULTI_LINE, SINGLE_LINE
 from ume.measures.selectors import measure_list
 
+from . import endpoints
 from .choices import (
     CIA_VALUES,
     DataHandling,
@@ -32,21 +33,6 @@ from .permissions import ADD_ASSET
 from .selectors import classification_levels
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-ENDPOINT_FORM_FIELDS = [
-    "device_kind",
-    "ownership",
-    "byod_approved_by",
-    "byod_approved_on",
-    "byod_expires_on",
-    "remote_access",
-    "device_id_kind",
-    "device_id",
-    "mdm_enrolled",
-    "disk_encrypted",
-    "os_name",
-    "os_version",
-    "endpoint_confirmed_on",
-]
 CIA_CHOICES = [("", _("Not valued")), *((v, str(v)) for v in CIA_VALUES)]
 
 
@@ -76,7 +62,7 @@ class AssetForm(VersionedModelForm):
             "status",
             "last_reviewed_on",
             "notes",
-            *ENDPOINT_FORM_FIELDS,
+            *endpoints.FIELDS,
         ]
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 3}),

@@ -14,7 +14,7 @@ from ume.core.next_steps import Step
 from ume.core.policies import can
 
 from . import endpoints
-from .choices import AssetStatus, CheckResult, RemovalStatus
+from .choices import OPEN_REMOVAL, AssetStatus, CheckResult, RemovalStatus
 from .models import Asset, EquipmentRemoval, InventoryCheck
 from .permissions import ADD_ASSET, APPROVE_REMOVAL, CHANGE_ASSET
 
@@ -132,7 +132,7 @@ def _removals(user, scopes, today) -> list[Step]:
     """Removals waiting for the user's approval; equipment out beyond its expected return,
     for those who may close the removal."""
     open_ = EquipmentRemoval.objects.filter(
-        scope__in=scopes, status__in=[RemovalStatus.REQUESTED, RemovalStatus.APPROVED]
+        scope__in=scopes, status__in=OPEN_REMOVAL
     ).select_related("asset", "scope")
     steps = []
     for removal in open_.order_by("out_on", "pk")[:50]:

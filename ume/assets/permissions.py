@@ -1,6 +1,19 @@
 """Permission names of the asset ledger, declared once: ``rules.py`` gives each its policy;
 views, services and the API refer to these names."""
 
+from ume.core.choices import Role
+
+# Roles that may change the assets they own or whose department they head (CHANGE_ASSET); the
+# 事務局 and administrators change every asset of their scopes.
+WRITING_ROLES = (
+    Role.ADMIN,
+    Role.SECRETARIAT,
+    Role.TOP_MANAGEMENT,
+    Role.DEPARTMENT_HEAD,
+    Role.STAFF,
+)
+KEEPING_ROLES = (Role.ADMIN, Role.SECRETARIAT)
+
 VIEW_ASSET = "assets.view_asset"
 ADD_ASSET = "assets.add_asset"
 CHANGE_ASSET = "assets.change_asset"

@@ -15,15 +15,17 @@ from .permissions import (
     ADD_ASSET,
     APPROVE_REMOVAL,
     CHANGE_ASSET,
+    KEEPING_ROLES,
     MANAGE_CLASSIFICATION,
     MANAGE_INVENTORY,
     MANAGE_RETENTION,
     VIEW_ASSET,
     VIEW_RETENTION,
     VIEW_RETENTION_NAMES,
+    WRITING_ROLES,
 )
 
-may_write = has_role(R.ADMIN, R.SECRETARIAT, R.TOP_MANAGEMENT, R.DEPARTMENT_HEAD, R.STAFF)
+may_write = has_role(*WRITING_ROLES)
 
 
 @rules.predicate
@@ -44,7 +46,7 @@ rules.add_perm(VIEW_ASSET, is_member)
 rules.add_perm(ADD_ASSET, has_role(R.ADMIN, R.SECRETARIAT, R.DEPARTMENT_HEAD))
 rules.add_perm(
     CHANGE_ASSET,
-    has_role(R.ADMIN, R.SECRETARIAT) | (may_write & (owns_asset | heads_asset_department)),
+    has_role(*KEEPING_ROLES) | (may_write & (owns_asset | heads_asset_department)),
 )
 rules.add_perm(MANAGE_CLASSIFICATION, has_role(R.ADMIN, R.SECRETARIAT, org_wide=True))
 # Retention rules are organization-wide settings: every member reads them (they explain the

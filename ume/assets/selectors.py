@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from ume.core.models import Organisation, Scope
 from ume.core.policies import can
-from ume.core.roles import visible_scope_ids
+from ume.core.roles import scopes_with, visible_scope_ids
 
 from .choices import CheckResult
 from .models import (
@@ -24,7 +24,13 @@ from .models import (
     RetentionRuleChoice,
     RetentionRun,
 )
-from .permissions import VIEW_ASSET, VIEW_RETENTION, VIEW_RETENTION_NAMES
+from .permissions import (
+    KEEPING_ROLES,
+    VIEW_ASSET,
+    VIEW_RETENTION,
+    VIEW_RETENTION_NAMES,
+    WRITING_ROLES,
+)
 
 # What a list of assets shows (table, API, export): never the owner's password hash or the
 # rest of the user row.
@@ -55,6 +61,21 @@ def asset_list(*, actor, organisation: Organisation, scope: Scope | None = None)
         .only(*LIST_FIELDS)
         .order_by("ref")
     )
+
+
+def _in_scopes(scopes: set[int] | None) -> Q:
+    # Every scope: a condition always true (an empty Q would vanish from an OR).
+    return Q(pk__isnull=False) if scopes is None else Q(scope__in=scopes)
+
+
+def changeable_assets(*, actor, organisation: Organisation, assets: QuerySet[Asset]):
+    """Those of ``assets`` the actor may change (``CHANGE_ASSET`` of rules.py as one filter:
+    the 事務局 and administrators in their scopes; a member who may write, the assets they
+    own or whose department they head)."""
+    keeper = scopes_with(actor, organisation.pk, KEEPING_ROLES)
+    writer = scopes_with(actor, organisation.pk, WRITING_ROLES)
+    answers = Q(owner=actor) | Q(department__head=actor)
+    return assets.filter(_in_scopes(keeper) | (_in_scopes(writer) & answers))
 
 
 def classification_levels(organisation: Organisation) -> QuerySet[ClassificationLevel]:

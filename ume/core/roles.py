@@ -49,6 +49,19 @@ def roles_in(
     return roles
 
 
+def scopes_with(user, organisation_id: int, roles) -> set[int] | None:
+    """Scope ids where the user holds one of ``roles`` in the organisation; None means every
+    scope (an organisation-wide membership)."""
+    scopes = set()
+    for org, scope, role in memberships_of(user):
+        if org != organisation_id or role not in roles:
+            continue
+        if scope is None:
+            return None
+        scopes.add(scope)
+    return scopes
+
+
 def organisation_ids(user) -> set[int]:
     return {org for org, _, _ in memberships_of(user)}
 

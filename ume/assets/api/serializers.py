@@ -9,7 +9,7 @@ from ume.core.models import Department, Scope, User
 from ume.core.validators import SINGLE_LINE
 from ume.measures.models import Measure
 
-from .. import retention
+from .. import endpoints, retention
 from ..choices import EventType
 from ..models import (
     Asset,
@@ -89,19 +89,7 @@ class AssetSerializer(serializers.ModelSerializer):
             "last_reviewed_on",
             "notes",
             # Endpoint items (8.1, 6.7): checked by the services as on the asset's page.
-            "device_kind",
-            "ownership",
-            "byod_approved_by",
-            "byod_approved_on",
-            "byod_expires_on",
-            "remote_access",
-            "device_id_kind",
-            "device_id",
-            "mdm_enrolled",
-            "disk_encrypted",
-            "os_name",
-            "os_version",
-            "endpoint_confirmed_on",
+            *endpoints.FIELDS,
             "version",
             "created_at",
             "updated_at",

@@ -3,6 +3,8 @@ analysis or disposal, approved by a manager before it leaves (A.7.13 装置の�
 adopted proposal #4), and closed as returned (checked by whom) or disposed of (A.7.14, with the
 deletion record and the supplier's certificate)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -89,6 +91,12 @@ class EquipmentRemoval(AuditedModel, VersionedModel, TimeStampedModel):
     def is_out(self) -> bool:
         """Approved and past its out date: the equipment is off the premises."""
         return self.status == RemovalStatus.APPROVED and self.out_on <= timezone.localdate()
+
+    @staticmethod
+    def overdue_q(today: dt.date) -> models.Q:
+        """Removals out beyond their expected return (lists, filters and figures); the same
+        test as ``overdue``."""
+        return models.Q(status=RemovalStatus.APPROVED, expected_return_on__lt=today)
 
     @property
     def overdue(self) -> bool:

@@ -12,7 +12,8 @@ from ume.core.policies import require
 from ume.core.services import service, update_fields
 
 from .. import endpoints, importance
-from ..models import Asset, LedgerSettings
+from ..choices import OPEN_REMOVAL
+from ..models import Asset, EquipmentRemoval, LedgerSettings
 from ..permissions import ADD_ASSET, CHANGE_ASSET
 from .dates import schedule_recompute
 
@@ -47,7 +48,7 @@ def _check(
     merged["asset_type"] = merged["asset_type"] or "information"
     errors: dict[str, str] = endpoints.check(organisation, merged)
     owner = data.get("owner")
-    if owner is not None and not owner.memberships.filter(organisation=organisation).exists():
+    if owner is not None and not owner.belongs_to(organisation):
         errors["owner"] = _("The asset owner must be a member of this organization.")
     department = data.get("department")
     if department is not None and department.organisation_id != organisation.pk:
@@ -128,7 +129,11 @@ def asset_update(
     _check(asset.organisation, scope, {**data, "measures": measures}, pk=asset.pk, current=asset)
     values = {f: data.get(f, getattr(asset, f)) for f in CIA_FIELDS}
     data["importance"] = importance.derive(importance_rule(asset.organisation), *values.values())
+    moved = scope != asset.scope
     updated = update_fields(asset, data, version=version)
+    if moved:  # open removals follow the equipment; closed ones stay evidence where they were
+        for removal in EquipmentRemoval.objects.filter(asset=asset, status__in=OPEN_REMOVAL):
+            update_fields(removal, {"scope": scope}, version=removal.version)
     if "retention_rules" in data:
         schedule_recompute(asset.organisation)
     return updated

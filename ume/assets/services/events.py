@@ -136,7 +136,7 @@ def retention_hold_set(
     the hold is reviewed."""
     owner = data.get("hold_owner")
     errors = {}
-    if owner is None or not owner.memberships.filter(organisation=item.organisation).exists():
+    if owner is None or not owner.belongs_to(item.organisation):
         errors["hold_owner"] = _("Choose a member of this organization.")
     if not data.get("hold_review_on"):
         errors["hold_review_on"] = _("Enter the day the hold is reviewed.")

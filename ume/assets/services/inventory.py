@@ -86,7 +86,7 @@ def inventory_checks_confirm(
     if len(checks) != len(versions):
         raise ValidationError(_("Choose checks of this asset."))
     done = [_answer(actor, c, CheckResult.CONFIRMED, versions[c.pk], note=note) for c in checks]
-    update_fields(asset, {"last_reviewed_on": timezone.localdate()}, version=asset.version)
+    _reviewed(asset)
     return done
 
 
@@ -111,9 +111,13 @@ def inventory_check_record(
         actor, check, result, version, note=note, changed_fields=sorted(changed_fields or [])
     )
     if result == CheckResult.CORRECTED:
-        asset = Asset.objects.get(pk=check.asset_id)
-        update_fields(asset, {"last_reviewed_on": timezone.localdate()}, version=asset.version)
+        _reviewed(Asset.objects.get(pk=check.asset_id))
     return answered
+
+
+def _reviewed(asset: Asset) -> None:
+    """The ledger's 最終確認日 follows an answer that the asset is as registered."""
+    update_fields(asset, {"last_reviewed_on": timezone.localdate()}, version=asset.version)
 
 
 @service(perm=MANAGE_INVENTORY, on="campaign", versioned="version")

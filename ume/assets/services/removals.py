@@ -160,10 +160,7 @@ def removal_return(
         raise ValidationError(
             {"returned_on": _("Enter the day it came back (from the out date to today).")}
         )
-    if (
-        checker is None
-        or not checker.memberships.filter(organisation=removal.organisation).exists()
-    ):
+    if checker is None or not checker.belongs_to(removal.organisation):
         raise ValidationError({"checked_by": _("Choose a member of this organization.")})
     return update_fields(
         removal,

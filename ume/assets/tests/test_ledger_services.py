@@ -13,8 +13,8 @@ from ume.assets.choices import AssetStatus, ImportanceRule
 from ume.assets.models import Asset, ClassificationLevel, LedgerSettings
 from ume.core import services as core
 from ume.core.choices import Role
-from ume.core.models import AuditEntry, Department
-from ume.core.tests.factories import make_org
+from ume.core.models import AuditEntry, Department, Membership
+from ume.core.tests.factories import make_org, make_user
 from ume.measures import services as measure_services
 
 pytestmark = pytest.mark.django_db
@@ -177,6 +177,33 @@ def test_owners_and_department_heads_edit_their_own_assets_only(world):
     theirs = add(world, owner=auditor)
     with pytest.raises(PermissionDenied):
         services.asset_update(actor=auditor, asset=theirs, data={"notes": "x"}, version=1)
+
+
+def test_the_changeable_assets_filter_agrees_with_the_policy_for_every_person(world, other_world):
+    from ume.assets import selectors
+    from ume.assets.permissions import CHANGE_ASSET
+    from ume.core.policies import can
+
+    head, staff = world[Role.DEPARTMENT_HEAD], world[Role.STAFF]
+    core.department_update(
+        actor=world[Role.ADMIN], department=world.dept, data={"head": head}, version=1
+    )
+    dev_keeper = make_user("dev-office@example.jp")  # the 事務局 of one scope
+    Membership.objects.create(
+        user=dev_keeper, organisation=world.org, role=Role.SECRETARIAT, scope=world.dev
+    )
+    for scope, owner, department in itertools.product(
+        (world.hq, world.dev), (None, staff, head, world[Role.INTERNAL_AUDITOR]), (None, world.dept)
+    ):
+        add(world, scope=scope, owner=owner, department=department)
+    assets = Asset.objects.filter(organisation=world.org)
+    people = [*world.users.values(), dev_keeper, other_world[Role.ADMIN]]
+    for person in people:
+        chosen = selectors.changeable_assets(actor=person, organisation=world.org, assets=assets)
+        allowed = {a.pk for a in assets if can(person, CHANGE_ASSET, a)}
+        assert set(chosen.values_list("pk", flat=True)) == allowed, person.email
+    mine = selectors.changeable_assets(actor=staff, organisation=world.org, assets=assets)
+    assert 0 < mine.count() < assets.count()
 
 
 def test_moving_an_asset_needs_the_right_to_add_assets_in_the_other_scope(world):

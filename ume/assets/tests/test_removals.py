@@ -75,6 +75,32 @@ def test_the_department_head_approves_before_it_leaves_and_it_returns_checked(wo
     assert trail.count() >= 3  # requested, approved, returned
 
 
+def test_a_return_needs_a_day_from_the_out_date_to_today_and_a_members_check(
+    world, other_world, server
+):
+    approved = approve(world, request(world, server))
+    keeper, outsider = world[Role.SECRETARIAT], other_world[Role.ADMIN]
+    bad = [
+        ({"returned_on": None, "checked_by": keeper}, "returned_on"),
+        ({"returned_on": today() - dt.timedelta(days=1), "checked_by": keeper}, "returned_on"),
+        ({"returned_on": today() + dt.timedelta(days=1), "checked_by": keeper}, "returned_on"),
+        ({"returned_on": today(), "checked_by": None}, "checked_by"),
+        ({"returned_on": today(), "checked_by": outsider}, "checked_by"),
+    ]
+    for data, field in bad:
+        with pytest.raises(ValidationError) as caught:
+            services.removal_return(actor=keeper, removal=approved, data=data, version=2)
+        assert set(caught.value.message_dict) == {field}, data
+    assert EquipmentRemoval.objects.get(pk=approved.pk).status == "approved"
+    returned = services.removal_return(
+        actor=keeper,
+        removal=approved,
+        data={"returned_on": today(), "checked_by": keeper},
+        version=2,
+    )
+    assert returned.returned_on == today()  # the out date itself is a valid return day
+
+
 def test_who_approves_is_the_organizations_setting(world, server):
     removal = request(world, server)
     for role in (Role.ADMIN, Role.SECRETARIAT, Role.STAFF, Role.INTERNAL_AUDITOR):
@@ -177,10 +203,26 @@ def test_a_rejection_says_why_and_ends_the_request(world, server):
     rejected = services.removal_reject(
         actor=world[Role.DEPARTMENT_HEAD], removal=removal, note="記憶装置を外してから", version=1
     )
-    assert rejected.status == "rejected"
+    assert rejected.status == "rejected" and rejected.decision_note == "記憶装置を外してから"
+    assert rejected.decided_by == world[Role.DEPARTMENT_HEAD] and rejected.decided_at is not None
     with pytest.raises(ValidationError):  # decided once
         approve(world, rejected)
     assert request(world, server).status == "requested"  # a new request may follow
+
+
+def test_open_removals_follow_equipment_moved_to_another_scope(world, server):
+    rejected = request(world, server)
+    services.removal_reject(
+        actor=world[Role.DEPARTMENT_HEAD], removal=rejected, note="不要", version=1
+    )
+    pending = request(world, server)
+    services.asset_update(
+        actor=world[Role.ADMIN], asset=server, data={"scope": world.dev}, version=server.version
+    )
+    pending.refresh_from_db()
+    rejected.refresh_from_db()
+    assert pending.scope == world.dev and pending.version == 2
+    assert rejected.scope == world.hq  # a closed record stays evidence where it was made
 
 
 def test_disposal_records_the_deletion_with_the_suppliers_certificate(world, server, catalogue):

@@ -1,6 +1,8 @@
 """The endpoint list (8.1, 6.7): exported as Excel, or kept as evidence on the scope's
 Statement of Applicability rows for 8.1 and 6.7."""
 
+from abc import ABC, abstractmethod
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -40,7 +42,7 @@ class EndpointExportView(PolicyMixin, View):
         return export_response(data, filename=filename_for(_("endpoints"), "xlsx"), kind="xlsx")
 
 
-class ScopeEvidenceView(PolicyMixin, View):
+class ScopeEvidenceView(PolicyMixin, View, ABC):
     """POST ``scope``: keep a list of that scope as evidence on its SoA (``keep`` writes it and
     returns the evidence file; ``done`` says so)."""
 
@@ -48,11 +50,11 @@ class ScopeEvidenceView(PolicyMixin, View):
     http_method_names = ["post"]
     back_url = ""
 
-    def keep(self, scope):
-        raise NotImplementedError
+    @abstractmethod
+    def keep(self, scope): ...
 
-    def done(self, scope, evidence) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def done(self, scope, evidence) -> str: ...
 
     def post(self, request):
         back = redirect(self.back_url)

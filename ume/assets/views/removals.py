@@ -29,6 +29,7 @@ from ..forms import (
     RemovalRequestForm,
     RemovalReturnForm,
 )
+from ..models import EquipmentRemoval
 from ..permissions import APPROVE_REMOVAL, CHANGE_ASSET, VIEW_ASSET
 from ..tables import RemovalTable, removal_badges
 from .endpoints import ScopeEvidenceView, _number
@@ -67,7 +68,7 @@ class RemovalListView(ListView):
         return {
             **super().get_context_data(**kwargs),
             "overdue_count": removals.filter(
-                status=RemovalStatus.APPROVED, expected_return_on__lt=timezone.localdate()
+                EquipmentRemoval.overdue_q(timezone.localdate())
             ).count(),
             "pending_count": removals.filter(status=RemovalStatus.REQUESTED).count(),
             "evidence_scopes": evidence_scopes(self.request),
@@ -120,8 +121,8 @@ class RemovalCreateView(ServiceFormView):
             .filter(asset_type=AssetType.HARDWARE)
             .exclude(status=AssetStatus.DISPOSED)
         )
-        return hardware.filter(
-            pk__in=[a.pk for a in hardware if can(self.request.user, CHANGE_ASSET, a)]
+        return selectors.changeable_assets(
+            actor=self.request.user, organisation=self.organisation, assets=hardware
         )
 
     def get_form_kwargs(self):

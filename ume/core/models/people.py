@@ -74,6 +74,11 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.full_name or self.email
 
+    def belongs_to(self, organisation) -> bool:
+        """Holds a membership of ``organisation``: whom its records may name as owner,
+        approver or checker."""
+        return self.memberships.filter(organisation=organisation).exists()
+
 
 class MembershipQuerySet(models.QuerySet):
     def effective(self, today=None):

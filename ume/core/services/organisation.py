@@ -107,10 +107,7 @@ def _check_department_refs(organisation, data: dict[str, Any]) -> None:
     if any(s.organisation_id != organisation.pk for s in scopes):
         raise ValidationError({"scopes": _("Choose ISMS scopes of this organization.")})
     head = data.get("head")
-    if (
-        head is not None
-        and not Membership.objects.filter(user=head, organisation=organisation).exists()
-    ):
+    if head is not None and not head.belongs_to(organisation):
         raise ValidationError(
             {"head": _("The department head must be a member of this organization.")}
         )

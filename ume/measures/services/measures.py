@@ -20,7 +20,7 @@ def _check(organisation: Organisation, data: dict[str, Any]) -> None:
     if scope is not None and scope.organisation_id != organisation.pk:
         errors["scope"] = _("Choose an ISMS scope of this organization.")
     owner = data.get("owner")
-    if owner is not None and not owner.memberships.filter(organisation=organisation).exists():
+    if owner is not None and not owner.belongs_to(organisation):
         errors["owner"] = _("The owner must be a member of this organization.")
     if not str(data.get("title", "x")).strip():
         errors["title"] = _("Enter a title.")
