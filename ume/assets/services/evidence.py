@@ -1,12 +1,14 @@
 """This app's records kept as evidence on the scope's Statement of Applicability, through the
-measures app's evidence files (the file and its SHA-256 stay as they were on the day)."""
+measures app's evidence files (the file and its SHA-256 stay as they were on the day). The
+services calling these have checked their own permission: a 管理責任者 who may record the
+deletion of their asset keeps its certificate, though they may not upload other evidence."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ume.core.models import Scope, User
 from ume.measures.models import EvidenceFile
-from ume.measures.services import evidence_attach, evidence_upload
+from ume.measures.services import link_evidence, store_evidence
 from ume.soa.selectors import soa_get, soa_row_list
 
 
@@ -35,7 +37,7 @@ def keep_as_evidence(
         raise ValidationError(
             _("Create the Statement of Applicability of {scope} first.").format(scope=scope.name)
         )
-    evidence = evidence_upload(
+    evidence = store_evidence(
         actor=actor,
         organisation=scope.organisation,
         scope=scope,
@@ -44,5 +46,5 @@ def keep_as_evidence(
     )
     for ref in controls:
         if ref in rows:
-            evidence_attach(actor=actor, target=rows[ref], evidence=evidence)
+            link_evidence(rows[ref], evidence)
     return evidence

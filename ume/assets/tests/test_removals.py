@@ -225,6 +225,42 @@ def test_open_removals_follow_equipment_moved_to_another_scope(world, server):
     assert rejected.scope == world.hq  # a closed record stays evidence where it was made
 
 
+def test_an_owner_keeps_the_certificate_of_their_disposal_without_uploading_evidence(
+    world, catalogue
+):
+    from ume.core.policies import can
+    from ume.measures.permissions import UPLOAD_EVIDENCE
+    from ume.measures.services import evidence_upload
+    from ume.soa import services as soa_services
+
+    soa = soa_services.soa_get_or_create(actor=world[Role.ADMIN], scope=world.hq)
+    staff = world[Role.STAFF]
+    laptop = services.asset_create(
+        actor=world[Role.ADMIN],
+        scope=world.hq,
+        data={"name": "貸与PC", "asset_type": "hardware", "owner": staff},
+    )
+    assert not can(staff, UPLOAD_EVIDENCE, world.hq)
+    record = services.asset_dispose(
+        actor=staff,
+        asset=laptop,
+        data={"method": "physical", "deleted_on": today()},
+        certificate=SimpleUploadedFile("破壊証明書.pdf", PDF),
+        version=laptop.version,
+    )
+    evidence = record.certificate
+    assert evidence.sha256 == hashlib.sha256(PDF).hexdigest() and evidence.uploaded_by == staff
+    rows = soa.rows.filter(evidence_files=evidence).values_list("control__ref", flat=True)
+    assert sorted(rows) == ["7.14", "8.10"]
+    with pytest.raises(PermissionDenied):  # other evidence stays the 事務局's
+        evidence_upload(
+            actor=staff,
+            organisation=world.org,
+            scope=world.hq,
+            uploaded=SimpleUploadedFile("other.pdf", PDF),
+        )
+
+
 def test_disposal_records_the_deletion_with_the_suppliers_certificate(world, server, catalogue):
     from ume.soa import services as soa_services
 

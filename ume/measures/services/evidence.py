@@ -151,6 +151,26 @@ def evidence_upload(
         if attach_to.organisation_id != organisation.pk:
             raise ValidationError(_("The evidence belongs to another organization."))
         require(actor, UPLOAD_EVIDENCE, attach_to)
+    evidence = store_evidence(
+        actor=actor,
+        organisation=organisation,
+        scope=scope,
+        uploaded=uploaded,
+        description=description,
+    )
+    if attach_to is not None:
+        _attach(attach_to, evidence)
+    return evidence
+
+
+def store_evidence(
+    *, actor: User, organisation: Organisation, scope: Scope | None, uploaded, description: str
+) -> EvidenceFile:
+    """Check and store an uploaded file as evidence (its SHA-256 kept). No permission check:
+    for ``evidence_upload`` and for another module's service that has checked its own (a
+    deletion certificate stored by whoever may record the deletion)."""
+    if scope is not None and scope.organisation_id != organisation.pk:
+        raise ValidationError(_("Choose an ISMS scope of this organization."))
     check_upload(uploaded)
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
@@ -171,9 +191,13 @@ def evidence_upload(
         f"{digest.hexdigest()[:16]}{PurePath(uploaded.name).suffix.lower()}", uploaded, save=False
     )
     evidence.save()
-    if attach_to is not None:
-        _attach(attach_to, evidence)
     return evidence
+
+
+def link_evidence(target: EvidenceHolder, evidence: EvidenceFile) -> None:
+    """Link stored evidence to a measure or SoA row of its organization. No permission check:
+    see ``store_evidence``."""
+    _attach(target, evidence)
 
 
 def _attach(target: EvidenceHolder, evidence: EvidenceFile) -> None:
