@@ -7,6 +7,7 @@ thousand rows. These send one short statement and let the driver bind each row. 
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
@@ -18,14 +19,29 @@ CHUNK = 2000
 _MEMO_TYPES = frozenset({type(None), bool, int, str, date, datetime})
 
 
-def _preparer(fields, connection, add: bool) -> Callable[[models.Model], list]:
+class Prepared:
+    """A value already in the database's form (one JSON document encoded once for many
+    rows): ``preparer`` passes it through."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def preparer(fields: Sequence[models.Field]) -> Callable[[Iterable[Any]], list]:
+    """A function turning one row's Python values of ``fields`` into the values the database
+    driver takes (dates, JSON, booleans), each distinct value converted once."""
+    connection = connections[DEFAULT_DB_ALIAS]  # not the proxy each attribute read goes through
     memos: list[dict] = [{} for _ in fields]
 
-    def prepared(obj: models.Model) -> list:
+    def prepare(values: Iterable[Any]) -> list:
         row = []
-        for field, memo in zip(fields, memos, strict=True):
-            value = field.pre_save(obj, add)
+        for field, memo, value in zip(fields, memos, values, strict=True):
             kind = type(value)
+            if kind is Prepared:
+                row.append(value.value)
+                continue
             if kind not in _MEMO_TYPES:
                 row.append(field.get_db_prep_save(value, connection))
                 continue
@@ -35,23 +51,23 @@ def _preparer(fields, connection, add: bool) -> Callable[[models.Model], list]:
             row.append(memo[key])
         return row
 
-    return prepared
+    return prepare
 
 
 def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     """INSERT ``objs`` (new instances, primary keys left to the database). Their ``pk`` stays
     unset: read the new rows back by a natural key if their ids are needed."""
     fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
-    # The connection itself, not the thread-local proxy each attribute read goes through.
     connection = connections[DEFAULT_DB_ALIAS]
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
-    prepared = _preparer(fields, connection, True)
+    prepare = preparer(fields)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), CHUNK):
-            cursor.executemany(sql, [prepared(o) for o in objs[start : start + CHUNK]])
+            chunk = objs[start : start + CHUNK]
+            cursor.executemany(sql, [prepare(f.pre_save(o, True) for f in fields) for o in chunk])
 
 
 def update_many(
@@ -64,10 +80,10 @@ def update_many(
     sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
     pk = model._meta.pk
     sql = f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn(pk.column)} = %s"
-    prepared = _preparer(fields, connection, False)
+    prepare = preparer([*fields, pk])
     with connection.cursor() as cursor:
         for start in range(0, len(objs), CHUNK):
             chunk = objs[start : start + CHUNK]
             cursor.executemany(
-                sql, [[*prepared(o), pk.get_db_prep_value(o.pk, connection)] for o in chunk]
+                sql, [prepare([*(f.pre_save(o, False) for f in fields), o.pk]) for o in chunk]
             )

@@ -264,6 +264,11 @@ class Asset(AuditedModel, VersionedModel, TimeStampedModel):
             models.Index(fields=["scope", "ref"]),
             # The ledger's count of unowned assets, read from the index alone.
             models.Index(fields=["organisation", "owner"]),
+            # The search (number, name, storage, holder) scans this narrow index, not the rows.
+            models.Index(
+                fields=["organisation", "ref", "name", "storage_detail", "holder", "scope"],
+                name="asset_search",
+            ),
         ]
 
     def __str__(self) -> str:

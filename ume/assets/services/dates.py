@@ -8,10 +8,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from ume.core.bulk import Prepared, preparer
 from ume.core.models import Organisation
 
 from .. import retention
@@ -33,6 +34,7 @@ INLINE_SUBJECTS = 5000
 SUBJECTS_PER_STEP = 5000
 DATE_FIELDS = ("batch", "start_date", "keep_until", "rule", "permanent", "basis")
 ITEM_VALUES = ("start_date", "keep_until", "rule_id", "permanent", "basis")
+BASIS = RetentionItem._meta.get_field("basis")
 
 
 def _rules_by_asset(organisation: Organisation) -> dict[int, list]:
@@ -55,17 +57,39 @@ def _rules_by_asset(organisation: Organisation) -> dict[int, list]:
     return by_asset
 
 
+def _dates(rules, direct, dates, organisation) -> tuple:
+    """(the item's dates, the event and fiscal year of its batch, the basis as stored)."""
+    result = retention.item_dates(rules, dates, organisation)
+    primary = next(r for r, _ in rules if r.pk == result.rule_id) if result.rule_id else direct[0]
+    start = retention.event_date(primary.event_type, dates, organisation)
+    basis = [b.as_json() for b in result.basis]
+    # The JSON as stored, encoded once for every item of this combination.
+    stored = Prepared(BASIS.get_db_prep_save(basis, connections[DEFAULT_DB_ALIAS]))
+    return result, primary.event_type, organisation.fiscal_year(start), basis, stored
+
+
 def recompute(
     organisation: Organisation, subjects: Iterable[RetentionSubject] | None = None
 ) -> int:
     """Bring the items of ``subjects`` (all the organization's when None) up to date; returns
     how many items there are afterwards."""
+    ids = None if subjects is None else [s.pk for s in subjects]
+    touched = _recompute(organisation, ids, {})
+    refresh_batches(touched)
+    mine = {"subject__organisation": organisation} if ids is None else {"subject_id__in": ids}
+    return RetentionItem.objects.filter(**mine).count()
+
+
+def _recompute(organisation: Organisation, subject_ids: list[int] | None, computed: dict) -> set:
+    """Write the items of the subjects (all the organization's when None); returns the batches
+    touched, whose figures the caller refreshes. ``computed``: the dates of each combination
+    of events, shared by the steps of a background recompute."""
     rules_by_asset = _rules_by_asset(organisation)
     # All of the organization's subjects are read by organization, never as a list of ids
     # (PostgreSQL takes at most 65,535 parameters in one query).
     mine = {"subject__organisation": organisation}
-    if subjects is not None:
-        mine = {"subject_id__in": [s.pk for s in subjects]}
+    if subject_ids is not None:
+        mine = {"subject_id__in": subject_ids}
     events: dict[int, dict[str, object]] = defaultdict(dict)
     for subject_id, kind, day in RetentionEvent.objects.filter(withdrawn=False, **mine).values_list(
         "subject_id", "event_type", "date"
@@ -104,18 +128,19 @@ def recompute(
             ]
             if not direct:
                 continue
-            result = retention.item_dates(rules, dates, organisation)
-            primary = (
-                next(r for r, _ in rules if r.pk == result.rule_id) if result.rule_id else direct[0]
-            )
-            start = retention.event_date(primary.event_type, dates, organisation)
-            key = (asset_id, primary.event_type, organisation.fiscal_year(start))
+            # Subjects with the same events get the same dates: each combination is computed
+            # once (50,000 leavers share a few thousand 退職日).
+            combination = (asset_id, tuple(sorted(dates.items())), bool(chosen))
+            if combination not in computed:
+                computed[combination] = _dates(rules, direct, dates, organisation)
+            result, event_type, fiscal_year, basis, stored_basis = computed[combination]
+            key = (asset_id, event_type, fiscal_year)
             if key not in batches:
                 batches[key] = RetentionBatch.objects.create(
                     organisation=organisation,
                     asset_id=asset_id,
-                    event_type=primary.event_type,
-                    fiscal_year=key[2],
+                    event_type=event_type,
+                    fiscal_year=fiscal_year,
                 )
             touched_batches.add(batches[key].pk)
             values = (
@@ -124,23 +149,23 @@ def recompute(
                 result.keep_until,
                 result.rule_id,
                 result.permanent,
-                [b.as_json() for b in result.basis],
+                basis,
             )
+            written = (*values[:-1], stored_basis)
             row = existing.get((asset_id, subject_id))
             if row is None:
-                new.append((asset_id, subject_id, values))
+                new.append((asset_id, subject_id, written))
             else:
                 keep.add(row[0])
                 if row[4] is None and tuple(row[5:]) != values:  # deleted items stay as they were
-                    changed.append((row[0], values))
+                    changed.append((row[0], written))
     _insert(organisation, new)
     _update_dates(changed)
     # Items no longer kept go, unless held or deleted already (their record stays).
     gone = [row[0] for row in existing.values() if row[0] not in keep and not (row[3] or row[4])]
     for start in range(0, len(gone), CHUNK):
         RetentionItem.objects.filter(pk__in=gone[start : start + CHUNK]).delete()
-    refresh_batches(touched_batches)
-    return RetentionItem.objects.filter(**mine).count()
+    return touched_batches
 
 
 def schedule_recompute(organisation: Organisation) -> bool:
@@ -180,11 +205,15 @@ def run_scheduled(organisation_id: int) -> None:
         RetentionRun.objects.filter(pk=run.pk).update(
             state=RetentionRun.State.RUNNING, total=len(ids), done=0
         )
+        computed: dict = {}
+        touched: set[int] = set()
         for start in range(0, len(ids), SUBJECTS_PER_STEP):
             step = ids[start : start + SUBJECTS_PER_STEP]
             with transaction.atomic():
-                recompute(organisation, [RetentionSubject(pk=pk) for pk in step])
+                touched |= _recompute(organisation, step, computed)
             RetentionRun.objects.filter(pk=run.pk).update(done=start + len(step))
+        with transaction.atomic():  # the batches' figures once, after every step
+            refresh_batches(touched)
         with transaction.atomic():
             run = RetentionRun.objects.select_for_update().get(pk=run.pk)
             if run.generation == generation:
@@ -194,11 +223,6 @@ def run_scheduled(organisation_id: int) -> None:
 
 def _fields(names) -> list:
     return [RetentionItem._meta.get_field(name) for name in names]
-
-
-def _prep(fields, values) -> list:
-    """Values as the database driver takes them (dates, JSON)."""
-    return [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
 
 
 def _insert(organisation: Organisation, rows: list[tuple]) -> None:
@@ -225,18 +249,13 @@ def _insert(organisation: Organisation, rows: list[tuple]) -> None:
     columns = ", ".join(qn(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {qn(RetentionItem._meta.db_table)} ({columns}) VALUES ({marks})"
-    prepared_fixed, date_fields = _prep(fields[8:], fixed.values()), fields[2:8]
+    prepare = preparer(fields)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             cursor.executemany(
                 sql,
                 [
-                    [
-                        asset_id,
-                        subject_id,
-                        *_prep(date_fields, values),
-                        *prepared_fixed,
-                    ]
+                    prepare((asset_id, subject_id, *values, *fixed.values()))
                     for asset_id, subject_id, values in rows[start : start + CHUNK]
                 ],
             )
@@ -256,22 +275,13 @@ def _update_dates(rows: list[tuple]) -> None:
         f"UPDATE {qn(RetentionItem._meta.db_table)} SET {assignments}, {updated} "
         f"WHERE {qn('id')} = %s"
     )
-    now = RetentionItem._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
+    meta = RetentionItem._meta
+    prepare = preparer([*fields, meta.get_field("updated_at"), meta.pk])
+    now = timezone.now()
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             cursor.executemany(
-                sql,
-                [
-                    [
-                        *(
-                            f.get_db_prep_save(v, connection)
-                            for f, v in zip(fields, values, strict=True)
-                        ),
-                        now,
-                        pk,
-                    ]
-                    for pk, values in rows[start : start + CHUNK]
-                ],
+                sql, [prepare((*values, now, pk)) for pk, values in rows[start : start + CHUNK]]
             )
 
 

@@ -371,6 +371,12 @@ def test_a_large_recompute_runs_in_the_background_with_progress(
     run.refresh_from_db()
     assert (run.state, run.done) == ("done", 3) and run.finished_at is not None
     assert set(RetentionItem.objects.values_list("keep_until", flat=True)) == {D(2028, 10, 15)}
+    batch = RetentionItem.objects.first().batch  # its figures refreshed after the last step
+    assert (batch.first_due, batch.last_due, batch.item_count) == (
+        D(2028, 10, 15),
+        D(2028, 10, 15),
+        3,
+    )
     progress = admin_client.get(reverse("assets:retention_progress")).content.decode()
     assert 'data-testid="recompute-finished"' in progress
     assert (

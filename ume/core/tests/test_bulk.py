@@ -39,3 +39,18 @@ def test_update_many_changes_only_the_named_fields_of_the_given_rows(world, othe
     assert first.version != 99
     untouched = Department.objects.get(pk=theirs.pk)
     assert untouched.name == theirs.name
+
+
+def test_the_preparer_converts_each_value_by_its_own_type_and_passes_prepared_ones(db):
+    from django.db import connection
+
+    from ume.core.bulk import Prepared, preparer
+    from ume.core.models import AuditEntry
+
+    fields = [AuditEntry._meta.get_field(n) for n in ("seq", "at", "object_id")]
+    at = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)
+    prepare = preparer(fields)
+    rows = [prepare([1, at, "1"]), prepare([True, at, "2"]), prepare([2, at, Prepared("生")])]
+    expected_at = fields[1].get_db_prep_save(at, connection)
+    assert rows[0] == [1, expected_at, "1"] and rows[2] == [2, expected_at, "生"]
+    assert rows[1][0] == fields[0].get_db_prep_save(True, connection)
