@@ -30,6 +30,8 @@ FIELDS = (
     "os_version",
     "endpoint_confirmed_on",
 )
+# What ``check`` reads: the asset's type and the items up to its identification.
+CHECKED_FIELDS = ("asset_type", *FIELDS[: FIELDS.index("device_id") + 1])
 
 
 def unapproved_byod(today: dt.date) -> Q:

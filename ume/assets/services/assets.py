@@ -28,17 +28,7 @@ REFS = (
 )
 
 
-ENDPOINT_FIELDS = (
-    "asset_type",
-    "device_kind",
-    "ownership",
-    "byod_approved_by",
-    "byod_approved_on",
-    "byod_expires_on",
-    "remote_access",
-    "device_id_kind",
-    "device_id",
-)
+ENDPOINT_FIELDS = endpoints.CHECKED_FIELDS
 
 
 def _check(
