@@ -7,6 +7,7 @@ thousand rows. These send one short statement and let the driver bind each row. 
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from itertools import batched
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -54,10 +55,15 @@ def preparer(fields: Sequence[models.Field]) -> Callable[[Iterable[Any]], list]:
     return prepare
 
 
-def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """INSERT ``objs`` (new instances, primary keys left to the database). Their ``pk`` stays
-    unset: read the new rows back by a natural key if their ids are needed."""
-    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+def _fields(model: type[models.Model], names: Iterable[str]) -> list[models.Field]:
+    return [model._meta.get_field(name) for name in names]
+
+
+def insert_rows(
+    model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """INSERT ``rows``, each the values of the fields ``names`` (names or ``*_id`` columns)."""
+    fields = _fields(model, names)
     connection = connections[DEFAULT_DB_ALIAS]
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
@@ -65,16 +71,15 @@ def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> None
     sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
     prepare = preparer(fields)
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), CHUNK):
-            chunk = objs[start : start + CHUNK]
-            cursor.executemany(sql, [prepare(f.pre_save(o, True) for f in fields) for o in chunk])
+        for chunk in batched(rows, CHUNK):
+            cursor.executemany(sql, [prepare(row) for row in chunk])
 
 
-def update_many(
-    model: type[models.Model], objs: Sequence[models.Model], names: Iterable[str]
+def update_rows(
+    model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
-    """UPDATE the fields ``names`` of ``objs`` (each by its primary key)."""
-    fields = [model._meta.get_field(n) for n in sorted(set(names))]
+    """UPDATE the fields ``names`` of each row given as ``(*values, pk)``."""
+    fields = _fields(model, names)
     connection = connections[DEFAULT_DB_ALIAS]
     qn = connection.ops.quote_name
     sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
@@ -82,8 +87,22 @@ def update_many(
     sql = f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn(pk.column)} = %s"
     prepare = preparer([*fields, pk])
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), CHUNK):
-            chunk = objs[start : start + CHUNK]
-            cursor.executemany(
-                sql, [prepare([*(f.pre_save(o, False) for f in fields), o.pk]) for o in chunk]
-            )
+        for chunk in batched(rows, CHUNK):
+            cursor.executemany(sql, [prepare(row) for row in chunk])
+
+
+def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+    """INSERT ``objs`` (new instances, primary keys left to the database). Their ``pk`` stays
+    unset: read the new rows back by a natural key if their ids are needed."""
+    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    rows = ([f.pre_save(o, True) for f in fields] for o in objs)
+    insert_rows(model, [f.name for f in fields], rows)
+
+
+def update_many(
+    model: type[models.Model], objs: Sequence[models.Model], names: Iterable[str]
+) -> None:
+    """UPDATE the fields ``names`` of ``objs`` (each by its primary key)."""
+    fields = _fields(model, sorted(set(names)))
+    rows = ([*(f.pre_save(o, False) for f in fields), o.pk] for o in objs)
+    update_rows(model, [f.name for f in fields], rows)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ume.core.bulk import CHUNK
 from ume.core.cells import (
     CellError,
     combine_two_row_headers,
@@ -301,8 +302,8 @@ def _stored_assets(scope, refs: list[str]) -> dict[str, Asset]:
     """The assets of ``scope`` numbered ``refs`` (read in chunks: SQLite bounds a query's
     parameters)."""
     found: dict[str, Asset] = {}
-    for start in range(0, len(refs), 2000):
-        chunk = refs[start : start + 2000]
+    for start in range(0, len(refs), CHUNK):
+        chunk = refs[start : start + CHUNK]
         found.update(
             (a.ref, a)
             for a in Asset.objects.filter(scope=scope, ref__in=chunk).prefetch_related(None)

@@ -8,11 +8,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from ume.core.bulk import Prepared, preparer
+from ume.core import bulk
 from ume.core.models import Organisation
 
 from .. import retention
@@ -27,7 +27,6 @@ from ..models import (
     RetentionSubject,
 )
 
-CHUNK = 2000
 # Above this many subjects, an organization-wide recompute runs in the background with
 # progress on the due list (setting ``UME_RETENTION_INLINE_SUBJECTS``); below, in the request.
 INLINE_SUBJECTS = 5000
@@ -64,7 +63,7 @@ def _dates(rules, direct, dates, organisation) -> tuple:
     start = retention.event_date(primary.event_type, dates, organisation)
     basis = [b.as_json() for b in result.basis]
     # The JSON as stored, encoded once for every item of this combination.
-    stored = Prepared(BASIS.get_db_prep_save(basis, connections[DEFAULT_DB_ALIAS]))
+    stored = bulk.Prepared(BASIS.get_db_prep_save(basis, connections[DEFAULT_DB_ALIAS]))
     return result, primary.event_type, organisation.fiscal_year(start), basis, stored
 
 
@@ -76,8 +75,15 @@ def recompute(
     ids = None if subjects is None else [s.pk for s in subjects]
     touched = _recompute(organisation, ids, {})
     refresh_batches(touched)
-    mine = {"subject__organisation": organisation} if ids is None else {"subject_id__in": ids}
-    return RetentionItem.objects.filter(**mine).count()
+    return RetentionItem.objects.filter(**_of_subjects(organisation, ids)).count()
+
+
+def _of_subjects(organisation: Organisation, subject_ids: list[int] | None) -> dict:
+    """The filter of the subjects' rows. All of the organization's subjects are read by
+    organization, never as a list of ids (PostgreSQL takes at most 65,535 parameters)."""
+    if subject_ids is None:
+        return {"subject__organisation": organisation}
+    return {"subject_id__in": subject_ids}
 
 
 def _recompute(organisation: Organisation, subject_ids: list[int] | None, computed: dict) -> set:
@@ -85,11 +91,7 @@ def _recompute(organisation: Organisation, subject_ids: list[int] | None, comput
     touched, whose figures the caller refreshes. ``computed``: the dates of each combination
     of events, shared by the steps of a background recompute."""
     rules_by_asset = _rules_by_asset(organisation)
-    # All of the organization's subjects are read by organization, never as a list of ids
-    # (PostgreSQL takes at most 65,535 parameters in one query).
-    mine = {"subject__organisation": organisation}
-    if subject_ids is not None:
-        mine = {"subject_id__in": subject_ids}
+    mine = _of_subjects(organisation, subject_ids)
     events: dict[int, dict[str, object]] = defaultdict(dict)
     for subject_id, kind, day in RetentionEvent.objects.filter(withdrawn=False, **mine).values_list(
         "subject_id", "event_type", "date"
@@ -163,8 +165,8 @@ def _recompute(organisation: Organisation, subject_ids: list[int] | None, comput
     _update_dates(changed)
     # Items no longer kept go, unless held or deleted already (their record stays).
     gone = [row[0] for row in existing.values() if row[0] not in keep and not (row[3] or row[4])]
-    for start in range(0, len(gone), CHUNK):
-        RetentionItem.objects.filter(pk__in=gone[start : start + CHUNK]).delete()
+    for start in range(0, len(gone), bulk.CHUNK):
+        RetentionItem.objects.filter(pk__in=gone[start : start + bulk.CHUNK]).delete()
     return touched_batches
 
 
@@ -221,16 +223,8 @@ def run_scheduled(organisation_id: int) -> None:
                 run.save(update_fields=["state", "finished_at"])
 
 
-def _fields(names) -> list:
-    return [RetentionItem._meta.get_field(name) for name in names]
-
-
 def _insert(organisation: Organisation, rows: list[tuple]) -> None:
-    """Insert new items, ``(asset_id, subject_id, values)``, with one prepared INSERT run per
-    item (``executemany``): ``bulk_create`` compiles each row's fields in Python, seconds per
-    ten thousand items."""
-    if not rows:
-        return
+    """Insert new items, ``(asset_id, subject_id, values)``."""
     now = timezone.now()
     fixed = {
         "organisation_id": organisation.pk,
@@ -242,47 +236,21 @@ def _insert(organisation: Organisation, rows: list[tuple]) -> None:
         "created_at": now,
         "updated_at": now,
     }
-    fields = _fields(("asset", "subject", *DATE_FIELDS)) + [
-        RetentionItem._meta.get_field(name.removesuffix("_id")) for name in fixed
-    ]
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(RetentionItem._meta.db_table)} ({columns}) VALUES ({marks})"
-    prepare = preparer(fields)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), CHUNK):
-            cursor.executemany(
-                sql,
-                [
-                    prepare((asset_id, subject_id, *values, *fixed.values()))
-                    for asset_id, subject_id, values in rows[start : start + CHUNK]
-                ],
-            )
+    bulk.insert_rows(
+        RetentionItem,
+        ("asset", "subject", *DATE_FIELDS, *fixed),
+        ((asset_id, subject_id, *values, *fixed.values()) for asset_id, subject_id, values in rows),
+    )
 
 
 def _update_dates(rows: list[tuple]) -> None:
-    """Write recomputed dates, ``(pk, values)``, with one prepared UPDATE run per item
-    (``executemany``): ``bulk_update`` builds a CASE expression per row and field, seconds
-    of Python per ten thousand items."""
-    if not rows:
-        return
-    fields = _fields(DATE_FIELDS)
-    qn = connection.ops.quote_name
-    assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
-    updated = f"{qn('updated_at')} = %s"
-    sql = (
-        f"UPDATE {qn(RetentionItem._meta.db_table)} SET {assignments}, {updated} "
-        f"WHERE {qn('id')} = %s"
-    )
-    meta = RetentionItem._meta
-    prepare = preparer([*fields, meta.get_field("updated_at"), meta.pk])
+    """Write recomputed dates, ``(pk, values)``."""
     now = timezone.now()
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), CHUNK):
-            cursor.executemany(
-                sql, [prepare((*values, now, pk)) for pk, values in rows[start : start + CHUNK]]
-            )
+    bulk.update_rows(
+        RetentionItem,
+        (*DATE_FIELDS, "updated_at"),
+        ((*values, now, pk) for pk, values in rows),
+    )
 
 
 def refresh_batches(batch_ids: set[int]) -> None:

@@ -73,19 +73,20 @@ class _Table(tables.Table):
         return "never called"
 
 
+def _body(table_class, rows, template: str) -> str:
+    """The table body ``template`` renders for ``rows``, whitespace compacted."""
+    request = RequestFactory().get("/")
+    table = table_class(rows)
+    tables.RequestConfig(request).configure(table)
+    html = Template("{% load django_tables2 %}{% render_table table '" + template + "' %}")
+    body = html.render(Context({"table": table, "request": request}))
+    return _compact(body.split("<tbody", 1)[1].split("</tbody>", 1)[0].split(">", 1)[1])
+
+
 def test_table_rows_match_the_library_template():
     rows = [_Row(1, "<i>本社</i>", dt.datetime(2026, 5, 1, 0, 0, tzinfo=dt.UTC)), _Row(2, "", None)]
-    request = RequestFactory().get("/")
-
-    def render(template: str) -> str:
-        table = _Table(rows)
-        tables.RequestConfig(request).configure(table)
-        html = Template("{% load django_tables2 %}{% render_table table '" + template + "' %}")
-        body = html.render(Context({"table": table, "request": request}))
-        return _compact(body.split("<tbody", 1)[1].split("</tbody>", 1)[0].split(">", 1)[1])
-
-    ours = render("django_tables2/ume.html")
-    library = render("django_tables2/bootstrap5.html")
+    ours = _body(_Table, rows, "django_tables2/ume.html")
+    library = _body(_Table, rows, "django_tables2/bootstrap5.html")
     # the library also writes empty row attributes (<tr >): the cells must be identical
     assert re.findall(r"<td[^>]*>.*?</td>", ours) == re.findall(r"<td[^>]*>.*?</td>", library)
     assert "&lt;i&gt;本社&lt;/i&gt;" in ours and "#1 &lt;raw&gt;" in ours
@@ -121,18 +122,10 @@ def test_table_rows_read_model_fields_as_the_library_does():
         Membership(pk=2, user=people[1], role="retired"),
         Membership(pk=3, user=people[1], role=""),
     ]
-    request = RequestFactory().get("/")
-
-    def render(template: str) -> str:
-        table = _MembershipTable(rows)
-        tables.RequestConfig(request).configure(table)
-        html = Template("{% load django_tables2 %}{% render_table table '" + template + "' %}")
-        body = html.render(Context({"table": table, "request": request}))
-        return _compact(body.split("<tbody", 1)[1].split("</tbody>", 1)[0].split(">", 1)[1])
-
-    ours = render("django_tables2/ume.html")
+    ours = _body(_MembershipTable, rows, "django_tables2/ume.html")
     cells = re.findall(r"<td[^>]*>.*?</td>", ours)
-    assert cells == re.findall(r"<td[^>]*>.*?</td>", render("django_tables2/bootstrap5.html"))
+    library = _body(_MembershipTable, rows, "django_tables2/bootstrap5.html")
+    assert cells == re.findall(r"<td[^>]*>.*?</td>", library)
     assert cells[:4] == [
         f"<td >{Role.SECRETARIAT.label}</td>",
         "<td >[secretariat]</td>",
