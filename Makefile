@@ -74,6 +74,7 @@ MUTATION_VAR ?= $(CURDIR)/var/mutation
 mutation: deps
 	env -u DATABASE_URL -u UME_MEDIA_ROOT UME_VAR_DIR=$(MUTATION_VAR) DJANGO_SETTINGS_MODULE=ume.settings.test \
 	  $(PY) scripts/mutation_report.py --jobs $(MUTATION_JOBS) $(foreach m,$(ONLY),--only $(m)) \
+	  $(foreach t,$(TESTS),--tests $(t)) \
 	  $(if $(SURVIVORS),--survivors)
 
 # The foundation's known bugs (permission checks removed, versions ignored, the audit hash and the

@@ -10,6 +10,7 @@ Each icon becomes <symbol id="ti-NAME">; use it in templates with
 <svg class="icon"><use href="{% static 'vendor/tabler-icons/sprite.svg' %}#ti-NAME"/></svg>.
 Stdlib only.
 """
+
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -30,8 +31,7 @@ webhook calendar-event database archive adjustments device-laptop file-upload
 """.split()
 
 # Presentation attributes copied from each icon's root <svg> to its <symbol>.
-KEEP_ATTRS = ("viewBox", "fill", "stroke", "stroke-width",
-              "stroke-linecap", "stroke-linejoin")
+KEEP_ATTRS = ("viewBox", "fill", "stroke", "stroke-width", "stroke-linecap", "stroke-linejoin")
 
 
 def strip_ns(el):
@@ -60,8 +60,7 @@ def main(pkg_dir, out_path):
                 continue
             symbol.append(child)
     ET.indent(sprite, space="")  # one element per line, no extra indentation
-    Path(out_path).write_text(ET.tostring(sprite, encoding="unicode") + "\n",
-                              encoding="utf-8")
+    Path(out_path).write_text(ET.tostring(sprite, encoding="unicode") + "\n", encoding="utf-8")
     print(f"wrote {len(ICONS) - len(missing)} symbols to {out_path}")
     if missing:
         print("missing icons (skipped): " + ", ".join(missing), file=sys.stderr)
