@@ -89,7 +89,10 @@ lint: deps
 	$(VENV)/bin/lint-imports --no-cache
 
 # Refresh the .po catalogues from the code, then compile them (.mo files are committed so `make run` needs no gettext).
+# A fuzzy entry's previous msgctxt/msgid_plural comments ("#|") make msgmerge skip entries
+# silently: they go before each merge.
 messages: deps
+	sed -i '/^#| msgid_plural/d;/^#| msgctxt/d' ume/locale/ja/LC_MESSAGES/django.po
 	cd ume && ../$(PY) ../manage.py makemessages -l ja --no-obsolete --ignore 'static/*' --ignore 'settings/*'
 	$(MAKE) i18n
 
