@@ -97,7 +97,7 @@ def retention_event_record(
     return event
 
 
-def _reason(reason: str) -> str:
+def _reason(reason: str | None) -> str:
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError({"reason": _("Say why, for the history.")})
@@ -109,7 +109,7 @@ def retention_event_update(
     *, actor: User, event: RetentionEvent, data: dict[str, Any], version: int | None = None
 ) -> RetentionEvent:
     """Correct an event's date (a 退職日 fixed): the items' dates follow."""
-    data = {"date": data.get("date", event.date), "reason": _reason(data.get("reason", ""))}
+    data = {"date": data.get("date", event.date), "reason": _reason(data.get("reason"))}
     updated = update_fields(event, data, version=version)
     recompute(event.organisation, [event.subject])
     return updated
@@ -144,7 +144,7 @@ def retention_hold_set(
         raise ValidationError(errors)
     values = {
         "held": True,
-        "hold_reason": _reason(data.get("hold_reason", "")),
+        "hold_reason": _reason(data.get("hold_reason")),
         "hold_owner": owner,
         "hold_review_on": data["hold_review_on"],
     }
@@ -185,8 +185,8 @@ def retention_events_import(
             actor=actor,
             organisation=organisation,
             source=EventSource.IMPORT,
-            subject=row.get("subject", ""),
-            event_type=row.get("event_type", ""),
+            subject=row.get("subject"),
+            event_type=row.get("event_type"),
             date=day,
             assets=[assets[pk] for pk in row["assets"]] if row.get("assets") else None,
             started_on=start,

@@ -172,3 +172,56 @@ def test_a_subject_once_personal_stays_personal_when_renamed(world, retention_ru
     record(world, team, "contract_end", D(2025, 10, 31))
     subject = RetentionSubject.objects.get()
     assert (subject.name, subject.personal) == ("総務人事部", True)
+
+
+def test_a_correction_or_withdrawal_recomputes_only_its_subject(world, retention_rules):
+    asset(world, "履歴書", builtin(HIRING))
+    event = record(world, "山田 太郎", "leaving", D(2025, 10, 15))
+    record(world, "佐藤 花子", "leaving", D(2025, 10, 15))
+    # another subject's item, as a recompute would not leave it: untouched by this change
+    RetentionItem.objects.filter(subject__name="佐藤 花子").update(keep_until=D(2040, 1, 1))
+    services.retention_event_update(
+        actor=world[Role.ADMIN], event=event, data={"reason": "確認のみ"}, version=1
+    )
+    stored = RetentionEvent.objects.get(pk=event.pk)
+    assert (stored.date, stored.reason) == (D(2025, 10, 15), "確認のみ")  # the date stays
+    services.retention_event_withdraw(
+        actor=world[Role.ADMIN], event=stored, reason="再雇用", version=stored.version
+    )
+    assert RetentionItem.objects.get(subject__name="佐藤 花子").keep_until == D(2040, 1, 1)
+    assert not RetentionItem.objects.filter(subject__name="山田 太郎").exists()
+    again = refused(
+        lambda: services.retention_event_withdraw(
+            actor=world[Role.ADMIN],
+            event=RetentionEvent.objects.get(pk=event.pk),
+            reason="重複",
+            version=stored.version + 1,
+        )
+    )
+    assert again.messages == ["この事由はすでに取り下げられています。"]
+
+
+def test_an_import_naming_another_organizations_record_is_refused(
+    world, other_world, retention_rules
+):
+    theirs = asset(other_world, "他社の履歴書", builtin(HIRING))
+    row = {"subject": "山田 太郎", "event_type": "leaving", "date": "2025-10-15"}
+    error = refused(
+        lambda: services.retention_events_import(
+            actor=world[Role.ADMIN], organisation=world.org, rows=[{**row, "assets": [theirs.pk]}]
+        )
+    )
+    assert error.messages == ["この組織の記録を選択してください。"]
+    gone = refused(  # an id no record has any more
+        lambda: services.retention_events_import(
+            actor=world[Role.ADMIN], organisation=world.org, rows=[{**row, "assets": [0]}]
+        )
+    )
+    assert gone.messages == ["この組織の記録を選択してください。"]
+    missing = refused(
+        lambda: services.retention_events_import(
+            actor=world[Role.ADMIN], organisation=world.org, rows=[{**row, "subject": None}]
+        )
+    )
+    assert list(missing.message_dict) == ["subject"]
+    assert not RetentionEvent.objects.exists()
