@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ume.core.choices import Role
 from ume.core.models import Invitation, Membership
+from ume.core.tests.factories import built_once, make_org, refetched
 from ume.soa.tests.helpers import give_reasons
 
 # Routes owned by django-allauth (login, password reset, MFA) and Django's language switch:
@@ -166,8 +167,31 @@ def sample_kwargs(route: Route, world) -> dict:
     return samples[route.name]
 
 
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """Two organisations and the records every route shows, written once for this module's
+    1,200 tests (each test's own changes are rolled back)."""
+    with built_once(django_db_blocker):
+        world = make_org()
+        yield world, make_org("他社株式会社", domain="other.example"), _invite(world)
+
+
 @pytest.fixture
-def invited(world, catalogue):
+def world(built, db):
+    return refetched(built[0])
+
+
+@pytest.fixture
+def other_world(built, db):
+    return refetched(built[1])
+
+
+@pytest.fixture
+def invited(built, db):
+    return refetched(built[2])
+
+
+def _invite(world):
     """An open invitation, and an SoA with a measure, evidence and an approved version."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 

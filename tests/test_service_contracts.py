@@ -20,7 +20,7 @@ from ume.core.choices import Role
 from ume.core.locking import StaleEditError, VersionRequiredError
 from ume.core.models import AuditEntry, Department, Membership, Scope, User
 from ume.core.services.base import REGISTRY, resolve
-from ume.core.tests.factories import make_user
+from ume.core.tests.factories import built_once, make_org, make_user, refetched
 from ume.soa.tests.helpers import give_reasons
 
 for config in apps.get_app_configs():  # every app's services register themselves on import
@@ -128,8 +128,19 @@ def _build(world, admin) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """The stage, written once for this module's tests (each test's changes are rolled back)."""
+    with built_once(django_db_blocker):
+        yield _stage(make_org(), make_org("他社株式会社", domain="other.example"))
+
+
 @pytest.fixture
-def stage(world, other_world, catalogue) -> Stage:
+def stage(built, db) -> Stage:
+    return refetched(built)
+
+
+def _stage(world, other_world) -> Stage:
     from ume.core import services as core
 
     admin = world[Role.ADMIN]

@@ -1,9 +1,12 @@
 """Test data builders for the platform: an organisation with a user in every role."""
 
+import copy
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, is_dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from ume.core import services
@@ -89,3 +92,32 @@ def local_today():
     """Today in Japan, read when a test runs: a module-level constant goes stale when a run
     crosses midnight."""
     return timezone.localdate()
+
+
+@contextmanager
+def built_once(django_db_blocker) -> Iterator[None]:
+    """Records written inside stay for the rest of a module-scoped fixture's life and are
+    rolled back after its last test; each test runs in a savepoint within (pytest-django
+    keeps the outer transaction open). Tests read them through ``refetched``."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def refetched(value):
+    """``value`` with each model instance in it (also in dicts, lists, tuples and the
+    attributes of dataclasses such as ``OrgWorld``) read again from the database: a test
+    then starts from the rows as built, not from instances an earlier test changed."""
+    if isinstance(value, models.Model):
+        if value.pk is None:
+            return value
+        return type(value)._base_manager.get(pk=value.pk)
+    if isinstance(value, dict):
+        return {key: refetched(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(refetched(item) for item in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        fresh = copy.copy(value)
+        fresh.__dict__.update({key: refetched(item) for key, item in vars(value).items()})
+        return fresh
+    return value
