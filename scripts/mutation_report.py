@@ -440,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="PATH",
-        help="run these tests and the walkers instead of the whole suite",
+        help="run these tests and the service contract walker instead of the whole suite",
     )
     parser.add_argument("--report-only", action="store_true", help="print the last results")
     parser.add_argument(
