@@ -467,6 +467,11 @@ SAMPLES: dict[str, Callable[[Stage], dict[str, Any]]] = {
         "data": {"importance_rule": "sum"},
         "version": _fresh(s.w.org.ledger_settings).version,
     },
+    "risk_method_revise": lambda s: {
+        "organisation": s.w.org,
+        "data": {"acceptance_max": 3, "note": "受容基準の見直し"},
+        "version": s.w.org.risk_methods.order_by("-version").first().version,
+    },
     "classification_level_create": lambda s: {
         "organisation": s.w.org,
         "data": {"rank": 5, "name_ja": "関係者外秘"},

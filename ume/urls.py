@@ -12,6 +12,7 @@ urlpatterns = [
     path("measures/", include("ume.measures.urls")),
     path("soa/", include("ume.soa.urls")),
     path("assets/", include("ume.assets.urls")),
+    path("risks/", include("ume.risks.urls")),
     path("notifications/", include("ume.notifications.urls")),
     path("", include("ume.core.urls")),
 ]

@@ -15,7 +15,7 @@ from urllib.parse import unquote_plus
 
 from django.db import models
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .audit_labels import field_label, model_for
@@ -185,8 +185,21 @@ def _display(model, name: str, value, names: _Names) -> str:
     choices = dict(field.flatchoices) if field is not None and field.choices else {}
     choices |= getattr(model, "audit_value_choices", {}).get(name, {})
     if isinstance(value, list):
-        return _separator().join(str(choices.get(v, v)) for v in value)
+        return _separator().join(_item(v, choices) for v in value)
     return str(choices.get(value, value)) if isinstance(value, str | int) else str(value)
+
+
+def _item(value, choices: dict) -> str:
+    """One element of a stored list; a structured one shows its name in the reader's
+    language (a scale step's ``{"ja": …, "en": …}``), else its filled values."""
+    if isinstance(value, dict):
+        language = "en" if (get_language() or "ja").startswith("en") else "ja"
+        if value.get(language):
+            return str(value[language])
+        return " / ".join(str(v) for v in value.values() if v not in ("", None))
+    if isinstance(value, list):
+        return " / ".join(str(v) for v in value)
+    return str(choices.get(value, value))
 
 
 def _field_rows(entry: AuditEntry, data: dict) -> list[tuple[str, Any, Any]]:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ume.measures",
     "ume.soa",
     "ume.assets",
+    "ume.risks",
     "ume.notifications",  # last: its demo raises the reminders of the other apps' demo records
 ]
 
