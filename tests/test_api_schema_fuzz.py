@@ -35,6 +35,7 @@ from ume.core.models import Department, Membership, Organisation, Scope
 from ume.core.tests.factories import OrgWorld, make_org
 from ume.measures import services as measure_services
 from ume.measures.models import Measure
+from ume.risks.models import RiskMethod
 from ume.soa import services as soa_services
 from ume.soa.models import SoARow, SoAVersion
 from ume.soa.tests.helpers import give_reasons
@@ -89,6 +90,7 @@ class FuzzWorld:
             "scopes": Scope,
             "soa-rows": SoARow,
             "soa-versions": SoAVersion,
+            "risk-methods": RiskMethod,
         }
         self.ids = {
             name: sorted(

@@ -116,6 +116,7 @@ def sample_kwargs(route: Route, world) -> dict:
         "measures:measure_evidence_upload": {"pk": world.measure.pk},
         "soa-row-detail": {"pk": world.soa_row.pk},
         "soa-version-detail": {"pk": world.soa_row.soa.versions.get().pk},
+        "risk-method-detail": {"pk": world.org.risk_methods.get().pk},
         "measure-detail": {"pk": world.measure.pk},
         "core:api_token_revoke": {"pk": world.token.pk},
         "notifications:open": {"pk": world.notification.pk},

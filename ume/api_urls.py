@@ -10,11 +10,20 @@ from ume.catalogue.api import urls as catalogue_api
 from ume.core.api import urls as core_api
 from ume.measures.api import urls as measures_api
 from ume.notifications.api import urls as notifications_api
+from ume.risks.api import urls as risks_api
 from ume.soa.api import urls as soa_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
-for app in (core_api, catalogue_api, measures_api, soa_api, assets_api, notifications_api):
+for app in (
+    core_api,
+    catalogue_api,
+    measures_api,
+    soa_api,
+    assets_api,
+    risks_api,
+    notifications_api,
+):
     app.register(router)
 
 # The schema and its documentation page are public: they describe the API, not data.

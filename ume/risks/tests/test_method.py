@@ -157,3 +157,36 @@ def test_the_audit_trail_shows_a_revision_with_its_scales_in_words(world, admin_
     assert page.status_code == 200
     body = page.content.decode()
     assert "段階1、段階2、段階3、段階4" in body and "{&#x27;" not in body
+
+
+def test_the_api_lists_the_revisions_of_the_own_organization_only(world, other_world):
+    from ume.core.tests.factories import api_client
+
+    revise(world, {"note": "見直し"})
+    client = api_client(world[Role.STAFF], world.org)
+    listing = client.get("/api/v1/risk-methods/").json()
+    assert [m["version"] for m in listing["results"]] == [2, 1]
+    assert listing["results"][0]["created_by"] == world[Role.SECRETARIAT].full_name
+    assert listing["results"][1]["likelihood_labels"][2] == {
+        "ja": "頻繁（月に一度以上）",
+        "en": "Frequent (once a month or more)",
+    }
+    theirs = other_world.org.risk_methods.get().pk
+    assert client.get(f"/api/v1/risk-methods/{theirs}/").status_code == 404
+
+
+def test_the_method_page_reads_a_fixed_number_of_queries(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world[Role.STAFF])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("risks:method")).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for version in range(1, 6):
+        revise(world, {"note": f"見直し{version}"}, version=version, role=Role.ADMIN)
+    assert queries() == before
