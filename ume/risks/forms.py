@@ -13,6 +13,19 @@ from .models import RiskMethod
 LEVEL = {"min_value": 1, "max_value": matrix.MAX_STEPS * matrix.MAX_STEPS}
 
 
+ENGLISH_HELP = _("Optional; the same number of lines. Empty: the Japanese names are shown.")
+
+
+def _steps(label, help_text, *, required: bool = True) -> forms.CharField:
+    """A scale's names in one language, one step per line."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -20,28 +33,15 @@ def _lines(text: str) -> list[str]:
 class RiskMethodForm(forms.Form):
     """The scales as one step per line (lowest first), Japanese and English side by side."""
 
-    likelihood_ja = forms.CharField(
-        label=_("Likelihood (Japanese)"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One step per line, from the least likely. 3 to 5 steps."),
+    likelihood_ja = _steps(
+        _("Likelihood (Japanese)"), _("One step per line, from the least likely. 3 to 5 steps.")
     )
-    likelihood_en = forms.CharField(
-        label=_("Likelihood (English)"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-        help_text=_("Optional; the same number of lines. Empty: the Japanese names are shown."),
+    likelihood_en = _steps(_("Likelihood (English)"), ENGLISH_HELP, required=False)
+    impact_ja = _steps(
+        _("Impact (Japanese)"),
+        _("One step per line, from the smallest consequence. 3 to 5 steps."),
     )
-    impact_ja = forms.CharField(
-        label=_("Impact (Japanese)"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One step per line, from the smallest consequence. 3 to 5 steps."),
-    )
-    impact_en = forms.CharField(
-        label=_("Impact (English)"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-        help_text=_("Optional; the same number of lines. Empty: the Japanese names are shown."),
-    )
+    impact_en = _steps(_("Impact (English)"), ENGLISH_HELP, required=False)
     low_max = forms.IntegerField(
         label=_("Low up to level"), **LEVEL, help_text=_("Levels up to this one are low.")
     )
