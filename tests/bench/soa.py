@@ -122,6 +122,8 @@ def run(fx, *, runs: int, log: Callable[[str], None], done: Callable[[Result], N
                 warmups=1,
             )
         )
+    log("SoA import of the probe's wide file …")
+    done(measure("SoA import preview, 2,000 rows reaching XFD", _probe_preview(fx, scope), runs=5))
     log("catalogue search …")
     catalogue = reverse("catalogue:control_list")
     urls = [f"{catalogue}?{urlencode({'q': q})}" for q in SEARCHES]
@@ -140,3 +142,24 @@ def run(fx, *, runs: int, log: Callable[[str], None], done: Callable[[Result], N
             warmups=len(SEARCHES),
         )
     )
+
+
+def _probe_preview(fx, scope) -> Callable[[], int]:
+    """The security probe's file (one cell in column XFD on each of 2,000 rows): the preview
+    refuses it; the time is what reading it at the header's width costs (the tests bound its
+    memory)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ume.core.tests.workbooks import header_then_far_cells, xlsx
+    from ume.soa.exports import COLUMNS
+    from ume.soa.importers import preview_2022
+    from ume.soa.models import StatementOfApplicability
+
+    data = xlsx({"適用宣言書": header_then_far_cells([str(c.label) for c in COLUMNS], 2_000)})
+    soa = StatementOfApplicability.objects.get(scope=scope)
+
+    def preview() -> int:
+        result = preview_2022(soa=soa, uploaded=SimpleUploadedFile("soa.xlsx", data))
+        return len(result.errors)
+
+    return preview

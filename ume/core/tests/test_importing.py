@@ -4,7 +4,6 @@ them), what it ignores (the declared dimension, formatting-only cells, phonetic 
 each limit it enforces, for xlsx and csv."""
 
 import io
-import time
 import tracemalloc
 from datetime import datetime
 
@@ -76,7 +75,6 @@ def test_the_declared_dimension_is_ignored():
 def test_the_probe_shape_is_read_at_the_header_width_in_bounded_memory():
     """2,000 rows with one cell in XFD: read at the header's width, each row is 3 values."""
     data = xlsx({"S": header_then_far_cells(["a", "b", "c"], 2_000)})
-    started = time.perf_counter()
     tracemalloc.start()
     try:
         with open_workbook(data, limits()) as book:
@@ -86,7 +84,6 @@ def test_the_probe_shape_is_read_at_the_header_width_in_bounded_memory():
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert time.perf_counter() - started < 1.0
     assert peak < 10 * 1024 * 1024, f"peak {peak / 1e6:.0f} MB"
     assert len(read.rows) == 2_001 and read.rows[1] == (None, None, None)
     assert read.extents[1] == LAST_COLUMN
