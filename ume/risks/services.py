@@ -60,12 +60,10 @@ def risk_method_revise(
 ) -> RiskMethod:
     """Write the next revision of the organization's risk method (6.1.2 a–b). ``version`` is
     the revision the change was based on; the earlier revisions stay as they were."""
-    current = (
-        RiskMethod.objects.select_for_update()
-        .filter(organisation=organisation)
-        .order_by("-version")
-        .first()
-    )
+    # The organization's row serialises revisions: a second one waiting here then reads the
+    # revision the first wrote and is refused as stale, instead of numbering the same revision.
+    list(Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk"))
+    current = RiskMethod.objects.filter(organisation=organisation).order_by("-version").first()
     check_version(current, version)
     fields = {
         "likelihood_labels": current.likelihood_labels,

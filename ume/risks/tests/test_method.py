@@ -190,3 +190,35 @@ def test_the_method_page_reads_a_fixed_number_of_queries(world, login):
     for version in range(1, 6):
         revise(world, {"note": f"見直し{version}"}, version=version, role=Role.ADMIN)
     assert queries() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_revisions_of_the_same_revision_leave_one_and_refuse_the_rest(world):
+    """Eight people save a change of revision 1 at once: one revision 2, seven told their
+    revision is stale (never a duplicate revision number, never a database error)."""
+    import threading
+
+    from django.db import connections
+
+    outcomes: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def editor(n: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            revise(world, {"note": f"同時編集{n}"}, role=Role.ADMIN)
+            outcomes.append("saved")
+        except StaleEditError:
+            outcomes.append("stale")
+        except BaseException as exc:
+            outcomes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=editor, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(outcomes) == ["saved"] + ["stale"] * 7, outcomes
+    assert [m.version for m in selectors.risk_method_list(world.org)] == [2, 1]
